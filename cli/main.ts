@@ -1,0 +1,44 @@
+/**
+ * Entry point of the tamtam command. The only place that exits the process:
+ * 0 on success, 1 on an operational error (code and hint on stderr), 2 on misuse.
+ */
+import { CommanderError } from 'commander'
+import { buildProgram } from './program.js'
+import { TamtamError } from '../src/errors/index.js'
+
+/** Exit code for an error thrown anywhere below. */
+function report (err: unknown, json: boolean): number {
+  if (err instanceof CommanderError) {
+    // Help and version are not errors; commander has already printed them.
+    return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2
+  }
+  if (err instanceof TamtamError) {
+    process.stderr.write(json ? JSON.stringify({ error: err.toJSON() }) + '\n' : `tamtam: ${err.code}: ${err.message}\n`)
+    return err.code === 'USAGE' ? 2 : 1
+  }
+  process.stderr.write(`tamtam: internal error: ${(err as Error)?.stack ?? String(err)}\n`)
+  return 1
+}
+
+async function main (argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    if (argv.length === 0) {
+      program.outputHelp()
+      return 0
+    }
+    await program.parseAsync(argv, { from: 'user' })
+    return 0
+  } catch (err) {
+    return report(err, argv.includes('--json'))
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+  // Hypercore keeps timers alive; once the command is done and the store closed, leave.
+  setImmediate(() => process.exit(code))
+}, (err) => {
+  process.stderr.write(`tamtam: ${String(err)}\n`)
+  process.exit(1)
+})

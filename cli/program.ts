@@ -1,0 +1,61 @@
+/**
+ * The command-line interface: a thin commander layer over the library's command table.
+ * Each action maps flags to plain args, runs the shared command (through the running
+ * node when there is one) and prints the result. Nothing here exits the process.
+ */
+import { Command as Commander, Option } from 'commander'
+import { formatJson, formatResult } from './format.js'
+import { makeContext, type CliContext, type GlobalOptions } from './context.js'
+
+/** Run a library command and print its result. */
+async function run (program: Commander, name: string, args: Record<string, unknown>): Promise<void> {
+  const ctx = makeContext(program.opts<GlobalOptions>())
+  const { runCommand } = await import('../src/node/index.js')
+  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note })
+  ctx.print(ctx.json ? formatJson(name, result) : formatResult(name, result))
+}
+
+/** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
+export function buildProgram (): Commander {
+  const program = new Commander('tamtam')
+    .description('Chat rooms and shared documents that keep working on a LAN when the Internet is cut.')
+    .addOption(new Option('--home <dir>', 'home dir (default: $TAMTAM_HOME or ~/.tamtam)'))
+    .addOption(new Option('--json', 'machine-readable output'))
+    .addOption(new Option('--lang <lang>', 'language: fr or en (default: from LANG)'))
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+
+  program.command('init').description('create your identity (a key pair and a nickname)')
+    .requiredOption('--name <name>', 'your nickname').option('--force', 'replace an existing identity (the old one is lost)')
+    .action(async (o) => run(program, 'init', { name: o.name, force: o.force === true }))
+  program.command('whoami').description('show your nickname, fingerprint and check words')
+    .action(async () => run(program, 'whoami', {}))
+  program.command('nick <name>').description('change your nickname in every room')
+    .action(async (name) => run(program, 'nick', { name }))
+
+  const room = program.command('room').description('create, join, list, invite to and leave rooms')
+  room.command('create <name>').description('create a room and print its invite').option('--qr', 'also print the invite as a QR code')
+    .action(async (name, o) => run(program, 'room.create', { name, qr: o.qr === true }))
+  room.command('join <invite>').description('join a room with an invite code').option('--name <alias>', 'local name for the room')
+    .action(async (invite, o) => run(program, 'room.join', { invite, name: o.name }))
+  room.command('list').description('list your rooms').action(async () => run(program, 'room.list', {}))
+  room.command('invite <room>').description('print the invite code of a room').option('--qr', 'also print it as a QR code')
+    .action(async (r, o) => run(program, 'room.invite', { room: r, qr: o.qr === true }))
+  room.command('leave <room>').description('leave a room (its history stays on disk)')
+    .action(async (r) => run(program, 'room.leave', { room: r }))
+
+  program.command('send <room> <text...>').description('send a message (returns once it is stored)')
+    .action(async (r, words: string[]) => run(program, 'send', { room: r, text: words.join(' ') }))
+  program.command('log <room>').description('show the messages of a room, oldest first')
+    .option('--limit <n>', 'how many of the latest to show', '50').option('--all', 'show the whole history')
+    .action(async (r, o) => run(program, 'log', { room: r, limit: o.limit, all: o.all === true }))
+  program.command('up').description('run a node in the foreground (Ctrl-C stops it cleanly)')
+    .action(async () => {
+      const { up } = await import('./up.js')
+      await up(makeContext(program.opts<GlobalOptions>()))
+    })
+  return program
+}
+
+export type { CliContext }

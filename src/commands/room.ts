@@ -1,0 +1,66 @@
+/** Room commands: create, join, list, invite, leave. */
+import { inviteQr } from '../room/index.js'
+import type { Room } from '../room/index.js'
+import type { Tamtam } from '../tamtam.js'
+import type { Command } from './types.js'
+import { optStr, str } from './args.js'
+
+/** Resolve a ROOM argument (local name or id) after loading the room list. */
+export async function roomArg (tt: Tamtam, args: Record<string, unknown>): Promise<Room> {
+  await tt.open()
+  return tt.rooms.resolve(str(args, 'room'))
+}
+
+/** `room create NAME` */
+export const roomCreate: Command = {
+  name: 'room.create',
+  summary: 'create a room and print its invite',
+  run: async (tt, args) => {
+    await tt.open()
+    const { room, invite } = await tt.createRoom(str(args, 'name'))
+    return { room: room.name, id: room.id, invite, qr: args.qr === true ? await inviteQr(invite) : undefined }
+  }
+}
+
+/** `room join INVITE [--name ALIAS]` */
+export const roomJoin: Command = {
+  name: 'room.join',
+  summary: 'join a room with an invite code',
+  run: async (tt, args) => {
+    await tt.open()
+    const room = await tt.joinRoom(str(args, 'invite'), optStr(args, 'name'))
+    return { room: room.name, id: room.id }
+  }
+}
+
+/** `room list` */
+export const roomList: Command = {
+  name: 'room.list',
+  summary: 'list your rooms',
+  run: async (tt) => {
+    await tt.open()
+    return tt.rooms.list().map((r) => ({ room: r.name, id: r.id, members: r.members.length + 1, createdAt: r.createdAt }))
+  }
+}
+
+/** `room invite ROOM [--qr]` */
+export const roomInvite: Command = {
+  name: 'room.invite',
+  summary: 'print the invite code of a room',
+  run: async (tt, args) => {
+    const room = await roomArg(tt, args)
+    const invite = tt.invite(room)
+    return { room: room.name, id: room.id, invite, qr: args.qr === true ? await inviteQr(invite) : undefined }
+  }
+}
+
+/** `room leave ROOM` */
+export const roomLeave: Command = {
+  name: 'room.leave',
+  summary: 'leave a room (its history stays on disk)',
+  run: async (tt, args) => {
+    const room = await roomArg(tt, args)
+    await tt.leaveRoom(room)
+    return { room: room.name, id: room.id, left: true }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The node's side of the control socket: runs commands from the command table against
+ * the node's own Tamtam, so `send` while `up` runs goes through the one process that
+ * owns the store. The socket is mode 0600 inside a 0700 home dir.
+ */
+import net from 'node:net'
+import { promises as fs } from 'node:fs'
+import { COMMANDS, SILENT } from '../commands/index.js'
+import { TamtamError, fail } from '../errors/index.js'
+import type { Tamtam } from '../tamtam.js'
+import { CONTROL_VERSION, LineSplitter, MAX_REQUEST_BYTES, type ControlReply, type ControlRequest } from './protocol.js'
+
+/** Listens on the control socket until closed. */
+export class ControlServer {
+  private readonly tt: Tamtam
+  private readonly path: string
+  private server: net.Server | null = null
+  private readonly sockets = new Set<net.Socket>()
+
+  constructor (tt: Tamtam, socketPath: string) {
+    this.tt = tt
+    this.path = socketPath
+  }
+
+  /** Start listening. A leftover socket file is stale (we hold the store lock), so remove it. */
+  async listen (): Promise<void> {
+    await fs.rm(this.path, { force: true })
+    const server = net.createServer((socket) => this.serve(socket))
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(fail('HOME_INVALID', `cannot open the control socket ${this.path} (${(err as Error).message})`, err)))
+      server.listen(this.path, resolve)
+    })
+    await fs.chmod(this.path, 0o600)
+    this.server = server
+  }
+
+  private serve (socket: net.Socket): void {
+    this.sockets.add(socket)
+    socket.on('close', () => this.sockets.delete(socket))
+    socket.on('error', () => socket.destroy())
+    socket.setEncoding('utf8')
+    const lines = new LineSplitter(MAX_REQUEST_BYTES)
+    socket.on('data', (chunk: string) => {
+      let batch: string[]
+      try {
+        batch = lines.push(chunk)
+      } catch {
+        socket.destroy()
+        return
+      }
+      for (const line of batch) void this.answer(line).then((reply) => socket.write(JSON.stringify(reply) + '\n'))
+    })
+  }
+
+  private async answer (line: string): Promise<ControlReply> {
+    let request: ControlRequest
+    try {
+      request = JSON.parse(line)
+    } catch {
+      return { v: CONTROL_VERSION, id: -1, ok: false, error: fail('CONTROL_PROTOCOL', 'request is not JSON').toJSON() }
+    }
+    const id = Number(request?.id) || 0
+    try {
+      if (request.v !== CONTROL_VERSION) throw fail('CONTROL_PROTOCOL', `control protocol version ${String(request.v)} is not ${CONTROL_VERSION}; update tamtam`)
+      const command = COMMANDS.get(String(request.cmd))
+      if (command === undefined) throw fail('USAGE', `unknown command ${String(request.cmd)}`)
+      const result = await command.run(this.tt, request.args ?? {}, SILENT)
+      return { v: CONTROL_VERSION, id, ok: true, result }
+    } catch (err) {
+      const e = err instanceof TamtamError ? err : new TamtamError('CONTROL_PROTOCOL', `the node failed: ${(err as Error).message}`)
+      return { v: CONTROL_VERSION, id, ok: false, error: e.toJSON() }
+    }
+  }
+
+  /** Stop listening and drop clients (idempotent). */
+  async close (): Promise<void> {
+    const server = this.server
+    this.server = null
+    if (server === null) return
+    for (const s of this.sockets) s.destroy()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await fs.rm(this.path, { force: true })
+  }
+}

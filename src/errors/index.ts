@@ -1,0 +1,70 @@
+/**
+ * One error type for all of tamtam, with stable codes that scripts and the UI can rely on.
+ * Operational errors (bad input, missing room, locked home) are TamtamErrors and reject;
+ * programmer errors stay plain Errors and crash, so they get fixed instead of hidden.
+ */
+
+/** Every stable error code, with the default hint a person can act on. */
+export const ERROR_CODES = {
+  NOT_INITIALISED: 'no identity here yet: run `tamtam init --name NAME` first',
+  IDENTITY_EXISTS: 'an identity already exists in this home; add --force to replace it (the old one is lost)',
+  IDENTITY_CORRUPT: 'the identity file is damaged; restore it from a backup or re-create it with `tamtam init --force`',
+  INVALID_NAME: 'names must be 1 to 64 printable characters',
+  INVITE_INVALID: 'the invite code is wrong: check it character by character, or ask for a new one',
+  ROOM_EXISTS: 'a room with that name or secret is already here; pick another name with --name',
+  ROOM_NOT_FOUND: 'no such room here: see `tamtam room list`',
+  ROOM_AMBIGUOUS: 'that prefix matches several rooms: type more of the id, or use the room name',
+  RECORD_TOO_LARGE: 'the record is over the size limit',
+  MESSAGE_TOO_LONG: 'messages are limited to 8 KiB of text: split it, or share it as a document',
+  MESSAGE_EMPTY: 'the message is empty',
+  RECORD_INVALID: 'the record does not follow the tamtam format',
+  BINDING_INVALID: 'the log is not bound to its claimed identity',
+  HOME_LOCKED: 'another tamtam process owns this home dir; stop it, or use a different --home',
+  HOME_INVALID: 'the home dir cannot be used',
+  NODE_UNREACHABLE: 'the running node did not answer on its control socket',
+  CONTROL_PROTOCOL: 'the control socket sent something unexpected',
+  PEER_INVALID: 'the peer address must look like HOST:PORT',
+  STORAGE_FULL: 'the disk is full: free some space and try again; nothing stored was lost',
+  USAGE: 'wrong usage: see --help',
+  CLOSED: 'the node is closed'
+} as const
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The single error class of tamtam. `code` is stable; `message` is for people. */
+export class TamtamError extends Error {
+  readonly code: ErrorCode
+  readonly hint: string
+  constructor (code: ErrorCode, message?: string, options?: { cause?: unknown, hint?: string }) {
+    super(message ?? ERROR_CODES[code], options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'TamtamError'
+    this.code = code
+    this.hint = options?.hint ?? ERROR_CODES[code]
+  }
+
+  /** A plain object that survives JSON, for the control socket and --json output. */
+  toJSON (): { code: ErrorCode, message: string, hint: string } {
+    return { code: this.code, message: this.message, hint: this.hint }
+  }
+}
+
+/** Build an error with a code; `detail` adds context to the default hint. */
+export function fail (code: ErrorCode, detail?: string, cause?: unknown): TamtamError {
+  const message = detail === undefined ? ERROR_CODES[code] : `${detail}: ${ERROR_CODES[code]}`
+  return new TamtamError(code, message, { cause })
+}
+
+/** True when `err` is a TamtamError, optionally with the given code. */
+export function isTamtamError (err: unknown, code?: ErrorCode): err is TamtamError {
+  return err instanceof TamtamError && (code === undefined || err.code === code)
+}
+
+/** Map low-level errors (disk full, lock held) to tamtam codes; leave others as they are. */
+export function fromSystemError (err: unknown, context: string): unknown {
+  if (err instanceof TamtamError) return err
+  const e = err as { code?: string, message?: string }
+  if (e?.code === 'ENOSPC' || /No space left/i.test(e?.message ?? '')) return fail('STORAGE_FULL', context, err)
+  if (/could not be locked|lock/i.test(e?.message ?? '') && /lock/i.test(e?.message ?? '')) return fail('HOME_LOCKED', context, err)
+  return err
+}

@@ -1,0 +1,21 @@
+/** Where things live inside a tamtam home dir. */
+import os from 'node:os'
+import path from 'node:path'
+
+export { readJson, writeJsonPrivate, ensureHome } from './files.js'
+
+/** The home dir: --home, then TAMTAM_HOME, then ~/.tamtam. */
+export function resolveHome (explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = explicit ?? env.TAMTAM_HOME ?? path.join(os.homedir(), '.tamtam')
+  return path.resolve(chosen)
+}
+
+/** The fixed file names inside a home dir. */
+export function homePaths (home: string): { identity: string, rooms: string, store: string, socket: string } {
+  return {
+    identity: path.join(home, 'identity.json'),
+    rooms: path.join(home, 'rooms.json'),
+    store: path.join(home, 'store'),
+    socket: path.join(home, 'control.sock')
+  }
+}

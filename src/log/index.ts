@@ -1,0 +1,3 @@
+/** Member logs and their records. */
+export * from './records.js'
+export * from './member-log.js'

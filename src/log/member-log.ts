@@ -1,0 +1,181 @@
+/**
+ * One member's log in one room: a block-encrypted Hypercore whose first block binds it
+ * to the member's identity. The binding is verified once with tweetnacl and the result
+ * cached in the core's local user data, because tweetnacl manages only ~64 verifies/s.
+ * Every later block is authenticated by Hypercore's own signed Merkle tree.
+ */
+import type Corestore from 'corestore'
+import type { Hypercore } from 'hypercore'
+import { fail, fromSystemError } from '../errors/index.js'
+import type { Identity } from '../identity/index.js'
+import { sign, verify } from '../identity/index.js'
+import type { Room } from '../room/index.js'
+import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord } from './records.js'
+
+/** User-data key holding the cached, verified binding. */
+const BINDING_CACHE = 'tamtam/binding/v1'
+/** User-data key holding the nickname index (latest nick and how far we scanned). */
+const NICK_INDEX = 'tamtam/nick/v1'
+
+/** Who a log belongs to, once its binding is verified. */
+export interface Author { identity: string, name: string }
+
+/** A record read back from a log, with its position. */
+export interface Entry { core: string, seq: number, record: LogRecord }
+
+/** Name of the local core that holds our own log in a room. */
+export function ownCoreName (room: Room): string {
+  return `tamtam/room/${room.id}`
+}
+
+/** A member log. Use `MemberLog.own` for ours and `MemberLog.remote` for others'. */
+export class MemberLog {
+  readonly core: Hypercore
+  readonly room: Room
+  /** Verified author, or null while unknown; `invalid` once the binding failed. */
+  author: Author | null = null
+  invalid = false
+  /** Blocks dropped as malformed or oversized, for diagnostics. */
+  dropped = 0
+  private nick: { name: string, scanned: number } | null = null
+  private lastTs = 0
+
+  private constructor (core: Hypercore, room: Room) {
+    this.core = core
+    this.room = room
+  }
+
+  /** Open (and bind, if new) our own log in a room. */
+  static async own (store: Corestore, room: Room, identity: Identity): Promise<MemberLog> {
+    const core = store.get({ name: ownCoreName(room), encryption: { key: room.keys.encryptionKey } })
+    await core.ready()
+    const log = new MemberLog(core, room)
+    if (core.length === 0) await log.writeBinding(identity)
+    await log.verifyBinding()
+    const last = await log.read(core.length - 1)
+    log.lastTs = last?.record.ts ?? 0
+    return log
+  }
+
+  /** Open another member's log by key; the binding is checked when block 0 is local. */
+  static async remote (store: Corestore, room: Room, key: Buffer): Promise<MemberLog> {
+    const core = store.get({ key, encryption: { key: room.keys.encryptionKey } })
+    await core.ready()
+    const log = new MemberLog(core, room)
+    await log.verifyBinding()
+    return log
+  }
+
+  /** Hex key of the core. */
+  get key (): string {
+    return this.core.key.toString('hex')
+  }
+
+  /** Blocks readable locally without waiting for the network. */
+  get readable (): number {
+    return this.core.writable ? this.core.length : this.core.contiguousLength
+  }
+
+  private async writeBinding (identity: Identity): Promise<void> {
+    const sig = sign(bindingPayload(this.room.keys.id, this.core.key, identity.publicKey), identity.secretKey)
+    const binding: BindingRecord = {
+      v: RECORD_VERSION, type: 'binding', ts: Date.now(), room: this.room.id, core: this.key,
+      identity: identity.publicKey.toString('hex'), name: identity.name, sig: sig.toString('hex')
+    }
+    await this.core.append(encodeRecord(binding))
+  }
+
+  /**
+   * Verify block 0 once and cache the verdict. Returns the author, or null when block 0
+   * is not here yet or the binding is forged (then `invalid` is set and reads return nothing).
+   */
+  async verifyBinding (): Promise<Author | null> {
+    if (this.author !== null || this.invalid) return this.author
+    const cached = await this.core.getUserData(BINDING_CACHE)
+    if (cached !== null) return this.adoptCached(cached)
+    if (this.readable === 0) return null
+    const block = await this.core.get(0, { wait: false })
+    const verdict = checkBinding(block, this.room, this.core.key)
+    await this.core.setUserData(BINDING_CACHE, JSON.stringify(verdict))
+    return this.adoptCached(Buffer.from(JSON.stringify(verdict)))
+  }
+
+  private adoptCached (cached: Buffer): Author | null {
+    const verdict = JSON.parse(cached.toString()) as { ok: boolean, identity?: string, name?: string }
+    if (!verdict.ok) {
+      this.invalid = true
+      return null
+    }
+    this.author = { identity: String(verdict.identity), name: String(verdict.name) }
+    return this.author
+  }
+
+  /** Read and validate one block; null when missing, malformed or the log is unbound. */
+  async read (seq: number): Promise<Entry | null> {
+    if (seq < 1 || seq >= this.readable || this.invalid) return null
+    const block = await this.core.get(seq, { wait: false })
+    const decoded = decodeRecord(block)
+    if (!decoded.ok) {
+      this.dropped++
+      return null
+    }
+    return { core: this.key, seq, record: decoded.record }
+  }
+
+  /** Append records (ours only). Timestamps never go backwards within a log. */
+  async append (records: Array<Omit<LogRecord, 'v' | 'ts'>>, now = Date.now()): Promise<number[]> {
+    if (!this.core.writable) throw new Error('cannot append to another member\'s log')
+    const blocks = records.map((r) => {
+      this.lastTs = Math.max(now, this.lastTs)
+      return encodeRecord({ ...r, v: RECORD_VERSION, ts: this.lastTs } as LogRecord)
+    })
+    try {
+      const { length } = await this.core.append(blocks)
+      return blocks.map((_, i) => length - blocks.length + i)
+    } catch (err) {
+      throw fromSystemError(err, 'cannot append to the log')
+    }
+  }
+
+  /** Current nickname: the latest nick record, else the name in the binding. */
+  async currentName (): Promise<string | null> {
+    const author = await this.verifyBinding()
+    if (author === null) return null
+    if (this.nick === null) {
+      const cached = await this.core.getUserData(NICK_INDEX)
+      this.nick = cached === null ? { name: author.name, scanned: 1 } : JSON.parse(cached.toString())
+    }
+    const nick = this.nick as { name: string, scanned: number }
+    const end = this.readable
+    if (nick.scanned < end) {
+      for (let seq = nick.scanned; seq < end; seq++) {
+        const entry = await this.read(seq)
+        if (entry?.record.type === 'nick') nick.name = (entry.record as { name: string }).name
+      }
+      nick.scanned = end
+      await this.core.setUserData(NICK_INDEX, JSON.stringify(nick))
+    }
+    return nick.name
+  }
+
+  /** Close this session on the core. */
+  async close (): Promise<void> {
+    await this.core.close()
+  }
+}
+
+/** Check a binding block against the room and core; the verdict is cached by the caller. */
+export function checkBinding (block: Buffer | null, room: Room, coreKey: Buffer): { ok: boolean, identity?: string, name?: string, reason?: string } {
+  const decoded = decodeRecord(block)
+  if (!decoded.ok || decoded.record.type !== 'binding') return { ok: false, reason: 'block 0 is not a binding' }
+  const b = decoded.record as BindingRecord
+  if (b.room !== room.id || b.core !== coreKey.toString('hex')) return { ok: false, reason: 'binding is for another room or log' }
+  const payload = bindingPayload(room.keys.id, coreKey, Buffer.from(b.identity, 'hex'))
+  if (!verify(payload, Buffer.from(b.sig, 'hex'), Buffer.from(b.identity, 'hex'))) return { ok: false, reason: 'bad signature' }
+  return { ok: true, identity: b.identity, name: b.name }
+}
+
+/** Raised by callers that need a verified author. */
+export function bindingError (log: MemberLog): Error {
+  return fail('BINDING_INVALID', `log ${log.key.slice(0, 8)}`)
+}

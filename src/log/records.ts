@@ -1,0 +1,107 @@
+/**
+ * Records: what a member writes into their log, one JSON object per Hypercore block.
+ * Every record is versioned and size-limited; decoding treats bytes as hostile and
+ * returns a reason instead of throwing, so a bad block is dropped and counted.
+ * The format is specified in docs/protocol.md ("Member log records").
+ */
+import { fail } from '../errors/index.js'
+
+/** Version written into every record. Readers skip records with a higher version. */
+export const RECORD_VERSION = 1
+/** Largest block accepted, on write and on read. */
+export const MAX_RECORD_BYTES = 16 * 1024
+/** Largest message text, in UTF-8 bytes. */
+export const MAX_TEXT_BYTES = 8 * 1024
+/** Largest nickname, in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 256
+
+/** The record types this version understands. */
+export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'edit', 'delete'] as const
+/** A known record type. */
+export type RecordType = typeof RECORD_TYPES[number]
+
+/** Fields every record has. `ts` is the author's clock in ms since the epoch. */
+export interface BaseRecord { v: number, type: string, ts: number }
+/** First block of every member log: binds the log to an identity. */
+export interface BindingRecord extends BaseRecord { type: 'binding', room: string, core: string, identity: string, name: string, sig: string }
+/** A chat message. */
+export interface MessageRecord extends BaseRecord { type: 'msg', text: string }
+/** A nickname change. */
+export interface NickRecord extends BaseRecord { type: 'nick', name: string }
+/** A document announcement (documents issue). */
+export interface DocRecord extends BaseRecord { type: 'doc', name: string, size: number, mime: string, sha256: string, [extra: string]: unknown }
+/** A drill probe (drills issue). */
+export interface DrillProbeRecord extends BaseRecord { type: 'drill-probe', drill: string, seq: number, [extra: string]: unknown }
+/** A drill acknowledgement (drills issue). */
+export interface DrillAckRecord extends BaseRecord { type: 'drill-ack', drill: string, probe: string, receivedAt: number, [extra: string]: unknown }
+/** Edit of one's own message, by its sequence number in the same log. */
+export interface EditRecord extends BaseRecord { type: 'edit', target: number, text: string }
+/** Deletion of one's own message, by its sequence number in the same log. */
+export interface DeleteRecord extends BaseRecord { type: 'delete', target: number }
+/** A record of a type this version does not know (kept, then skipped by views). */
+export interface UnknownRecord extends BaseRecord { unknown: true }
+
+/** Any decoded record. */
+export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | EditRecord | DeleteRecord | UnknownRecord
+
+/** Result of decoding one block: a record, or why it was dropped. */
+export type Decoded = { ok: true, record: LogRecord } | { ok: false, reason: string }
+
+const HEX32 = /^[0-9a-f]{64}$/
+const HEX64 = /^[0-9a-f]{128}$/
+
+const isStr = (v: unknown, maxBytes: number): v is string => typeof v === 'string' && Buffer.byteLength(v) <= maxBytes
+const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+
+/** Per-type schema checks: each returns an error reason or null. */
+const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> = {
+  binding: (r) => HEX32.test(String(r.room)) && HEX32.test(String(r.core)) && HEX32.test(String(r.identity)) && HEX64.test(String(r.sig)) && isStr(r.name, MAX_NAME_BYTES) ? null : 'bad binding fields',
+  msg: (r) => isStr(r.text, MAX_TEXT_BYTES) ? null : 'message text missing or over 8 KiB',
+  nick: (r) => isStr(r.name, MAX_NAME_BYTES) && r.name.length > 0 ? null : 'bad nickname',
+  doc: (r) => isStr(r.name, 1024) && isNat(r.size) && isStr(r.mime, 255) && HEX32.test(String(r.sha256)) ? null : 'bad document announcement',
+  'drill-probe': (r) => isStr(r.drill, 128) && isNat(r.seq) ? null : 'bad drill probe',
+  'drill-ack': (r) => isStr(r.drill, 128) && isStr(r.probe, 256) && isNat(r.receivedAt) ? null : 'bad drill acknowledgement',
+  edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',
+  delete: (r) => isNat(r.target) ? null : 'bad delete'
+}
+
+/** Decode and validate one block. Never throws. */
+export function decodeRecord (block: Buffer | null | undefined): Decoded {
+  if (block === null || block === undefined) return { ok: false, reason: 'missing block' }
+  if (block.length > MAX_RECORD_BYTES) return { ok: false, reason: `block of ${block.length} bytes is over the ${MAX_RECORD_BYTES}-byte limit` }
+  let raw: unknown
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(block))
+  } catch {
+    return { ok: false, reason: 'not UTF-8 JSON' }
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'not an object' }
+  const r = raw as Record<string, unknown>
+  if (!isNat(r.v) || r.v < 1) return { ok: false, reason: 'missing version' }
+  if (!isStr(r.type, 64) || !isNat(r.ts)) return { ok: false, reason: 'missing type or timestamp' }
+  // A newer version or an unknown type is kept and skipped, so old peers still relay new records.
+  if (r.v > RECORD_VERSION || !(RECORD_TYPES as readonly string[]).includes(r.type)) {
+    return { ok: true, record: { v: r.v, type: r.type, ts: r.ts, unknown: true } }
+  }
+  const problem = CHECKS[r.type as RecordType](r)
+  return problem === null ? { ok: true, record: r as unknown as LogRecord } : { ok: false, reason: problem }
+}
+
+/** Encode a record for appending; enforces the same limits readers enforce. */
+export function encodeRecord (record: LogRecord): Buffer {
+  const text = (record as { text?: unknown }).text
+  if (typeof text === 'string' && Buffer.byteLength(text) > MAX_TEXT_BYTES) {
+    throw fail('MESSAGE_TOO_LONG', `the text is ${Buffer.byteLength(text)} bytes`)
+  }
+  const decoded = decodeRecord(Buffer.from(JSON.stringify(record)))
+  if (!decoded.ok) {
+    if (decoded.reason.includes('limit')) throw fail('RECORD_TOO_LARGE', decoded.reason)
+    throw fail('RECORD_INVALID', decoded.reason)
+  }
+  return Buffer.from(JSON.stringify(record))
+}
+
+/** The bytes a binding signature covers: label, room id, core key, identity key. */
+export function bindingPayload (roomId: Buffer, coreKey: Buffer, identityKey: Buffer): Buffer {
+  return Buffer.concat([Buffer.from('tamtam/binding/v1\0'), roomId, coreKey, identityKey])
+}

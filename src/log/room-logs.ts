@@ -1,0 +1,73 @@
+/**
+ * All member logs of one room that this peer holds: our own plus every member we have
+ * heard of. Emits 'update' when any of them grows, and 'member' when a new one is added,
+ * so the timeline and the UI can redraw live.
+ */
+import { EventEmitter } from 'node:events'
+import type Corestore from 'corestore'
+import type { Identity } from '../identity/index.js'
+import type { Room } from '../room/index.js'
+import { MemberLog } from './member-log.js'
+
+/** The open logs of one room. */
+export class RoomLogs extends EventEmitter {
+  readonly room: Room
+  readonly own: MemberLog
+  private readonly store: Corestore
+  private readonly logs = new Map<string, MemberLog>()
+  private closed = false
+
+  private constructor (store: Corestore, room: Room, own: MemberLog) {
+    super()
+    this.store = store
+    this.room = room
+    this.own = own
+    this.track(own)
+  }
+
+  /** Open our own log and every member log recorded for the room. */
+  static async open (store: Corestore, room: Room, identity: Identity): Promise<RoomLogs> {
+    const own = await MemberLog.own(store, room, identity)
+    const logs = new RoomLogs(store, room, own)
+    for (const key of room.members) await logs.addMember(Buffer.from(key, 'hex'))
+    return logs
+  }
+
+  /** Every open log, ours included. */
+  list (): MemberLog[] {
+    return [...this.logs.values()]
+  }
+
+  /** Open a member's log if it is not open yet; returns it. */
+  async addMember (key: Buffer): Promise<MemberLog> {
+    const hex = key.toString('hex')
+    const existing = this.logs.get(hex)
+    if (existing !== undefined) return existing
+    const log = await MemberLog.remote(this.store, this.room, key)
+    if (this.closed) {
+      await log.close()
+      return log
+    }
+    this.track(log)
+    // Every peer keeps every member's whole log: that is what makes store-and-forward work.
+    log.core.download({ start: 0, end: -1 })
+    this.emit('member', log)
+    return log
+  }
+
+  private track (log: MemberLog): void {
+    this.logs.set(log.key, log)
+    const onGrow = (): void => {
+      void log.verifyBinding().then(() => this.emit('update', log), (err) => this.emit('error', err))
+    }
+    log.core.on('append', onGrow)
+    log.core.on('download', onGrow)
+  }
+
+  /** Close every log session (idempotent). */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await Promise.all(this.list().map((l) => l.close()))
+  }
+}

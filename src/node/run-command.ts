@@ -1,0 +1,28 @@
+/**
+ * Run a command the way one-shot CLI calls do: through the running node if there is one
+ * (it owns the store), otherwise by opening the home in this process.
+ */
+import { callNode, NO_NODE } from '../control/index.js'
+import { COMMANDS, type Output } from '../commands/index.js'
+import { fail } from '../errors/index.js'
+import { homePaths } from '../home/index.js'
+import { Tamtam } from '../tamtam.js'
+
+/** Commands that never need the node: they touch only the identity file. */
+const LOCAL_ONLY = new Set(['init', 'whoami'])
+
+/** Run `name` with `args` against the home, via the node when one is running. */
+export async function runCommand (home: string, name: string, args: Record<string, unknown>, out: Output): Promise<{ result: unknown, via: 'node' | 'local' }> {
+  const command = COMMANDS.get(name)
+  if (command === undefined) throw fail('USAGE', `unknown command ${name}`)
+  if (!LOCAL_ONLY.has(name)) {
+    const result = await callNode(homePaths(home).socket, name, args)
+    if (result !== NO_NODE) return { result, via: 'node' }
+  }
+  const tt = new Tamtam({ home })
+  try {
+    return { result: await command.run(tt, args, out), via: 'local' }
+  } finally {
+    await tt.close()
+  }
+}

@@ -1,0 +1,3 @@
+/** Replication: the room handshake and member-log exchange on each connection. */
+export * from './messages.js'
+export * from './room-sync.js'

@@ -1,0 +1,75 @@
+/**
+ * Wire messages of the room protocol (tamtam/rooms, version 1), encoded with
+ * compact-encoding. Decoders throw on malformed input; protomux then closes the
+ * channel, which is what we want for a hostile peer. See docs/protocol.md.
+ */
+import c from 'compact-encoding'
+import { createHmac } from 'node:crypto'
+
+/** Protocol name on the protomux. */
+export const ROOM_PROTOCOL = 'tamtam/rooms'
+/** Protocol version, sent in the channel handshake. */
+export const ROOM_PROTOCOL_VERSION = 1
+/** Most room proofs one hello may carry. */
+export const MAX_PROOFS = 256
+/** Most core keys one members message may carry. */
+export const MAX_CORES = 4096
+
+/** Hello: one proof per room the sender holds. */
+export interface Hello { proofs: Buffer[] }
+/** Members: the member-log keys the sender knows in the room identified by `tag`. */
+export interface Members { tag: Buffer, cores: Buffer[] }
+
+/** The encoder shape compact-encoding uses (its own type is not exported). */
+interface State { start: number, end: number, buffer: Uint8Array | null }
+/** An encoder for values of type T. */
+export interface Encoding<T> { preencode: (state: State, value: T) => void, encode: (state: State, value: T) => void, decode: (state: State) => T }
+
+function boundedArray (max: number): Encoding<Buffer[]> {
+  const inner = c.array(c.fixed32) as unknown as Encoding<Buffer[]>
+  return {
+    preencode: (state, value) => inner.preencode(state, value),
+    encode: (state, value) => inner.encode(state, value),
+    decode: (state) => {
+      // Peek at the length first so a hostile count cannot make us allocate.
+      const start = state.start
+      const length = c.uint.decode(state as never)
+      if (length > max) throw new Error(`array of ${length} is over the limit of ${max}`)
+      state.start = start
+      return inner.decode(state)
+    }
+  }
+}
+
+/** Encoding of the hello message. */
+export const helloEncoding: Encoding<Hello> = {
+  preencode: (state, m) => boundedArray(MAX_PROOFS).preencode(state, m.proofs),
+  encode: (state, m) => boundedArray(MAX_PROOFS).encode(state, m.proofs),
+  decode: (state) => ({ proofs: boundedArray(MAX_PROOFS).decode(state) })
+}
+
+/** Encoding of the members message. */
+export const membersEncoding: Encoding<Members> = {
+  preencode: (state, m) => {
+    c.fixed32.preencode(state as never, m.tag)
+    boundedArray(MAX_CORES).preencode(state, m.cores)
+  },
+  encode: (state, m) => {
+    c.fixed32.encode(state as never, m.tag)
+    boundedArray(MAX_CORES).encode(state, m.cores)
+  },
+  decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array), cores: boundedArray(MAX_CORES).decode(state) })
+}
+
+/**
+ * Proof that the sender holds a room secret, bound to this Noise session: HMAC of the
+ * handshake hash and the sender's role under the room's capability key. It cannot be
+ * replayed on another connection, reflected back, or linked to the room by an outsider.
+ */
+export function roomProof (capability: Buffer, handshakeHash: Buffer, senderIsInitiator: boolean): Buffer {
+  return createHmac('sha256', capability)
+    .update('tamtam/room-proof/v1\0')
+    .update(handshakeHash)
+    .update(Buffer.from([senderIsInitiator ? 1 : 0]))
+    .digest()
+}

@@ -1,0 +1,129 @@
+/**
+ * The room handshake on one connection. Over the Noise stream's protomux it proves which
+ * room secrets each side holds (proofs bound to the handshake hash), then exchanges the
+ * member-log keys of the rooms both hold and opens those logs, so corestore replicates
+ * every member's log: store-and-forward across hops. An outsider sees random-looking
+ * proofs, learns no room id or member, and is sent no core key.
+ */
+import { EventEmitter } from 'node:events'
+import c from 'compact-encoding'
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
+import type { Channel, Message } from 'protomux'
+import type { Room } from '../room/index.js'
+import type { Tamtam } from '../tamtam.js'
+import { helloEncoding, membersEncoding, roomProof, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members } from './messages.js'
+
+/** The room protocol running on one connection. */
+export class PeerRooms extends EventEmitter {
+  readonly stream: NoiseSecretStream
+  /** Ids of the rooms both sides hold. */
+  readonly shared = new Set<string>()
+  /** Messages dropped because they named no shared room. */
+  ignored = 0
+  private readonly tt: Tamtam
+  private channel: Channel | null = null
+  private helloMessage: Message<Hello> | null = null
+  private membersMessage: Message<Members> | null = null
+
+  constructor (tt: Tamtam, stream: NoiseSecretStream) {
+    super()
+    this.tt = tt
+    this.stream = stream
+  }
+
+  /** Open the channel; call after store.replicate(stream) and once the handshake is done. */
+  open (): void {
+    const channel = this.stream.userData.createChannel({
+      protocol: ROOM_PROTOCOL,
+      handshake: c.uint,
+      messages: [
+        { encoding: helloEncoding, onmessage: (m: Hello) => { void this.onHello(m).catch((err) => this.fail(err)) } },
+        { encoding: membersEncoding, onmessage: (m: Members) => { void this.onMembers(m).catch((err) => this.fail(err)) } }
+      ],
+      onopen: (version: number) => this.onOpen(version),
+      onclose: () => this.emit('close')
+    }) as Channel | null
+    if (channel === null) return
+    this.channel = channel
+    this.helloMessage = channel.messages[0] as Message<Hello>
+    this.membersMessage = channel.messages[1] as Message<Members>
+    channel.open(ROOM_PROTOCOL_VERSION)
+  }
+
+  private onOpen (version: number): void {
+    // Newer peers must keep speaking version 1 to older ones; a higher number here means
+    // the peer cannot, so close instead of guessing.
+    if (version !== ROOM_PROTOCOL_VERSION) {
+      this.emit('warning', new Error(`peer speaks room protocol ${version}, we speak ${ROOM_PROTOCOL_VERSION}`))
+      this.channel?.close()
+      return
+    }
+    this.sendHello()
+  }
+
+  /** (Re)announce proofs for every room we hold, e.g. after joining a room. */
+  sendHello (): void {
+    const hash = this.stream.handshakeHash
+    if (hash === null || this.helloMessage === null) return
+    const proofs = this.tt.rooms.list().map((r) => roomProof(r.keys.capability, hash, this.stream.isInitiator))
+    this.helloMessage.send({ proofs })
+  }
+
+  private remoteRoom (proof: Buffer): Room | undefined {
+    const hash = this.stream.handshakeHash as Buffer
+    return this.tt.rooms.list().find((r) => roomProof(r.keys.capability, hash, !this.stream.isInitiator).equals(proof))
+  }
+
+  private async onHello (hello: Hello): Promise<void> {
+    for (const proof of hello.proofs) {
+      const room = this.remoteRoom(proof)
+      if (room === undefined || this.shared.has(room.id)) continue
+      this.shared.add(room.id)
+      this.emit('room', room)
+      await this.sendMembers(room)
+    }
+  }
+
+  /** Tell the peer every member log we know in a shared room (or just `only`). */
+  async sendMembers (room: Room, only?: Buffer[]): Promise<void> {
+    if (!this.shared.has(room.id) || this.membersMessage === null) return
+    const logs = await this.tt.logs(room)
+    const cores = only ?? logs.list().filter((l) => !l.invalid).map((l) => l.core.key)
+    const tag = roomProof(room.keys.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
+    for (let i = 0; i < cores.length; i += 1024) this.membersMessage.send({ tag, cores: cores.slice(i, i + 1024) })
+  }
+
+  private async onMembers (members: Members): Promise<void> {
+    const room = this.remoteRoom(members.tag)
+    if (room === undefined || !this.shared.has(room.id)) {
+      this.ignored++
+      return
+    }
+    const logs = await this.tt.logs(room)
+    await this.tt.rooms.addMembers(room, members.cores.map((k) => k.toString('hex')).filter((k) => k !== logs.own.key))
+    for (const key of members.cores) await logs.addMember(key)
+  }
+
+  private fail (err: unknown): void {
+    this.emit('warning', err)
+    this.channel?.close()
+  }
+
+  /** Close the channel (the connection itself belongs to the transport). */
+  close (): void {
+    this.channel?.close()
+  }
+}
+
+/**
+ * Attach tamtam to an authenticated connection: corestore replication plus the room
+ * protocol on the same protomux. Resolves null if the Noise handshake fails.
+ */
+export async function attachPeer (tt: Tamtam, stream: NoiseSecretStream): Promise<PeerRooms | null> {
+  const store = await tt.store()
+  store.replicate(stream)
+  if (!(await stream.opened)) return null
+  const peer = new PeerRooms(tt, stream)
+  peer.open()
+  return peer
+}

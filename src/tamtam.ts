@@ -1,0 +1,161 @@
+/**
+ * Tamtam: the library facade over one home dir. It owns the identity, the room list and
+ * the Corestore (which holds a lock, so one process owns a home). Commands, the node,
+ * the CLI and the TUI all go through this class; it never touches a terminal.
+ */
+import { EventEmitter } from 'node:events'
+import Corestore from 'corestore'
+import { fail, fromSystemError } from './errors/index.js'
+import { ensureHome, homePaths } from './home/index.js'
+import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
+import { RoomLogs } from './log/room-logs.js'
+import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
+import { Timeline } from './timeline/index.js'
+
+/** Options for opening a home. */
+export interface TamtamOptions { home: string }
+
+/** One home dir, opened. */
+export class Tamtam extends EventEmitter {
+  readonly home: string
+  readonly paths: ReturnType<typeof homePaths>
+  readonly rooms: RoomRegistry
+  private identityCache: Identity | null = null
+  private storeInstance: Corestore | null = null
+  private storeOpening: Promise<Corestore> | null = null
+  private readonly sessions = new Map<string, Promise<RoomLogs>>()
+  private closing: Promise<void> | null = null
+
+  constructor (opts: TamtamOptions) {
+    super()
+    this.home = opts.home
+    this.paths = homePaths(opts.home)
+    this.rooms = new RoomRegistry(this.paths.rooms)
+  }
+
+  /** Create the home dir and read the room list (idempotent). */
+  async open (): Promise<void> {
+    await ensureHome(this.home)
+    await this.rooms.load()
+  }
+
+  /** True once close() has started. */
+  get closed (): boolean {
+    return this.closing !== null
+  }
+
+  /** The identity of this home; fails with NOT_INITIALISED before `init`. */
+  async identity (): Promise<Identity> {
+    this.identityCache ??= await loadIdentity(this.paths.identity)
+    return this.identityCache
+  }
+
+  /** Create the identity (refuses to overwrite without force). */
+  async init (name: string, opts: { force?: boolean } = {}): Promise<Identity> {
+    await this.open()
+    this.identityCache = await createIdentity(this.paths.identity, name, opts)
+    return this.identityCache
+  }
+
+  /** The Corestore, opened on first use. A second process on the same home gets HOME_LOCKED. */
+  async store (): Promise<Corestore> {
+    if (this.closing !== null) throw fail('CLOSED')
+    this.storeOpening ??= (async () => {
+      const store = new Corestore(this.paths.store)
+      try {
+        await store.ready()
+      } catch (err) {
+        this.storeOpening = null
+        await store.close().catch(() => {})
+        throw fromSystemError(err, `cannot open the store in ${this.home}`)
+      }
+      this.storeInstance = store
+      return store
+    })()
+    return await this.storeOpening
+  }
+
+  /** The open logs of a room (opened once, then shared). */
+  async logs (room: Room): Promise<RoomLogs> {
+    let session = this.sessions.get(room.id)
+    if (session === undefined) {
+      session = (async () => {
+        const logs = await RoomLogs.open(await this.store(), room, await this.identity())
+        logs.on('update', () => this.emit('update', room))
+        logs.on('member', (log) => this.emit('member', room, log))
+        logs.on('error', (err) => this.emit('warning', err))
+        return logs
+      })()
+      session.catch(() => this.sessions.delete(room.id))
+      this.sessions.set(room.id, session)
+    }
+    return await session
+  }
+
+  /** Create a room with a fresh secret; returns it with its invite. */
+  async createRoom (name: string): Promise<{ room: Room, invite: string }> {
+    await this.identity()
+    const room = await this.rooms.add(name, newRoomSecret())
+    await this.logs(room)
+    this.emit('rooms')
+    return { room, invite: encodeInvite(room.secret, room.name) }
+  }
+
+  /** Join a room from an invite code, under an optional local alias. */
+  async joinRoom (code: string, alias?: string): Promise<Room> {
+    await this.identity()
+    const invite = decodeInvite(code)
+    const room = await this.rooms.add(alias ?? invite.name, invite.secret)
+    await this.logs(room)
+    this.emit('rooms')
+    return room
+  }
+
+  /** The invite code of a room. */
+  invite (room: Room): string {
+    return encodeInvite(room.secret, room.name)
+  }
+
+  /** Forget a room: it leaves the list and stops syncing; its logs stay on disk. */
+  async leaveRoom (room: Room): Promise<void> {
+    const session = this.sessions.get(room.id)
+    this.sessions.delete(room.id)
+    if (session !== undefined) await (await session).close()
+    await this.rooms.remove(room)
+    this.emit('rooms')
+  }
+
+  /** Append a message; resolves once the block is stored. */
+  async send (room: Room, text: string): Promise<{ id: string, seq: number, ts: number }> {
+    if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
+    const logs = await this.logs(room)
+    const [seq] = await logs.own.append([{ type: 'msg', text } as never])
+    const entry = await logs.own.read(seq)
+    return { id: `${logs.own.key.slice(0, 16)}.${seq}`, seq, ts: entry?.record.ts ?? Date.now() }
+  }
+
+  /** Change our nickname in every room (one nick record per room) and in the identity file. */
+  async setNick (name: string): Promise<void> {
+    const identity = await this.identity()
+    identity.name = checkName(name)
+    await saveIdentity(this.paths.identity, identity)
+    for (const room of this.rooms.list()) await (await this.logs(room)).own.append([{ type: 'nick', name: identity.name } as never])
+  }
+
+  /** The timeline of a room over every log held locally. */
+  async timeline (room: Room): Promise<Timeline> {
+    const logs = await this.logs(room)
+    return new Timeline(logs.list())
+  }
+
+  /** Close every room session, then the store (idempotent). */
+  async close (): Promise<void> {
+    this.closing ??= (async () => {
+      const sessions = [...this.sessions.values()]
+      this.sessions.clear()
+      for (const s of sessions) await s.then((l) => l.close(), () => {})
+      if (this.storeOpening !== null) await this.storeOpening.then((s) => s.close(), () => {})
+    })()
+    await this.closing
+  }
+}
