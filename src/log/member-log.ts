@@ -35,8 +35,8 @@ export class MemberLog {
   /** Verified author, or null while unknown; `invalid` once the binding failed. */
   author: Author | null = null
   invalid = false
-  /** Blocks dropped as malformed or oversized, for diagnostics. */
-  dropped = 0
+  /** Block numbers dropped as malformed or oversized, for diagnostics. */
+  private readonly droppedSeqs = new Set<number>()
   private nick: { name: string, scanned: number } | null = null
   private lastTs = 0
 
@@ -64,6 +64,11 @@ export class MemberLog {
     const log = new MemberLog(core, room)
     await log.verifyBinding()
     return log
+  }
+
+  /** How many distinct blocks were dropped as malformed or oversized. */
+  get dropped (): number {
+    return this.droppedSeqs.size
   }
 
   /** Hex key of the core. */
@@ -116,7 +121,7 @@ export class MemberLog {
     const block = await this.core.get(seq, { wait: false })
     const decoded = decodeRecord(block)
     if (!decoded.ok) {
-      this.dropped++
+      if (this.droppedSeqs.size < 100_000) this.droppedSeqs.add(seq)
       return null
     }
     return { core: this.key, seq, record: decoded.record }

@@ -1,0 +1,127 @@
+/**
+ * Timing helpers for the benchmarks: sample summaries, bounded repeats, child processes
+ * with a timeout, and scratch dirs that are always removed. Nothing here knows tamtam.
+ */
+import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+/** Median, extremes and sample count of one series. */
+export interface Summary { median: number, min: number, max: number, runs: number }
+
+/** One reported figure: a summary with its unit, and optionally a ratio to a baseline. */
+export interface Figure extends Summary {
+  measure: string
+  name: string
+  unit: string
+  /** Name of the figure this one is compared with (same measure, same run). */
+  baseline?: string
+  /** This median divided by the baseline's median. */
+  ratio?: number
+  note?: string
+}
+
+/** Summarise a non-empty series. */
+export function summarise (samples: number[]): Summary {
+  if (samples.length === 0) throw new Error('no samples to summarise')
+  const s = [...samples].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  const median = s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+  return { median, min: s[0], max: s[s.length - 1], runs: s.length }
+}
+
+/** Build a figure from raw samples. */
+export function figure (measure: string, name: string, unit: string, samples: number[], note?: string): Figure {
+  return { measure, name, unit, ...summarise(samples), ...(note === undefined ? {} : { note }) }
+}
+
+/** Mark `fig` as compared with `base`: ratio of medians. Returns `fig`. */
+export function against (fig: Figure, base: Figure): Figure {
+  fig.baseline = base.name
+  fig.ratio = base.median === 0 ? Number.NaN : fig.median / base.median
+  return fig
+}
+
+/** Milliseconds taken by `fn`, with its result. */
+export async function timed<T> (fn: () => Promise<T>): Promise<{ ms: number, value: T }> {
+  const t0 = performance.now()
+  const value = await fn()
+  return { ms: performance.now() - t0, value }
+}
+
+/**
+ * Run `fn(i)` up to `times` times; stop early once `budgetMs` is spent, but never before
+ * `minTimes` runs, so a slow machine still finishes in bounded time with usable medians.
+ */
+export async function repeat (times: number, budgetMs: number, fn: (i: number) => Promise<void>, minTimes = 3): Promise<number> {
+  const start = performance.now()
+  let done = 0
+  for (let i = 0; i < times; i++) {
+    await fn(i)
+    done++
+    if (done >= minTimes && performance.now() - start > budgetMs) break
+  }
+  return done
+}
+
+/** Result of one child process run. */
+export interface ProcessRun { ms: number, stdout: string, stderr: string }
+
+/** Largest output kept from a child, so a runaway child cannot eat the memory. */
+const MAX_OUTPUT = 4 * 1024 * 1024
+
+/**
+ * Run `node ARGS` and time it from spawn to exit. Rejects on a non-zero exit (with the
+ * tail of stderr) or after `timeoutMs`, when the child is killed.
+ */
+export async function runNode (args: string[], opts: { cwd: string, timeoutMs?: number }): Promise<ProcessRun> {
+  const timeoutMs = opts.timeoutMs ?? 60_000
+  return await new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < MAX_OUTPUT) stdout += d })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < MAX_OUTPUT) stderr += d })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`node ${args.join(' ')}: no exit within ${timeoutMs} ms`))
+    }, timeoutMs)
+    child.once('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.once('close', (code, signal) => {
+      const ms = performance.now() - t0
+      clearTimeout(timer)
+      if (code === 0) resolve({ ms, stdout, stderr })
+      else reject(new Error(`node ${args.join(' ')} exited with ${code ?? signal}: ${stderr.trim().slice(-500)}`))
+    })
+  })
+}
+
+/** Temp dirs under os.tmpdir(), all removed by `cleanup` (also usable from a signal handler). */
+export class Scratch {
+  private readonly dirs: string[] = []
+
+  /** A new empty dir named after `label`. */
+  async dir (label: string): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), `tamtam-bench-${label}-`))
+    this.dirs.push(dir)
+    return dir
+  }
+
+  /** Remove every dir made so far. */
+  async cleanup (): Promise<void> {
+    const dirs = this.dirs.splice(0)
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true, maxRetries: 3 })
+  }
+
+  /** Same, synchronously, for exit paths that cannot wait. */
+  cleanupSync (): void {
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  }
+}

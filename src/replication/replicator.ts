@@ -1,0 +1,57 @@
+/**
+ * All room-protocol sessions of one Tamtam. It forwards what one peer teaches us to the
+ * others: a new member log learned from B is announced to C, which is how members and
+ * their logs spread across hops. It also re-announces proofs when rooms change.
+ */
+import { EventEmitter } from 'node:events'
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
+import type { MemberLog } from '../log/member-log.js'
+import type { Room } from '../room/index.js'
+import type { Tamtam } from '../tamtam.js'
+import { attachPeer, type PeerRooms } from './room-sync.js'
+
+/** Tracks every connection's room session and gossips member logs between them. */
+export class Replicator extends EventEmitter {
+  private readonly tt: Tamtam
+  private readonly peers = new Set<PeerRooms>()
+  private readonly onMember = (room: Room, log: MemberLog): void => {
+    for (const peer of this.peers) void peer.sendMembers(room, [log.core.key]).catch((err) => this.emit('warning', err))
+  }
+
+  private readonly onRooms = (): void => {
+    for (const peer of this.peers) peer.sendHello()
+  }
+
+  constructor (tt: Tamtam) {
+    super()
+    this.tt = tt
+    tt.on('member', this.onMember)
+    tt.on('rooms', this.onRooms)
+  }
+
+  /** Every live session. */
+  list (): PeerRooms[] {
+    return [...this.peers]
+  }
+
+  /** Start replication and the room protocol on an authenticated stream. */
+  async attach (stream: NoiseSecretStream): Promise<PeerRooms | null> {
+    const peer = await attachPeer(this.tt, stream)
+    if (peer === null) return null
+    this.peers.add(peer)
+    const forget = (): void => { this.peers.delete(peer) }
+    peer.once('close', forget)
+    stream.once('close', forget)
+    peer.on('room', (room: Room) => this.emit('room', peer, room))
+    peer.on('warning', (err) => this.emit('warning', err))
+    return peer
+  }
+
+  /** Stop listening to the Tamtam; connections are closed by their owner. */
+  close (): void {
+    this.tt.off('member', this.onMember)
+    this.tt.off('rooms', this.onRooms)
+    for (const peer of this.peers) peer.close()
+    this.peers.clear()
+  }
+}
