@@ -129,7 +129,7 @@ export class Tamtam extends EventEmitter {
   async send (room: Room, text: string): Promise<{ id: string, seq: number, ts: number }> {
     if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
     const logs = await this.logs(room)
-    const [seq] = await logs.own.append([{ type: 'msg', text } as never])
+    const [seq] = await logs.own.append([{ type: 'msg', text }])
     const entry = await logs.own.read(seq)
     return { id: `${logs.own.key.slice(0, 16)}.${seq}`, seq, ts: entry?.record.ts ?? Date.now() }
   }
@@ -139,7 +139,7 @@ export class Tamtam extends EventEmitter {
     const identity = await this.identity()
     identity.name = checkName(name)
     await saveIdentity(this.paths.identity, identity)
-    for (const room of this.rooms.list()) await (await this.logs(room)).own.append([{ type: 'nick', name: identity.name } as never])
+    for (const room of this.rooms.list()) await (await this.logs(room)).own.append([{ type: 'nick', name: identity.name }])
   }
 
   /** The timeline of a room over every log held locally. */

@@ -10,12 +10,15 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { sign, verify } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord } from './records.js'
+import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
 /** User-data key holding the nickname index (latest nick and how far we scanned). */
 const NICK_INDEX = 'tamtam/nick/v1'
+
+/** Blocks the first screen may read backwards to find a nickname the index has not reached. */
+const NICK_SCAN_BUDGET = 2000
 
 /** Who a log belongs to, once its binding is verified. */
 export interface Author { identity: string, name: string }
@@ -39,6 +42,7 @@ export class MemberLog {
   private readonly droppedSeqs = new Set<number>()
   private nick: { name: string, scanned: number } | null = null
   private lastTs = 0
+  private indexing: Promise<void> = Promise.resolve()
 
   private constructor (core: Hypercore, room: Room) {
     this.core = core
@@ -128,37 +132,89 @@ export class MemberLog {
   }
 
   /** Append records (ours only). Timestamps never go backwards within a log. */
-  async append (records: Array<Omit<LogRecord, 'v' | 'ts'>>, now = Date.now()): Promise<number[]> {
+  async append (records: NewRecord[], now = Date.now()): Promise<number[]> {
     if (!this.core.writable) throw new Error('cannot append to another member\'s log')
     const blocks = records.map((r) => {
       this.lastTs = Math.max(now, this.lastTs)
       return encodeRecord({ ...r, v: RECORD_VERSION, ts: this.lastTs } as LogRecord)
     })
+    let length: number
     try {
-      const { length } = await this.core.append(blocks)
-      return blocks.map((_, i) => length - blocks.length + i)
+      ({ length } = await this.core.append(blocks))
     } catch (err) {
       throw fromSystemError(err, 'cannot append to the log')
     }
+    await this.indexOwn(records, length)
+    return blocks.map((_, i) => length - blocks.length + i)
   }
 
-  /** Current nickname: the latest nick record, else the name in the binding. */
-  async currentName (): Promise<string | null> {
+  /** Keep the nickname index current for our own appends, so no later scan is needed. */
+  private async indexOwn (records: NewRecord[], length: number): Promise<void> {
+    await this.serialised(async () => await this.indexOwnNow(records, length))
+  }
+
+  /** Run index updates one at a time, so two never interleave and write a stale index. */
+  private async serialised (fn: () => Promise<void>): Promise<void> {
+    const run = this.indexing.then(fn)
+    this.indexing = run.catch(() => {})
+    await run
+  }
+
+  private async indexOwnNow (records: NewRecord[], length: number): Promise<void> {
+    const nick = await this.loadNickIndex()
+    if (nick === null || nick.scanned !== length - records.length) return
+    for (const r of records) if (r.type === 'nick') nick.name = (r as { name: string }).name
+    nick.scanned = length
+    await this.core.setUserData(NICK_INDEX, JSON.stringify(nick))
+  }
+
+  private async loadNickIndex (): Promise<{ name: string, scanned: number } | null> {
     const author = await this.verifyBinding()
     if (author === null) return null
     if (this.nick === null) {
       const cached = await this.core.getUserData(NICK_INDEX)
       this.nick = cached === null ? { name: author.name, scanned: 1 } : JSON.parse(cached.toString())
     }
-    const nick = this.nick as { name: string, scanned: number }
+    return this.nick
+  }
+
+  /**
+   * Bring the nickname index up to the local length (the node calls this as blocks
+   * arrive, so it reads each block once, in the background).
+   */
+  async indexNicknames (): Promise<void> {
+    await this.serialised(async () => await this.indexNicknamesNow())
+  }
+
+  private async indexNicknamesNow (): Promise<void> {
+    const nick = await this.loadNickIndex()
+    if (nick === null) return
     const end = this.readable
-    if (nick.scanned < end) {
-      for (let seq = nick.scanned; seq < end; seq++) {
-        const entry = await this.read(seq)
-        if (entry?.record.type === 'nick') nick.name = (entry.record as { name: string }).name
-      }
-      nick.scanned = end
-      await this.core.setUserData(NICK_INDEX, JSON.stringify(nick))
+    if (nick.scanned >= end) return
+    for (let seq = nick.scanned; seq < end; seq++) {
+      const entry = await this.read(seq)
+      if (entry?.record.type === 'nick') nick.name = (entry.record as { name: string }).name
+    }
+    nick.scanned = end
+    await this.core.setUserData(NICK_INDEX, JSON.stringify(nick))
+  }
+
+  /**
+   * Current nickname: the latest nick record, else the name in the binding. When the index
+   * lags far behind (a log just received in bulk), look back at most NICK_SCAN_BUDGET blocks
+   * so the first screen stays fast; the background index catches up later.
+   */
+  async currentName (): Promise<string | null> {
+    const nick = await this.loadNickIndex()
+    if (nick === null) return null
+    const end = this.readable
+    if (end - nick.scanned <= NICK_SCAN_BUDGET) {
+      await this.indexNicknames()
+      return nick.name
+    }
+    for (let seq = end - 1; seq >= end - NICK_SCAN_BUDGET; seq--) {
+      const entry = await this.read(seq)
+      if (entry?.record.type === 'nick') return (entry.record as { name: string }).name
     }
     return nick.name
   }

@@ -44,11 +44,17 @@ export interface UnknownRecord extends BaseRecord { unknown: true }
 /** Any decoded record. */
 export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | EditRecord | DeleteRecord | UnknownRecord
 
+/** A record as the caller writes it: the library adds `v` and `ts`. */
+export type NewRecord = LogRecord extends infer R ? R extends LogRecord ? Omit<R, 'v' | 'ts'> : never : never
+
 /** Result of decoding one block: a record, or why it was dropped. */
 export type Decoded = { ok: true, record: LogRecord } | { ok: false, reason: string }
 
 const HEX32 = /^[0-9a-f]{64}$/
 const HEX64 = /^[0-9a-f]{128}$/
+
+/** One decoder for every block: `fatal` makes invalid UTF-8 an error instead of U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 const isStr = (v: unknown, maxBytes: number): v is string => typeof v === 'string' && Buffer.byteLength(v) <= maxBytes
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
@@ -71,10 +77,15 @@ export function decodeRecord (block: Buffer | null | undefined): Decoded {
   if (block.length > MAX_RECORD_BYTES) return { ok: false, reason: `block of ${block.length} bytes is over the ${MAX_RECORD_BYTES}-byte limit` }
   let raw: unknown
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(block))
+    raw = JSON.parse(UTF8.decode(block))
   } catch {
     return { ok: false, reason: 'not UTF-8 JSON' }
   }
+  return validateRecord(raw)
+}
+
+/** Check a parsed value against the record schema. Never throws. */
+export function validateRecord (raw: unknown): Decoded {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'not an object' }
   const r = raw as Record<string, unknown>
   if (!isNat(r.v) || r.v < 1) return { ok: false, reason: 'missing version' }
@@ -93,12 +104,11 @@ export function encodeRecord (record: LogRecord): Buffer {
   if (typeof text === 'string' && Buffer.byteLength(text) > MAX_TEXT_BYTES) {
     throw fail('MESSAGE_TOO_LONG', `the text is ${Buffer.byteLength(text)} bytes`)
   }
-  const decoded = decodeRecord(Buffer.from(JSON.stringify(record)))
-  if (!decoded.ok) {
-    if (decoded.reason.includes('limit')) throw fail('RECORD_TOO_LARGE', decoded.reason)
-    throw fail('RECORD_INVALID', decoded.reason)
-  }
-  return Buffer.from(JSON.stringify(record))
+  const block = Buffer.from(JSON.stringify(record))
+  if (block.length > MAX_RECORD_BYTES) throw fail('RECORD_TOO_LARGE', `the record is ${block.length} bytes, over ${MAX_RECORD_BYTES}`)
+  const checked = validateRecord(record)
+  if (!checked.ok) throw fail('RECORD_INVALID', checked.reason)
+  return block
 }
 
 /** The bytes a binding signature covers: label, room id, core key, identity key. */

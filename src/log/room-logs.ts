@@ -57,8 +57,16 @@ export class RoomLogs extends EventEmitter {
 
   private track (log: MemberLog): void {
     this.logs.set(log.key, log)
+    // Coalesce bursts of 'download' events (one per block) into one index pass and one update.
+    let pending = false
     const onGrow = (): void => {
-      void log.verifyBinding().then(() => this.emit('update', log), (err) => this.emit('error', err))
+      if (pending) return
+      pending = true
+      setImmediate(() => {
+        pending = false
+        if (this.closed) return
+        void log.verifyBinding().then(() => log.indexNicknames()).then(() => this.emit('update', log), (err) => this.emit('error', err))
+      })
     }
     log.core.on('append', onGrow)
     log.core.on('download', onGrow)

@@ -75,3 +75,16 @@ t.test('cursor comparison is a total order (table)', async (t) => {
     t.equal(Math.sign(cmp), sign, what)
   }
 })
+
+t.test('a nickname change shows everywhere, on the author and on a peer', async (t) => {
+  const [a, b] = await Promise.all([peer(t, 'Awa'), peer(t, 'B')])
+  const { invite, room } = await a.createRoom('r')
+  await a.send(room, 'before')
+  await b.joinRoom(invite)
+  await a.setNick('Awa T.')
+  await a.send(room, 'after')
+  t.match((await lines(a, 'r')).join('\n'), /Awa T\. msg before/, 'the author sees the new name on old messages too')
+  await link(t, a, b)
+  t.ok(await eventually(async () => (await lines(b, 'r')).some((l) => / Awa T\. msg after$/.test(l))), 'the peer sees the new name')
+  t.ok((await lines(b, 'r')).some((l) => / Awa T\. nick Awa T\.$/.test(l)), 'and the change itself as a line')
+})
