@@ -60,6 +60,11 @@ export class RoomLogs extends EventEmitter {
     // Coalesce bursts of 'download' events (one per block) into one index pass and one update.
     let pending = false
     const onGrow = (): void => {
+      if (log.core.writable) {
+        // Our own log indexes itself on append; just tell listeners.
+        this.emit('update', log)
+        return
+      }
       if (pending) return
       pending = true
       setImmediate(() => {
