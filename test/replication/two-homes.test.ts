@@ -20,9 +20,12 @@ t.test('B joins by invite and ends with the same timeline as A, in the same orde
   t.match(b.join('\n'), /Awa msg Bonjour à tous/, 'A\'s message shows under A\'s name at B')
   t.match(b.join('\n'), /Moussa msg Salut Awa/, 'B\'s own message is there too')
 
-  // Live: a message sent after the link arrives without reconnecting.
+  // Live: a message sent after the link arrives without reconnecting, and B is told.
+  let updates = 0
+  moussa.on('update', () => { updates++ })
   await awa.send(room, 'en direct')
   t.ok(await eventually(async () => (await lines(moussa, 'atelier')).some((l) => l.endsWith('en direct'))), 'live message arrives')
+  t.ok(await eventually(() => updates > 0), 'B emitted an update event for the live redraw')
   t.equal(moussa.rooms.resolve('atelier').members.length, 1, 'B recorded A\'s log as a member (persisted in rooms.json)')
 })
 
