@@ -51,6 +51,15 @@ export function formatResult (command: string, result: unknown): string {
       const items = result as TimelineItem[]
       return items.length === 0 ? '(no messages yet)' : items.map(formatItem).join('\n')
     }
+    case 'peers': {
+      const peers = result as Result[]
+      if (peers.length === 0) return 'no peers connected'
+      return peers.map((p) => `${String(p.publicKey).slice(0, 8)}  ${String(p.host)}:${String(p.port)}  ${String(p.source).padEnd(8)} rooms: ${(p.rooms as string[]).join(', ') || '-'}  in ${String(p.bytesIn)} B, out ${String(p.bytesOut)} B`).join('\n')
+    }
+    case 'peer.add':
+      return `peer ${String(r.host)}:${String(r.port)} saved${r.connecting === true ? ', connecting now' : '; it will be used by the next `tamtam up`'}`
+    case 'status':
+      return `TCP port ${String(r.port)}, ${String(r.connections)} connection(s), LAN ${r.lan === true ? 'on' : 'off'}, Internet ${r.internet === true ? 'on' : 'off'}, ${String(r.rooms)} room(s)`
     default:
       return JSON.stringify(result, null, 2)
   }

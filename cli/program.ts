@@ -50,11 +50,27 @@ export function buildProgram (): Commander {
   program.command('log <room>').description('show the messages of a room, oldest first')
     .option('--limit <n>', 'how many of the latest to show', '50').option('--all', 'show the whole history')
     .action(async (r, o) => run(program, 'log', { room: r, limit: o.limit, all: o.all === true }))
-  program.command('up').description('run a node in the foreground (Ctrl-C stops it cleanly)')
-    .action(async () => {
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+  program.command('up').description('run a node in the foreground: find peers on the LAN and sync rooms (Ctrl-C stops it cleanly)')
+    .option('--lan-only', 'never use the Internet (no Hyperswarm, no DHT)')
+    .option('--port <n>', 'TCP port to listen on (0 = any)', '0')
+    .option('--peer <host:port>', 'also connect to this peer (repeatable), for networks that block multicast', collect)
+    .option('--announce-interval <ms>', 'how often to announce on the LAN', '2000')
+    .option('--max-connections <n>', 'cap on connections', '16')
+    .addOption(new Option('--announce-only', 'announce on the LAN but never connect (diagnostics)'))
+    .addOption(new Option('--listen-only', 'listen for peers but never announce (diagnostics)'))
+    .addOption(new Option('--bootstrap <host:port>', 'Hyperswarm bootstrap node, e.g. a local testnet (repeatable)').argParser(collect).hideHelp())
+    .action(async (o) => {
       const { up } = await import('./up.js')
-      await up(makeContext(program.opts<GlobalOptions>()))
+      await up(makeContext(program.opts<GlobalOptions>()), o)
     })
+  program.command('peers').description('list connected peers: address, how found, rooms in common, bytes in and out')
+    .action(async () => run(program, 'peers', {}))
+  program.command('status').description('show the running node\'s network status')
+    .action(async () => run(program, 'status', {}))
+  const peer = program.command('peer').description('manage manual peers')
+  peer.command('add <address>').description('remember a peer (HOST:PORT) and connect to it when a node runs')
+    .action(async (address) => run(program, 'peer.add', { address }))
   return program
 }
 

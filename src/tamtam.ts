@@ -12,6 +12,13 @@ import { RoomLogs } from './log/room-logs.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { Timeline } from './timeline/index.js'
 
+/** What commands may ask of a running node's network (set by the node, null otherwise). */
+export interface NetworkHandle {
+  peers: () => unknown[]
+  addPeer: (peer: { host: string, port: number }) => void
+  status: () => Record<string, unknown>
+}
+
 /** Options for opening a home. */
 export interface TamtamOptions { home: string }
 
@@ -20,6 +27,8 @@ export class Tamtam extends EventEmitter {
   readonly home: string
   readonly paths: ReturnType<typeof homePaths>
   readonly rooms: RoomRegistry
+  /** The node's network, when this Tamtam runs inside a node; commands check it. */
+  network: NetworkHandle | null = null
   private identityCache: Identity | null = null
   private storeInstance: Corestore | null = null
   private storeOpening: Promise<Corestore> | null = null
@@ -73,6 +82,11 @@ export class Tamtam extends EventEmitter {
       return store
     })()
     return await this.storeOpening
+  }
+
+  /** The Corestore if it is already open, else null (for code that must not wait). */
+  openStore (): Corestore | null {
+    return this.closing === null ? this.storeInstance : null
   }
 
   /** The open logs of a room (opened once, then shared). */

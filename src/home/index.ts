@@ -11,8 +11,9 @@ export function resolveHome (explicit?: string, env: NodeJS.ProcessEnv = process
 }
 
 /** The fixed file names inside a home dir. */
-export function homePaths (home: string): { identity: string, rooms: string, store: string, socket: string } {
+export function homePaths (home: string): { identity: string, rooms: string, store: string, socket: string, peers: string } {
   return {
+    peers: path.join(home, 'peers.json'),
     identity: path.join(home, 'identity.json'),
     rooms: path.join(home, 'rooms.json'),
     store: path.join(home, 'store'),

@@ -34,10 +34,14 @@ export class Replicator extends EventEmitter {
     return [...this.peers]
   }
 
-  /** Start replication and the room protocol on an authenticated stream. */
-  async attach (stream: NoiseSecretStream): Promise<PeerRooms | null> {
-    const peer = await attachPeer(this.tt, stream)
-    if (peer === null) return null
+  /**
+   * Start replication and the room protocol on a stream, in this tick (see attachPeer).
+   * The store must be open already: call `await tt.store()` once before connections come.
+   */
+  attach (stream: NoiseSecretStream): PeerRooms {
+    const store = this.tt.openStore()
+    if (store === null) throw new Error('open the store before attaching connections')
+    const peer = attachPeer(this.tt, store, stream)
     this.peers.add(peer)
     const forget = (): void => { this.peers.delete(peer) }
     peer.once('close', forget)

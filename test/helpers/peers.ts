@@ -41,8 +41,9 @@ export async function link (t: any, a: Tamtam, b: Tamtam): Promise<{ a: PeerRoom
   const left = new NoiseSecretStream(true)
   const right = new NoiseSecretStream(false)
   left.rawStream.pipe(right.rawStream).pipe(left.rawStream)
-  const [pa, pb] = await Promise.all([replicator(a).attach(left), replicator(b).attach(right)])
-  if (pa === null || pb === null) throw new Error('handshake failed')
+  await Promise.all([a.store(), b.store()])
+  const pa = replicator(a).attach(left)
+  const pb = replicator(b).attach(right)
   const destroy = (): void => {
     left.destroy()
     right.destroy()

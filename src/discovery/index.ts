@@ -1,0 +1,4 @@
+/** LAN and other peer discovery: the Discovery interface and its implementations. */
+export * from './types.js'
+export * from './beacon.js'
+export * from './interfaces.js'

@@ -1,0 +1,79 @@
+/**
+ * Public types of the transport: what a connection is, and how the connection manager is tuned.
+ */
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
+import type { PeerSource } from '../discovery/types.js'
+
+/** A Noise key pair (ed25519, as made by `NoiseSecretStream.keyPair()`). */
+export interface NoiseKeyPair { publicKey: Buffer, secretKey: Buffer }
+
+/** What the manager knows about one authenticated connection. */
+export interface ConnectionInfo {
+  /** The remote's Noise public key, proven by the handshake. */
+  publicKey: Buffer
+  /** Remote address of the socket (for an incoming socket: its ephemeral source address). */
+  host: string
+  port: number
+  /** How the peer was found; 'incoming' when it dialled us. */
+  source: PeerSource | 'incoming'
+  /** True when we started the Noise handshake (we dialled). */
+  initiator: boolean
+  /** When the connection was adopted (ms since the epoch). */
+  since: number
+}
+
+/** One live connection, as listed by `ConnectionManager.connections()`. */
+export interface ConnectionSummary {
+  stream: NoiseSecretStream
+  info: ConnectionInfo
+  /** Encrypted bytes received after the handshake. */
+  bytesIn: number
+  /** Encrypted bytes sent after the handshake (keep-alives included). */
+  bytesOut: number
+}
+
+/** Counters for diagnostics; they only grow. */
+export interface TransportStats {
+  /** Outgoing TCP connects started. */
+  dials: number
+  /** Outgoing connects that failed or timed out. */
+  dialFailures: number
+  /** Incoming sockets accepted for a handshake. */
+  accepted: number
+  /** Incoming sockets closed at once because the manager was full. */
+  refused: number
+  /** Handshakes that failed, timed out or sent oversized frames (both directions). */
+  handshakeFailures: number
+  /** Authenticated connections closed as duplicates of another one to the same key. */
+  duplicates: number
+  /** Authenticated connections closed because of their key (ourselves, or not the announced key). */
+  rejected: number
+}
+
+/** Options of the connection manager; every timer is an option so tests run fast. */
+export interface ConnectionManagerOptions {
+  /** Per-run Noise key pair (never the identity key). */
+  keyPair: NoiseKeyPair
+  /** TCP listen port; 0 = any free port (default 0). */
+  port?: number
+  /** Listen address (default '0.0.0.0'). */
+  host?: string
+  /** Default 16. Counts live connections plus handshakes in progress; beyond it incoming sockets are closed at once and no dial starts. */
+  maxConnections?: number
+  /** Default 3000: the higher key waits this long for the lower key to dial before dialling itself. */
+  graceMs?: number
+  /** Default 10000: a socket that has not completed Noise by then is destroyed. */
+  handshakeTimeoutMs?: number
+  /** Reconnect delays: default 500 → 30000 ms, doubling with ±20% jitter, reset after a successful connection. */
+  backoff?: { initialMs?: number, maxMs?: number }
+  /** Default 5000: limit for the TCP connect. */
+  dialTimeoutMs?: number
+  /** Default true; false = dial only, listen() binds nothing. */
+  listen?: boolean
+  /** Default 5000: send an empty keep-alive message after this much write silence (0 = off). */
+  keepAliveMs?: number
+  /** Default 20000: close a connection that received nothing for this long (0 = off). */
+  idleTimeoutMs?: number
+  /** Injected randomness for the backoff jitter (default Math.random). */
+  random?: () => number
+}

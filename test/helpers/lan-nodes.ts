@@ -1,0 +1,92 @@
+/**
+ * Real `tamtam up` processes on namespace hosts (see lan.ts). Each node gets its own home
+ * dir; one-shot commands reach it through its control socket, which works from any
+ * network namespace because it is a file.
+ */
+import path from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { BIN, childEnv, cli, type CliResult } from './cli.js'
+import { eventually } from './peers.js'
+import type { Lan } from './lan.js'
+
+/** A running node on a namespace host. */
+export interface LanNode {
+  host: string
+  home: string
+  child: ChildProcess
+  /** Parsed JSON event lines printed so far. */
+  events: Array<Record<string, any>>
+  exited: Promise<number | null>
+  /** Run a one-shot command against this node's home. */
+  run: (...args: string[]) => Promise<CliResult>
+  /** SIGTERM and wait for a clean exit. */
+  stop: () => Promise<number | null>
+}
+
+/** Fast discovery for tests. */
+export const FAST = ['--announce-interval', '200']
+
+/** Make a home with an identity (no node yet). */
+export async function makeHome (dir: string, name: string): Promise<string> {
+  const home = path.join(dir, name)
+  const r = await cli(['--home', home, 'init', '--name', name])
+  if (r.code !== 0) throw new Error(`init ${name}: ${r.stderr}`)
+  return home
+}
+
+/** Run a one-shot tamtam command on a home; throws on failure, returns stdout. */
+export async function tamtam (home: string, ...args: string[]): Promise<string> {
+  const r = await cli(['--home', home, ...args])
+  if (r.code !== 0) throw new Error(`tamtam ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+/** Start `tamtam up --json` for `home` on `host`; resolves once it printed its 'up' line. */
+export async function startNode (lan: Lan, host: string, home: string, extra: string[] = ['--lan-only', ...FAST]): Promise<LanNode> {
+  const child = lan.spawn(host, [process.execPath, BIN, '--home', home, '--json', 'up', ...extra], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const events: Array<Record<string, any>> = []
+  let buffer = ''
+  let stderr = ''
+  child.stdout?.on('data', (d) => {
+    buffer += String(d)
+    const lines = buffer.split('\n')
+    buffer = lines.pop() ?? ''
+    for (const line of lines) {
+      try {
+        events.push(JSON.parse(line))
+      } catch {
+        events.push({ event: 'text', text: line })
+      }
+    }
+  })
+  child.stderr?.on('data', (d) => { stderr += String(d) })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const ready = await eventually(() => events.some((e) => e.event === 'up') || child.exitCode !== null, 20_000, 25)
+  if (!ready || child.exitCode !== null) throw new Error(`node on ${host} did not start: ${stderr}`)
+  return {
+    host,
+    home,
+    child,
+    events,
+    exited,
+    run: async (...args) => await cli(['--home', home, ...args]),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      return await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => { child.kill('SIGKILL'); resolve(null) }, 10_000))])
+    }
+  }
+}
+
+/** The message texts of a room as a node sees it (through its control socket). */
+export async function texts (node: LanNode | string, room: string): Promise<string[]> {
+  const home = typeof node === 'string' ? node : node.home
+  const r = await cli(['--home', home, 'log', room, '--json', '--all'])
+  if (r.code !== 0) return []
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((i) => i.type === 'msg').map((i) => i.text)
+}
+
+/** The connected peers of a node. */
+export async function peersOf (node: LanNode): Promise<Array<Record<string, any>>> {
+  const r = await node.run('peers', '--json')
+  return r.code === 0 ? JSON.parse(r.stdout) : []
+}

@@ -1,0 +1,31 @@
+import t from 'tap'
+import { createLan, skipUnlessLan } from '../helpers/lan.js'
+import { makeHome, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
+import { eventually, tempDir } from '../helpers/peers.js'
+
+t.test('three hosts, no route out: every pair connects and a message reaches B and C within 2 s', async (t) => {
+  if (!skipUnlessLan(t)) return
+  const lan = await createLan({ segments: { wifi: ['a', 'b', 'c'] } })
+  t.teardown(() => lan.destroy())
+  const dir = tempDir(t)
+  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => makeHome(dir, n)))
+  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
+  await tamtam(b, 'room', 'join', invite)
+  await tamtam(c, 'room', 'join', invite)
+  const nodes = await Promise.all([startNode(lan, 'a', a), startNode(lan, 'b', b), startNode(lan, 'c', c)])
+
+  const connected = await eventually(async () => (await Promise.all(nodes.map(peersOf))).every((p) => p.length === 2 && p.every((x) => x.rooms.length > 0)), 10_000, 100)
+  t.ok(connected, 'each node has exactly two peers, and has run the room handshake with both')
+  if (!connected) t.comment(JSON.stringify(await Promise.all(nodes.map(peersOf))), JSON.stringify(nodes.map((n) => n.events.filter((e) => e.event !== 'found'))))
+  const peersA = await peersOf(nodes[0])
+  t.same(peersA.map((p) => p.source), ['lan', 'lan'], 'found on the LAN')
+  t.ok(peersA.every((p) => p.rooms.includes('atelier')), 'with the room in common')
+  t.same(peersA.map((p) => p.host).sort(), [lan.host('b').ip, lan.host('c').ip].sort(), 'at the right addresses')
+
+  const sentAt = Date.now()
+  await tamtam(a, 'send', 'atelier', 'La coupure commence')
+  const arrived = await eventually(async () => (await Promise.all([texts(b, 'atelier'), texts(c, 'atelier')])).every((l) => l.includes('La coupure commence')), 2000, 20)
+  t.ok(arrived, 'the message shows in B\'s and C\'s log within 2 s')
+  t.comment(`delivery to both (including CLI polling) took ${Date.now() - sentAt} ms`)
+  for (const node of nodes) t.equal(await node.stop(), 0, `${node.host} stops cleanly`)
+})
