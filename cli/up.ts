@@ -40,6 +40,8 @@ const TEXT: Record<string, (e: Record<string, any>) => string> = {
   disconnected: (e) => `peer disconnected: ${short(e.publicKey)}`,
   room: (e) => `room ${String(e.room)}: shared with ${short(e.publicKey)}`,
   synced: (e) => `room ${String(e.room)}: synced (${String(e.logs)} member logs, ${String(e.blocks)} blocks)`,
+  // Too chatty for people (one per arriving batch); scripts get it with --json.
+  append: () => '',
   member: (e) => `room ${String(e.room)}: new member log ${short(e.core)}`,
   warning: (e) => `warning: ${String(e.message)}`
 }

@@ -95,7 +95,7 @@ export class Tamtam extends EventEmitter {
     if (session === undefined) {
       session = (async () => {
         const logs = await RoomLogs.open(await this.store(), room, await this.identity())
-        logs.on('update', () => this.emit('update', room))
+        logs.on('update', (log) => this.emit('update', room, log))
         logs.on('member', (log) => this.emit('member', room, log))
         logs.on('error', (err) => this.emit('warning', err))
         return logs

@@ -9,6 +9,7 @@ import { LanBeacon } from '../discovery/index.js'
 import type { PeerCandidate } from '../discovery/index.js'
 import { Replicator, type PeerRooms } from '../replication/index.js'
 import type { Room } from '../room/index.js'
+import type { MemberLog } from '../log/member-log.js'
 import type { Tamtam } from '../tamtam.js'
 import { ConnectionManager, type ConnectionInfo } from '../transport/index.js'
 import { InternetPath, internetStats, type BootstrapNode } from './internet.js'
@@ -75,7 +76,10 @@ export class Network extends EventEmitter {
     this.manager.on('warning', (err: unknown) => this.emit('warning', err))
     this.replicator.on('room', (peer: PeerRooms, room: Room) => this.emit('room', { publicKey: peer.stream.remotePublicKey?.toString('hex'), room: room.name }))
     this.replicator.on('warning', (err: unknown) => this.emit('warning', err))
-    this.tt.on('update', (room: Room) => this.checkSynced(room))
+    this.tt.on('update', (room: Room, log?: MemberLog) => {
+      if (log !== undefined && !log.core.writable) this.emit('append', { room: room.name, core: log.key, length: log.readable })
+      this.checkSynced(room)
+    })
     this.tt.on('rooms', () => this.internet?.joinRooms(this.tt.rooms.list()))
   }
 

@@ -45,7 +45,7 @@ export class TamtamNode extends EventEmitter {
     const network = new Network(this.tt, { ...opts, peers: [...(opts.peers ?? []), ...saved] })
     this.network = network
     this.tt.network = network
-    for (const event of ['found', 'lost', 'connected', 'disconnected', 'room', 'synced', 'warning']) {
+    for (const event of ['found', 'lost', 'connected', 'disconnected', 'room', 'synced', 'append', 'warning']) {
       network.on(event, (...args: unknown[]) => this.emit(event, ...args))
     }
     await network.start()
