@@ -1,73 +1,129 @@
 /**
  * Benchmark runner: `npm run bench` (build, then `node dist/bench/run.js`).
  *
- *   --json      print the results as one JSON object on stdout (the table goes to stderr)
+ *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs]
+ *
+ *   SUITE       run only these suites (foundation, lan); default: all, in that order
+ *   --json      print the results as JSON on stdout (the tables go to stderr): one object
+ *               for one suite, an array of them for several
  *   --no-docs   do not update docs/benchmarks.md
  *
  * Each measure runs in turn; one that throws is reported and the others still run. The
- * exit code is 1 when any measure failed. Progress goes to stderr.
+ * exit code is 1 when any measure failed, 2 for an unknown suite. Progress goes to stderr.
+ * Each suite rewrites only its own section of docs/benchmarks.md.
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { foundationMeasures, type BenchContext } from './foundation.js'
+import { foundationMeasures, type BenchContext, type Measure } from './foundation.js'
+import { lanMeasures } from './lan.js'
+import { lanTextTable, updateLanDoc } from './lan-report.js'
 import { Scratch, type Figure } from './measure.js'
 import { machine, textTable, updateDoc, type BenchResult, type Failure } from './report.js'
 
 /** Package root: dist/bench/run.js sits two levels below it. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/** A named list of measures with its own way of printing and of writing its doc section. */
+interface Suite {
+  name: string
+  measures: () => Measure[]
+  text: (result: BenchResult) => string
+  writeDoc: (file: string, result: BenchResult) => Promise<void>
+}
+
+const SUITES: Suite[] = [
+  { name: 'foundation', measures: foundationMeasures, text: textTable, writeDoc: updateDoc },
+  { name: 'lan', measures: lanMeasures, text: lanTextTable, writeDoc: updateLanDoc }
+]
+
+/** The suites named on the command line (positional or --only a,b), or all of them. */
+function selectSuites (argv: string[]): Suite[] {
+  const names: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--only') names.push(...(argv[++i] ?? '').split(','))
+    else if (arg.startsWith('--only=')) names.push(...arg.slice('--only='.length).split(','))
+    else if (!arg.startsWith('--')) names.push(arg)
+  }
+  const wanted = names.map((n) => n.trim()).filter(Boolean)
+  if (wanted.length === 0) return SUITES
+  const unknown = wanted.filter((n) => !SUITES.some((s) => s.name === n))
+  if (unknown.length > 0) throw new UsageError(`unknown suite ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`)
+  return SUITES.filter((s) => wanted.includes(s.name))
+}
+
+class UsageError extends Error {}
+
+/** Run every measure of a suite; a failing measure is recorded and the next one runs. */
+async function runSuite (suite: Suite, ctx: BenchContext): Promise<BenchResult> {
+  const started = performance.now()
+  const figures: Figure[] = []
+  const failures: Failure[] = []
+  for (const measure of suite.measures()) {
+    ctx.progress(`bench: ${measure.title}...`)
+    const t0 = performance.now()
+    try {
+      figures.push(...await measure.run(ctx))
+    } catch (err) {
+      const error = (err as Error)?.stack ?? String(err)
+      failures.push({ measure: measure.id, error: (err as Error)?.message ?? String(err) })
+      process.stderr.write(`bench: ${measure.id} failed:\n${error}\n`)
+    }
+    ctx.progress(`bench: ${measure.id} took ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  return { suite: suite.name, machine: machine(), seconds: (performance.now() - started) / 1000, figures, failures }
+}
+
 async function main (argv: string[]): Promise<number> {
   const json = argv.includes('--json')
   const writeDocs = !argv.includes('--no-docs')
+  let suites: Suite[]
+  try {
+    suites = selectSuites(argv)
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    process.stderr.write(`bench: ${err.message}\n`)
+    return 2
+  }
   const scratch = new Scratch()
   const onSignal = (signal: NodeJS.Signals): void => {
     scratch.cleanupSync()
     process.stderr.write(`bench: stopped by ${signal}; temp dirs removed\n`)
-    process.exit(130)
+    process.exit(130) // the 'exit' hook of bench/netns.ts deletes any namespace still up
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
 
   const ctx: BenchContext = { root: ROOT, scratch, progress: (line) => process.stderr.write(line + '\n') }
-  const started = performance.now()
-  const figures: Figure[] = []
-  const failures: Failure[] = []
-  try {
-    for (const measure of foundationMeasures()) {
-      ctx.progress(`bench: ${measure.title}...`)
-      const t0 = performance.now()
-      try {
-        figures.push(...await measure.run(ctx))
-      } catch (err) {
-        const error = (err as Error)?.stack ?? String(err)
-        failures.push({ measure: measure.id, error: (err as Error)?.message ?? String(err) })
-        process.stderr.write(`bench: ${measure.id} failed:\n${error}\n`)
-      }
-      ctx.progress(`bench: ${measure.id} took ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const results: BenchResult[] = []
+  let failed = false
+  for (const suite of suites) {
+    let result: BenchResult
+    try {
+      result = await runSuite(suite, ctx)
+    } finally {
+      await scratch.cleanup().catch((err) => process.stderr.write(`bench: cannot remove temp dirs: ${String(err)}\n`))
     }
-  } finally {
-    await scratch.cleanup().catch((err) => process.stderr.write(`bench: cannot remove temp dirs: ${String(err)}\n`))
-  }
-
-  const result: BenchResult = { suite: 'foundation', machine: machine(), seconds: (performance.now() - started) / 1000, figures, failures }
-  if (json) {
-    process.stderr.write(textTable(result) + '\n')
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-  } else {
-    process.stdout.write(textTable(result) + '\n')
-  }
-  if (writeDocs) {
+    results.push(result)
+    failed ||= result.failures.length > 0
+    ;(json ? process.stderr : process.stdout).write(suite.text(result) + '\n\n')
+    if (!writeDocs) continue
+    if (result.figures.length === 0) {
+      ctx.progress(`bench: ${suite.name} measured nothing; its section of docs/benchmarks.md is left as it was`)
+      continue
+    }
     const doc = path.join(ROOT, 'docs', 'benchmarks.md')
     try {
-      await updateDoc(doc, result)
-      ctx.progress(`bench: updated ${path.relative(process.cwd(), doc) || doc}`)
+      await suite.writeDoc(doc, result)
+      ctx.progress(`bench: updated the ${suite.name} section of ${path.relative(process.cwd(), doc) || doc}`)
     } catch (err) {
       process.stderr.write(`bench: cannot update ${doc}: ${String(err)}\n`)
-      return 1
+      failed = true
     }
   }
-  return failures.length > 0 ? 1 : 0
+  if (json) process.stdout.write(JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n')
+  return failed ? 1 : 0
 }
 
 main(process.argv.slice(2)).then((code) => {

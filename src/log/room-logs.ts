@@ -15,6 +15,8 @@ export class RoomLogs extends EventEmitter {
   readonly own: MemberLog
   private readonly store: Corestore
   private readonly logs = new Map<string, MemberLog>()
+  /** Logs being opened, so two announcements of one key open it once. */
+  private readonly opening = new Map<string, Promise<MemberLog>>()
   private closed = false
 
   private constructor (store: Corestore, room: Room, own: MemberLog) {
@@ -41,8 +43,18 @@ export class RoomLogs extends EventEmitter {
   /** Open a member's log if it is not open yet; returns it. */
   async addMember (key: Buffer): Promise<MemberLog> {
     const hex = key.toString('hex')
-    const existing = this.logs.get(hex)
-    if (existing !== undefined) return existing
+    const existing = this.logs.get(hex) ?? this.opening.get(hex)
+    if (existing !== undefined) return await existing
+    const opening = this.openMember(key)
+    this.opening.set(hex, opening)
+    try {
+      return await opening
+    } finally {
+      this.opening.delete(hex)
+    }
+  }
+
+  private async openMember (key: Buffer): Promise<MemberLog> {
     const log = await MemberLog.remote(this.store, this.room, key)
     if (this.closed) {
       await log.close()

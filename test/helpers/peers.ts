@@ -53,7 +53,7 @@ export async function link (t: any, a: Tamtam, b: Tamtam): Promise<{ a: PeerRoom
 }
 
 /** Poll `check` until it returns true, at most `ms`; returns whether it did. */
-export async function eventually (check: () => Promise<boolean> | boolean, ms = 5000, every = 20): Promise<boolean> {
+export async function eventually (check: () => Promise<boolean> | boolean, ms = 15_000, every = 20): Promise<boolean> {
   const deadline = Date.now() + ms
   for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
     if (await check()) return true
