@@ -12,7 +12,7 @@ import type { BenchContext, Measure } from './foundation.js'
 import { repeat } from './measure.js'
 import { lanFigure, noteLoad, versus, type LanFigure } from './lan-report.js'
 import { ControlClient, paths, roomHomes, runHelper, startHelper, TamtamNode, type Event } from './lan-node.js'
-import { NetnsLan } from './netns.js'
+import { NetnsLan, netnsUnsupported } from './netns.js'
 
 const ROOM = 'bench'
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
@@ -25,6 +25,12 @@ async function withLan<T> (hosts: number, fn: (lan: NetnsLan) => Promise<T>): Pr
   } finally {
     await lan.destroy()
   }
+}
+
+/** Fail at once, before any setup, where namespace LANs cannot run (not root, no `ip netns`). */
+function needNetns (): void {
+  const reason = netnsUnsupported()
+  if (reason !== null) throw new Error(`skipped: a namespace LAN needs root and 'ip netns' (${reason})`)
 }
 
 /** Stop every node (in parallel, each bounded). */
@@ -54,6 +60,7 @@ async function connectOnce (lan: NetnsLan, bin: string, homes: string[]): Promis
 }
 
 async function measureConnect (ctx: BenchContext): Promise<LanFigure[]> {
+  needNetns()
   const { bin } = paths(ctx.root)
   const homes = await roomHomes(bin, await ctx.scratch.dir('lan-connect'), 2, ROOM)
   return await withLan(2, async (lan) => {
@@ -228,6 +235,7 @@ function deliveryFigures (rtts: number[], lat: ReturnType<typeof latencies>, cpu
 }
 
 async function measureDelivery (ctx: BenchContext): Promise<LanFigure[]> {
+  needNetns()
   const { bin, child } = paths(ctx.root)
   const homes = await roomHomes(bin, await ctx.scratch.dir('lan-delivery'), PEERS, ROOM)
   return await withLan(PEERS, async (lan) => {
@@ -307,6 +315,7 @@ async function transferPair (ctx: BenchContext, t: Transfers, shaped: boolean): 
 }
 
 async function measureTransfer (ctx: BenchContext): Promise<LanFigure[]> {
+  needNetns()
   const { child } = paths(ctx.root)
   const serverDir = await ctx.scratch.dir('lan-transfer-server')
   const fetchRoot = await ctx.scratch.dir('lan-transfer-fetch')

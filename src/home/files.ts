@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import { randomBytes } from 'node:crypto'
 import { fail, fromSystemError } from '../errors/index.js'
 
 /** Read and parse a JSON file; `undefined` when it does not exist. */
@@ -21,7 +22,8 @@ export async function readJson (file: string): Promise<unknown> {
 
 /** Atomically replace `file` with JSON, readable by its owner only (mode 0600). */
 export async function writeJsonPrivate (file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
+  // A random suffix: two writes in the same millisecond must not share a temp file.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
     const handle = await fs.open(tmp, 'w', 0o600)
     try {

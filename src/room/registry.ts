@@ -30,6 +30,8 @@ export class RoomRegistry {
   private readonly file: string
   private rooms: Room[] = []
   private loaded = false
+  /** Saves run one after another, each writing the latest state, so none is lost. */
+  private saving: Promise<void> = Promise.resolve()
 
   constructor (file: string) {
     this.file = file
@@ -38,7 +40,12 @@ export class RoomRegistry {
   /** Read rooms.json (idempotent). */
   async load (): Promise<void> {
     if (this.loaded) return
-    const raw = await readJson(this.file) as { version?: number, rooms?: unknown[] } | undefined
+    let raw: { version?: number, rooms?: unknown[] } | undefined
+    try {
+      raw = await readJson(this.file) as typeof raw
+    } catch (err) {
+      throw fail('HOME_INVALID', `rooms.json cannot be read (${(err as Error).message})`, err)
+    }
     if (raw !== undefined && raw.version !== ROOMS_FILE_VERSION) throw fail('HOME_INVALID', 'rooms.json has an unknown version')
     this.rooms = (raw?.rooms ?? []).map(parseRoom)
     this.loaded = true
@@ -101,6 +108,12 @@ export class RoomRegistry {
 
   /** Write rooms.json atomically. */
   async save (): Promise<void> {
+    const run = this.saving.then(async () => await this.write())
+    this.saving = run.catch(() => {})
+    await run
+  }
+
+  private async write (): Promise<void> {
     await writeJsonPrivate(this.file, {
       version: ROOMS_FILE_VERSION,
       rooms: this.rooms.map((r) => ({ name: r.name, secret: r.secret.toString('hex'), createdAt: r.createdAt, members: r.members, settings: r.settings }))
