@@ -1,65 +1,77 @@
 /**
- * Human-readable output for each command's result. Commands return data; this file
- * turns it into lines. Everything here is already sanitised by the library.
+ * Human-readable output for each command's result, in the user's language. Commands
+ * return data; this file turns it into lines. Text from peers is already sanitised by
+ * the library.
  */
+import { formatDateTime, type Translate } from '../src/i18n/index.js'
 import type { TimelineItem } from '../src/timeline/index.js'
 
 type Result = Record<string, unknown>
 
-function when (ts: number): string {
-  const date = new Date(ts)
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' }).format(date)
-}
+/** What formatting needs: a translator and the language for dates. */
+export interface Formatter { t: Translate, lang: string }
 
-/** One timeline line: date, name, short fingerprint, text. */
-export function formatItem (item: TimelineItem): string {
+/** The text of a timeline line without its time, shared by the CLI and the TUI. */
+export function itemText (item: TimelineItem, t: Translate): string {
   const who = `${item.name} (${item.author.slice(0, 9)})`
   switch (item.type) {
-    case 'join': return `${when(item.ts)}  * ${who} joined`
-    case 'nick': return `${when(item.ts)}  * ${who} is now known as ${item.text}`
-    case 'doc': return `${when(item.ts)}  ${who} shared ${item.text}`
+    case 'join': return t('line.join', { who })
+    case 'nick': return t('line.nick', { who, text: item.text })
+    case 'doc': return t('line.doc', { who, text: item.text })
+    case 'drill-probe': return t('line.drill', { who, text: item.text })
     default: {
-      const suffix = item.deleted === true ? '[deleted]' : item.edited === true ? `${item.text} (edited)` : item.text
-      return `${when(item.ts)}  ${who}: ${suffix}`
+      const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
+      return `${who}: ${text}`
     }
   }
 }
 
+/** One timeline line: local date and time, then the text. */
+export function formatItem (item: TimelineItem, f: Formatter): string {
+  return `${formatDateTime(item.ts, f.lang)}  ${itemText(item, f.t)}`
+}
+
+const short = (v: unknown, n = 12): string => String(v ?? '').slice(0, n)
+
 /** Format a command's result for people. */
-export function formatResult (command: string, result: unknown): string {
+export function formatResult (command: string, result: unknown, f: Formatter): string {
+  const { t } = f
   const r = result as Result
   switch (command) {
     case 'init':
     case 'whoami':
     case 'nick':
-      return `${String(r.name)}\nfingerprint: ${String(r.fingerprint)}\nwords:       ${(r.words as string[]).join(' ')}`
+      return t('cli.identity', { name: String(r.name), fingerprint: String(r.fingerprint), words: (r.words as string[]).join(' ') })
     case 'room.create':
     case 'room.invite':
-      return [`room ${String(r.room)} (${String(r.id).slice(0, 12)})`, `invite: ${String(r.invite)}`, typeof r.qr === 'string' ? r.qr : ''].filter(Boolean).join('\n')
+      return [t('cli.room', { room: String(r.room), id: short(r.id) }), t('cli.invite', { invite: String(r.invite) }), typeof r.qr === 'string' ? r.qr : ''].filter(Boolean).join('\n')
     case 'room.join':
-      return `joined room ${String(r.room)} (${String(r.id).slice(0, 12)})`
+      return t('cli.joined', { room: String(r.room), id: short(r.id) })
     case 'room.leave':
-      return `left room ${String(r.room)}; its history stays on disk`
+      return t('cli.left', { room: String(r.room) })
     case 'room.list': {
       const rooms = result as Result[]
-      if (rooms.length === 0) return 'no rooms yet: `tamtam room create NAME` or `tamtam room join INVITE`'
-      return rooms.map((x) => `${String(x.room).padEnd(20)} ${String(x.id).slice(0, 12)}  ${String(x.members)} member log(s)`).join('\n')
+      if (rooms.length === 0) return t('cli.noRooms')
+      return rooms.map((x) => t('cli.roomLine', { room: String(x.room).padEnd(20), id: short(x.id), members: String(x.members) })).join('\n')
     }
     case 'send':
-      return `sent ${String(r.id)}`
+      return t('cli.sent', { id: String(r.id) })
     case 'log': {
       const items = result as TimelineItem[]
-      return items.length === 0 ? '(no messages yet)' : items.map(formatItem).join('\n')
+      return items.length === 0 ? t('cli.noMessages') : items.map((i) => formatItem(i, f)).join('\n')
     }
     case 'peers': {
       const peers = result as Result[]
-      if (peers.length === 0) return 'no peers connected'
-      return peers.map((p) => `${String(p.publicKey).slice(0, 8)}  ${String(p.host)}:${String(p.port)}  ${String(p.source).padEnd(8)} rooms: ${(p.rooms as string[]).join(', ') || '-'}  in ${String(p.bytesIn)} B, out ${String(p.bytesOut)} B`).join('\n')
+      if (peers.length === 0) return t('cli.noPeers')
+      return peers.map((p) => t('cli.peerLine', {
+        key: short(p.publicKey, 8), address: `${String(p.host)}:${String(p.port)}`, source: String(p.source).padEnd(8),
+        rooms: (p.rooms as string[]).join(', ') || '-', in: String(p.bytesIn), out: String(p.bytesOut)
+      })).join('\n')
     }
     case 'peer.add':
-      return `peer ${String(r.host)}:${String(r.port)} saved${r.connecting === true ? ', connecting now' : '; it will be used by the next `tamtam up`'}`
+      return t(r.connecting === true ? 'cli.peerSavedConnecting' : 'cli.peerSaved', { address: `${String(r.host)}:${String(r.port)}` })
     case 'status':
-      return `TCP port ${String(r.port)}, ${String(r.connections)} connection(s), LAN ${r.lan === true ? 'on' : 'off'}, Internet ${r.internet === true ? 'on' : 'off'}, ${String(r.rooms)} room(s)`
+      return t('cli.status', { port: String(r.port), connections: String(r.connections), lan: t(r.lan === true ? 'cli.on' : 'cli.off'), internet: t(r.internet === true ? 'cli.on' : 'cli.off'), rooms: String(r.rooms) })
     default:
       return JSON.stringify(result, null, 2)
   }

@@ -5,15 +5,25 @@
 import { CommanderError } from 'commander'
 import { buildProgram } from './program.js'
 import { TamtamError } from '../src/errors/index.js'
+import { loadLang, pickLang, translator, type MessageKey, type Translate } from '../src/i18n/index.js'
+
+/** The error line in the user's language: the hint of the code, and the English detail if any. */
+function errorLine (err: TamtamError, t: Translate, lang: string): string {
+  if (lang === 'en') return t('cli.error', { code: err.code, message: err.message })
+  const key = `error.${err.code}` as MessageKey
+  const hint = t(key)
+  const message = hint === key ? err.message : err.detail === undefined ? hint : `${hint} (${err.detail})`
+  return t('cli.error', { code: err.code, message })
+}
 
 /** Exit code for an error thrown anywhere below. */
-function report (err: unknown, json: boolean): number {
+function report (err: unknown, json: boolean, t: Translate, lang: string): number {
   if (err instanceof CommanderError) {
     // Help and version are not errors; commander has already printed them.
     return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2
   }
   if (err instanceof TamtamError) {
-    process.stderr.write(json ? JSON.stringify({ error: err.toJSON() }) + '\n' : `tamtam: ${err.code}: ${err.message}\n`)
+    process.stderr.write(json ? JSON.stringify({ error: err.toJSON() }) + '\n' : errorLine(err, t, lang) + '\n')
     return err.code === 'USAGE' ? 2 : 1
   }
   process.stderr.write(`tamtam: internal error: ${(err as Error)?.stack ?? String(err)}\n`)
@@ -30,7 +40,9 @@ async function main (argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' })
     return 0
   } catch (err) {
-    return report(err, argv.includes('--json'))
+    const langAt = argv.indexOf('--lang')
+    const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined))
+    return report(err, argv.includes('--json'), translator(lang), lang)
   }
 }
 

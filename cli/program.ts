@@ -9,10 +9,10 @@ import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
 async function run (program: Commander, name: string, args: Record<string, unknown>): Promise<void> {
-  const ctx = makeContext(program.opts<GlobalOptions>())
+  const ctx = await makeContext(program.opts<GlobalOptions>())
   const { runCommand } = await import('../src/node/index.js')
   const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note })
-  ctx.print(ctx.json ? formatJson(name, result) : formatResult(name, result))
+  ctx.print(ctx.json ? formatJson(name, result) : formatResult(name, result, ctx))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -62,7 +62,7 @@ export function buildProgram (): Commander {
     .addOption(new Option('--bootstrap <host:port>', 'Hyperswarm bootstrap node, e.g. a local testnet (repeatable)').argParser(collect).hideHelp())
     .action(async (o) => {
       const { up } = await import('./up.js')
-      await up(makeContext(program.opts<GlobalOptions>()), o)
+      await up(await makeContext(program.opts<GlobalOptions>()), o)
     })
   program.command('peers').description('list connected peers: address, how found, rooms in common, bytes in and out')
     .action(async () => run(program, 'peers', {}))

@@ -4,6 +4,7 @@
  */
 import type { CliContext } from './context.js'
 import type { NetworkOptions } from '../src/network/index.js'
+import type { Translate } from '../src/i18n/index.js'
 
 /** Flags of `up`, as commander parses them. */
 export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string }
@@ -31,19 +32,21 @@ export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
 }
 
 const short = (key: unknown): string => String(key ?? '').slice(0, 8)
+const address = (e: Record<string, any>): string => `${String(e.host)}:${String(e.port)}`
 
-/** Human text for each node event. */
-const TEXT: Record<string, (e: Record<string, any>) => string> = {
-  found: (e) => `peer found: ${short(e.publicKey)} at ${String(e.host)}:${String(e.port)} (${String(e.source)})`,
-  lost: (e) => `peer lost: ${short(e.publicKey)} at ${String(e.host)}:${String(e.port)}`,
-  connected: (e) => `peer connected: ${short(e.publicKey)} at ${String(e.host)}:${String(e.port)} (${String(e.source)}${e.initiator === true ? ', we dialled' : ''})`,
-  disconnected: (e) => `peer disconnected: ${short(e.publicKey)}`,
-  room: (e) => `room ${String(e.room)}: shared with ${short(e.publicKey)}`,
-  synced: (e) => `room ${String(e.room)}: synced (${String(e.logs)} member logs, ${String(e.blocks)} blocks)`,
+/** Human text for each node event, in the user's language. */
+const TEXT: Record<string, (e: Record<string, any>, t: Translate) => string> = {
+  found: (e, t) => t('up.found', { key: short(e.publicKey), address: address(e), source: String(e.source) }),
+  lost: (e, t) => t('up.lost', { key: short(e.publicKey), address: address(e) }),
+  connected: (e, t) => t('up.connected', { key: short(e.publicKey), address: address(e), source: String(e.source) }),
+  disconnected: (e, t) => t('up.disconnected', { key: short(e.publicKey) }),
+  room: (e, t) => t('up.room', { room: String(e.room), key: short(e.publicKey) }),
+  synced: (e, t) => t('up.synced', { room: String(e.room), logs: String(e.logs), blocks: String(e.blocks) }),
   // Too chatty for people (one per arriving batch); scripts get it with --json.
   append: () => '',
-  member: (e) => `room ${String(e.room)}: new member log ${short(e.core)}`,
-  warning: (e) => `warning: ${String(e.message)}`
+  member: (e, t) => t('up.member', { room: String(e.room), key: short(e.core) }),
+  warning: (e, t) => t('up.warning', { message: String(e.message) }),
+  stopping: (e, t) => t('up.stopping', { reason: String(e.reason) })
 }
 
 /** Plain fields of an event argument, for JSON lines (keys as hex). */
@@ -59,9 +62,9 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
   const { TamtamNode } = await import('../src/node/index.js')
   const node = new TamtamNode({ home: ctx.home, network: await networkOptions(flags) })
   const print = (type: string, data: Record<string, unknown>): void => {
-    ctx.print(ctx.json ? JSON.stringify({ event: type, ts: Date.now(), ...data }) : (TEXT[type]?.(data) ?? `${type}`))
+    ctx.print(ctx.json ? JSON.stringify({ event: type, ts: Date.now(), ...data }) : (TEXT[type]?.(data, ctx.t) ?? `${type}`))
   }
-  for (const type of Object.keys(TEXT)) if (type !== 'member') node.on(type, (e: unknown) => print(type, fields(e)))
+  for (const type of Object.keys(TEXT)) if (type !== 'member' && type !== 'stopping') node.on(type, (e: unknown) => print(type, fields(e)))
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'))
     process.once('SIGTERM', () => resolve('SIGTERM'))
@@ -73,11 +76,11 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
     const net = node.network?.status()
     ctx.print(ctx.json
       ? JSON.stringify({ event: 'up', ts: Date.now(), home: ctx.home, rooms, ...net })
-      : `tamtam is up: ${rooms.length} room(s), TCP port ${String(net?.port ?? '-')}, ${flags.lanOnly === true ? 'LAN only' : 'LAN + Internet'}. Ctrl-C to stop.`)
+      : ctx.t('up.ready', { rooms: rooms.length, port: String(net?.port ?? '-'), mode: ctx.t(flags.lanOnly === true ? 'up.lanOnly' : 'up.lanAndInternet') }))
     const reason = await stopped
     print('stopping', { reason })
   } finally {
     await node.close()
   }
-  ctx.print(ctx.json ? JSON.stringify({ event: 'down', ts: Date.now() }) : 'stopped cleanly')
+  ctx.print(ctx.json ? JSON.stringify({ event: 'down', ts: Date.now() }) : ctx.t('up.down'))
 }

@@ -17,7 +17,7 @@ export async function callNode (socketPath: string, cmd: string, args: Record<st
     const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args }, timeoutMs)
     if (reply.ok) return reply.result
     const code = (reply.error.code in ERROR_CODES ? reply.error.code : 'CONTROL_PROTOCOL') as ErrorCode
-    throw new TamtamError(code, reply.error.message, { hint: reply.error.hint })
+    throw new TamtamError(code, reply.error.message, { hint: reply.error.hint, detail: (reply.error as { detail?: string }).detail })
   } finally {
     socket.destroy()
   }

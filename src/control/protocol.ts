@@ -14,7 +14,7 @@ export interface ControlRequest { v: number, id: number, cmd: string, args: Reco
 /** A reply from a running node. */
 export type ControlReply =
   | { v: number, id: number, ok: true, result: unknown }
-  | { v: number, id: number, ok: false, error: { code: string, message: string, hint?: string } }
+  | { v: number, id: number, ok: false, error: { code: string, message: string, hint?: string, detail?: string } }
 
 /** Split a byte stream into lines, refusing lines over `max` bytes. */
 export class LineSplitter {

@@ -39,23 +39,26 @@ export type ErrorCode = keyof typeof ERROR_CODES
 export class TamtamError extends Error {
   readonly code: ErrorCode
   readonly hint: string
-  constructor (code: ErrorCode, message?: string, options?: { cause?: unknown, hint?: string }) {
+  /** The context this error was raised with (names, sizes), without the generic hint. */
+  readonly detail?: string
+  constructor (code: ErrorCode, message?: string, options?: { cause?: unknown, hint?: string, detail?: string }) {
     super(message ?? ERROR_CODES[code], options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'TamtamError'
     this.code = code
     this.hint = options?.hint ?? ERROR_CODES[code]
+    this.detail = options?.detail
   }
 
   /** A plain object that survives JSON, for the control socket and --json output. */
-  toJSON (): { code: ErrorCode, message: string, hint: string } {
-    return { code: this.code, message: this.message, hint: this.hint }
+  toJSON (): { code: ErrorCode, message: string, hint: string, detail?: string } {
+    return { code: this.code, message: this.message, hint: this.hint, detail: this.detail }
   }
 }
 
 /** Build an error with a code; `detail` adds context to the default hint. */
 export function fail (code: ErrorCode, detail?: string, cause?: unknown): TamtamError {
   const message = detail === undefined ? ERROR_CODES[code] : `${detail}: ${ERROR_CODES[code]}`
-  return new TamtamError(code, message, { cause })
+  return new TamtamError(code, message, { cause, detail })
 }
 
 /** True when `err` is a TamtamError, optionally with the given code. */
