@@ -30,12 +30,25 @@ function report (err: unknown, json: boolean, t: Translate, lang: string): numbe
   return 1
 }
 
+/** True when argv names a command (global options and their values aside). */
+function hasCommand (argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--home' || argv[i] === '--lang') i++
+    else if (!argv[i].startsWith('-')) return true
+  }
+  return false
+}
+
 async function main (argv: string[]): Promise<number> {
   const program = buildProgram()
   try {
-    if (argv.length === 0) {
-      program.outputHelp()
-      return 0
+    // No command: the terminal app when there is a terminal, else the help.
+    if (!hasCommand(argv) && !argv.includes('--help') && !argv.includes('-h')) {
+      if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) {
+        program.outputHelp()
+        return 0
+      }
+      argv = [...argv, 'tui']
     }
     await program.parseAsync(argv, { from: 'user' })
     return 0

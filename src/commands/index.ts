@@ -4,11 +4,12 @@ import { init, nick, whoami } from './identity.js'
 import { roomCreate, roomInvite, roomJoin, roomLeave, roomList } from './room.js'
 import { log, send } from './messages.js'
 import { peerAdd, peers, status } from './network.js'
+import { mute, unmute } from './mute.js'
 
 export type { Command, Output, Args } from './types.js'
 export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute].map((c) => [c.name, c])
 )

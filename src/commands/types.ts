@@ -9,6 +9,8 @@ import type { Tamtam } from '../tamtam.js'
 export interface Output {
   info: (message: string) => void
   warn: (message: string) => void
+  /** Progress of a long command (e.g. `get`), as plain JSON events; optional, may be dropped. */
+  progress?: (event: Record<string, unknown>) => void
 }
 
 /** Plain JSON arguments. */

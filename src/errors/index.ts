@@ -28,6 +28,15 @@ export const ERROR_CODES = {
   PEER_UNREACHABLE: 'the peer did not answer on TCP: check its address and port, and that no firewall or Wi-Fi client isolation blocks it',
   PEER_REJECTED: 'the peer failed the Noise handshake or is not the peer it was announced as; it was disconnected',
   STORAGE_FULL: 'the disk is full: free some space and try again; nothing stored was lost',
+  DOC_NOT_FOUND: 'no such document in this room: see `tamtam docs ROOM`',
+  DOC_AMBIGUOUS: 'that prefix matches several documents: type more of the id',
+  DOC_TOO_LARGE: 'the document is over the per-file limit of this room; see `tamtam docs limits ROOM`',
+  DOC_HASH_MISMATCH: 'the bytes received do not match the announced sha256; nothing was written and the partial data was discarded; ask the author to share it again',
+  DOC_UNAVAILABLE: 'no peer that has it is reachable; keep `tamtam up` running or try again when its author is online',
+  DOC_INVALID: 'the document announcement cannot be read by this version of tamtam',
+  QUOTA_EXCEEDED: 'this room\'s document storage quota would be exceeded; raise it with `tamtam docs limits ROOM --quota SIZE`',
+  FILE_NOT_FOUND: 'no such file or directory',
+  FILE_WRITE_FAILED: 'the file cannot be written there: check the path and its permissions',
   USAGE: 'wrong usage: see --help',
   CLOSED: 'the node is closed'
 } as const

@@ -76,6 +76,7 @@ export class Network extends EventEmitter {
     this.manager.on('warning', (err: unknown) => this.emit('warning', err))
     this.replicator.on('room', (peer: PeerRooms, room: Room) => this.emit('room', { publicKey: peer.stream.remotePublicKey?.toString('hex'), room: room.name }))
     this.replicator.on('warning', (err: unknown) => this.emit('warning', err))
+    this.replicator.on('self', () => this.emit('presence'))
     this.tt.on('update', (room: Room, log?: MemberLog) => {
       if (log !== undefined && !log.core.writable) this.emit('append', { room: room.name, core: log.key, length: log.readable })
       this.checkSynced(room)
@@ -177,6 +178,16 @@ export class Network extends EventEmitter {
         bytesOut
       }
     })
+  }
+
+  /** Own member logs (hex) of the peers connected now in a room: those members are online. */
+  online (roomId: string): Set<string> {
+    const cores = new Set<string>()
+    for (const session of this.sessions.values()) {
+      const core = session.remoteSelf.get(roomId)
+      if (core !== undefined) cores.add(core)
+    }
+    return cores
   }
 
   /** Where this node listens, and what runs. */

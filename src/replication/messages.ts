@@ -17,6 +17,9 @@ export const MAX_CORES = 4096
 
 /** Hello: one proof per room the sender holds. */
 export interface Hello { proofs: Buffer[] }
+/** Self: the sender's own member log in the room identified by `tag` (who is online). */
+export interface Self { tag: Buffer, core: Buffer }
+
 /** Members: the member-log keys the sender knows in the room identified by `tag`. */
 export interface Members { tag: Buffer, cores: Buffer[] }
 
@@ -72,4 +75,17 @@ export function roomProof (capability: Buffer, handshakeHash: Buffer, senderIsIn
     .update(handshakeHash)
     .update(Buffer.from([senderIsInitiator ? 1 : 0]))
     .digest()
+}
+
+/** Encoding of the self message (added in tamtam 0.1; older peers ignore unknown message types). */
+export const selfEncoding: Encoding<Self> = {
+  preencode: (state, m) => {
+    c.fixed32.preencode(state as never, m.tag)
+    c.fixed32.preencode(state as never, m.core)
+  },
+  encode: (state, m) => {
+    c.fixed32.encode(state as never, m.tag)
+    c.fixed32.encode(state as never, m.core)
+  },
+  decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array), core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array) })
 }

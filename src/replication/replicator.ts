@@ -48,6 +48,8 @@ export class Replicator extends EventEmitter {
     stream.once('close', forget)
     peer.on('room', (room: Room) => this.emit('room', peer, room))
     peer.on('warning', (err) => this.emit('warning', err))
+    peer.on('self', (room: Room) => this.emit('self', peer, room))
+    peer.once('close', () => this.emit('self', peer, null))
     return peer
   }
 

@@ -12,19 +12,22 @@ import type Corestore from 'corestore'
 import type { Channel, Message } from 'protomux'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
-import { helloEncoding, membersEncoding, roomProof, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members } from './messages.js'
+import { helloEncoding, membersEncoding, roomProof, selfEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self } from './messages.js'
 
 /** The room protocol running on one connection. */
 export class PeerRooms extends EventEmitter {
   readonly stream: NoiseSecretStream
   /** Ids of the rooms both sides hold. */
   readonly shared = new Set<string>()
+  /** Per shared room id, the remote's own member log (hex): that member is online here. */
+  readonly remoteSelf = new Map<string, string>()
   /** Messages dropped because they named no shared room. */
   ignored = 0
   private readonly tt: Tamtam
   private channel: Channel | null = null
   private helloMessage: Message<Hello> | null = null
   private membersMessage: Message<Members> | null = null
+  private selfMessage: Message<Self> | null = null
 
   constructor (tt: Tamtam, stream: NoiseSecretStream) {
     super()
@@ -39,7 +42,8 @@ export class PeerRooms extends EventEmitter {
       handshake: c.uint,
       messages: [
         { encoding: helloEncoding, onmessage: (m: Hello) => { void this.onHello(m).catch((err) => this.fail(err)) } },
-        { encoding: membersEncoding, onmessage: (m: Members) => { void this.onMembers(m).catch((err) => this.fail(err)) } }
+        { encoding: membersEncoding, onmessage: (m: Members) => { void this.onMembers(m).catch((err) => this.fail(err)) } },
+        { encoding: selfEncoding, onmessage: (m: Self) => this.onSelf(m) }
       ],
       onopen: (version: number) => this.onOpen(version),
       onclose: () => this.emit('close')
@@ -48,6 +52,7 @@ export class PeerRooms extends EventEmitter {
     this.channel = channel
     this.helloMessage = channel.messages[0] as Message<Hello>
     this.membersMessage = channel.messages[1] as Message<Members>
+    this.selfMessage = channel.messages[2] as Message<Self>
     channel.open(ROOM_PROTOCOL_VERSION)
   }
 
@@ -82,6 +87,7 @@ export class PeerRooms extends EventEmitter {
       this.shared.add(room.id)
       this.emit('room', room)
       await this.sendMembers(room)
+      await this.sendSelf(room)
     }
   }
 
@@ -92,6 +98,22 @@ export class PeerRooms extends EventEmitter {
     const cores = only ?? logs.list().filter((l) => !l.invalid).map((l) => l.core.key)
     const tag = roomProof(room.keys.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
     for (let i = 0; i < cores.length; i += 1024) this.membersMessage.send({ tag, cores: cores.slice(i, i + 1024) })
+  }
+
+  private async sendSelf (room: Room): Promise<void> {
+    const logs = await this.tt.logs(room)
+    const tag = roomProof(room.keys.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
+    this.selfMessage?.send({ tag, core: logs.own.core.key })
+  }
+
+  private onSelf (self: Self): void {
+    const room = this.remoteRoom(self.tag)
+    if (room === undefined || !this.shared.has(room.id)) {
+      this.ignored++
+      return
+    }
+    this.remoteSelf.set(room.id, self.core.toString('hex'))
+    this.emit('self', room)
   }
 
   private async onMembers (members: Members): Promise<void> {

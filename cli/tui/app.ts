@@ -1,0 +1,50 @@
+/**
+ * `tamtam` with no arguments: the terminal app. It runs a node in this process (so the
+ * app is a full peer), keeps the model fresh from the node's events, and closes the
+ * store cleanly on Ctrl-C or /quit.
+ */
+import { isTamtamError } from '../../src/errors/index.js'
+import { langFromEnvironment, loadLang, pickLang } from '../../src/i18n/index.js'
+import type { NetworkOptions } from '../../src/network/index.js'
+import { TamtamNode } from '../../src/node/index.js'
+import { TuiModel } from './model.js'
+import { runScreen } from './screen.js'
+
+/** How often the status bar is refreshed when nothing else happens (Internet, reach). */
+const STATUS_REFRESH_MS = 2000
+
+/** Options of the app. */
+export interface TuiOptions { home: string, lang?: string, network: NetworkOptions }
+
+/** Run the app until the user quits. */
+export async function runTui (opts: TuiOptions): Promise<void> {
+  const lang = await loadLang(pickLang(opts.lang))
+  const node = new TamtamNode({ home: opts.home, network: opts.network })
+  const model = new TuiModel(node, lang)
+  model.needsLang = !langFromEnvironment(opts.lang)
+  try {
+    await node.tt.identity()
+    await node.open()
+  } catch (err) {
+    if (!isTamtamError(err, 'NOT_INITIALISED')) {
+      await node.close()
+      throw err
+    }
+    model.state.stage = 'name'
+  }
+  const refresh = (): void => { void model.refresh().catch((err) => model.error(err)) }
+  node.tt.on('update', refresh)
+  node.tt.on('rooms', refresh)
+  for (const event of ['connected', 'disconnected', 'presence', 'synced']) node.on(event, refresh)
+  const timer = setInterval(refresh, STATUS_REFRESH_MS)
+  try {
+    if (model.state.stage === 'chat') {
+      await model.refresh()
+      if (model.state.rooms.length === 0) model.notice(model.t('tui.askRoom'))
+    }
+    await runScreen(model)
+  } finally {
+    clearInterval(timer)
+    await node.close()
+  }
+}

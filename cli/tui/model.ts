@@ -1,0 +1,231 @@
+/**
+ * The app's model: owns the state, reads it from the node, and turns typed lines into
+ * command calls. It never touches blessed; the screen subscribes to 'change'.
+ */
+import { EventEmitter } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { COMMANDS, type Output } from '../../src/commands/index.js'
+import { mutedIn } from '../../src/commands/mute.js'
+import { isTamtamError } from '../../src/errors/index.js'
+import { shortFingerprint } from '../../src/identity/index.js'
+import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
+import { MAX_TEXT_BYTES } from '../../src/log/index.js'
+import { syncState } from '../../src/network/index.js'
+import type { TamtamNode } from '../../src/node/index.js'
+import type { Room } from '../../src/room/index.js'
+import { emptyState, type TuiState } from './state.js'
+import { runSlash } from './slash.js'
+
+/** How many timeline items are kept in memory for drawing and scrolling back. */
+const TIMELINE_WINDOW = 300
+/** Notices shown at once. */
+const MAX_NOTICES = 6
+
+/** True when this machine has a default route, i.e. could reach the Internet (Linux only). */
+export function hasDefaultRoute (): boolean | null {
+  try {
+    const table = readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)
+    return table.some((line) => line.split('\t')[1] === '00000000')
+  } catch {
+    return null
+  }
+}
+
+/** The model of the terminal app. Emits 'change' after any state change, 'quit' on /quit. */
+export class TuiModel extends EventEmitter {
+  readonly node: TamtamNode
+  state: TuiState
+  t: Translate
+  private readonly seenLength = new Map<string, number>()
+  private refreshing: Promise<void> | null = null
+  private again = false
+
+  constructor (node: TamtamNode, lang: string) {
+    super()
+    this.node = node
+    this.state = emptyState(lang)
+    this.t = translator(lang)
+  }
+
+  /** Output for command functions: their notes become notices. */
+  get out (): Output {
+    return { info: (m) => this.notice(m), warn: (m) => this.notice(m) }
+  }
+
+  /** Show a line from the app itself. */
+  notice (text: string): void {
+    this.state.notices = [...this.state.notices, text].slice(-MAX_NOTICES)
+    this.emit('change')
+  }
+
+  /** Switch language for the UI (and the words of fingerprints). */
+  async setLang (lang: string): Promise<void> {
+    this.state.lang = await loadLang(lang)
+    this.t = translator(this.state.lang)
+    this.emit('change')
+  }
+
+  /** The current room, or null. */
+  currentRoom (): Room | null {
+    const id = this.state.current
+    return id === null ? null : this.node.tt.rooms.byId(id) ?? null
+  }
+
+  /** Reload everything from the node; calls are coalesced so bursts cost one refresh. */
+  async refresh (): Promise<void> {
+    if (this.refreshing !== null) {
+      this.again = true
+      return await this.refreshing
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false
+        await this.load()
+      } while (this.again)
+    })().finally(() => { this.refreshing = null })
+    await this.refreshing
+    this.emit('change')
+  }
+
+  private async load (): Promise<void> {
+    const tt = this.node.tt
+    const rooms = tt.rooms.list()
+    if (this.state.current === null || tt.rooms.byId(this.state.current) === undefined) this.state.current = rooms[0]?.id ?? null
+    this.state.rooms = await Promise.all(rooms.map(async (r) => ({ id: r.id, name: r.name, unread: await this.unread(r) })))
+    const room = this.currentRoom()
+    if (room === null) {
+      Object.assign(this.state, { timeline: [], members: [] })
+      return
+    }
+    const muted = new Set(mutedIn(room))
+    const items = await (await tt.timeline(room)).page({ limit: TIMELINE_WINDOW })
+    this.state.timeline = items.filter((i) => !muted.has(i.authorKey))
+    this.seenLength.set(room.id, await this.totalLength(room))
+    await this.loadMembers(room, muted)
+    await this.loadStatus(room)
+  }
+
+  private async totalLength (room: Room): Promise<number> {
+    return (await this.node.tt.logs(room)).list().reduce((sum, l) => sum + l.readable, 0)
+  }
+
+  private async unread (room: Room): Promise<number> {
+    const seen = this.seenLength.get(room.id)
+    const total = await this.totalLength(room)
+    if (seen === undefined) {
+      this.seenLength.set(room.id, total)
+      return 0
+    }
+    return Math.max(0, total - seen)
+  }
+
+  private async loadMembers (room: Room, muted: Set<string>): Promise<void> {
+    const logs = await this.node.tt.logs(room)
+    const online = this.node.network?.online(room.id) ?? new Set<string>()
+    const members = []
+    for (const log of logs.list()) {
+      const author = await log.verifyBinding()
+      if (author === null) continue
+      members.push({
+        name: (await log.currentName()) ?? author.name,
+        fingerprint: shortFingerprint(Buffer.from(author.identity, 'hex')),
+        online: online.has(log.key),
+        you: log === logs.own,
+        muted: muted.has(author.identity)
+      })
+    }
+    this.state.members = members
+  }
+
+  private async loadStatus (room: Room): Promise<void> {
+    const logs = await this.node.tt.logs(room)
+    const peers = this.node.network?.peers() ?? []
+    const own = logs.own.core
+    const lastMine = this.state.timeline.filter((i) => i.core === logs.own.key && i.type === 'msg').pop()
+    const others = logs.list().length - 1
+    // Reach receipts: how many connected peers hold my log up to my last message.
+    const k = lastMine === undefined ? 0 : (own.peers as Array<{ remoteContiguousLength?: number }>).filter((p) => (p.remoteContiguousLength ?? 0) > lastMine.seq).length
+    this.state.status = {
+      lanPeers: peers.filter((p) => p.source !== 'internet').length,
+      internet: hasDefaultRoute(),
+      missing: syncState(logs).missing,
+      seen: lastMine === undefined ? null : { k: Math.min(k, others), n: others }
+    }
+  }
+
+  /** Handle a typed line: first-run answers, slash commands, or a message. */
+  async submit (line: string): Promise<void> {
+    if (Buffer.byteLength(line) > MAX_TEXT_BYTES) {
+      this.notice(this.t('tui.tooLong', { size: `${Math.round(Buffer.byteLength(line) / 1024)} KiB` }))
+      return
+    }
+    const text = line.trim()
+    if (text.length === 0) return
+    try {
+      if (this.state.stage === 'name') return await this.answerName(text)
+      if (this.state.stage === 'lang') return await this.answerLang(text)
+      if (text.startsWith('/')) return await runSlash(this, text)
+      await this.send(text)
+    } catch (err) {
+      this.error(err)
+    }
+  }
+
+  /** Report an error as a notice, with its stable code. */
+  error (err: unknown): void {
+    if (isTamtamError(err)) this.notice(this.t('tui.error', { code: err.code, message: err.message }))
+    else this.notice(this.t('tui.error', { code: 'internal', message: String((err as Error)?.message ?? err) }))
+  }
+
+  private async answerName (name: string): Promise<void> {
+    await COMMANDS.get('init')!.run(this.node.tt, { name }, this.out)
+    this.state.stage = this.state.stage === 'name' && this.needsLang ? 'lang' : 'chat'
+    await this.node.open()
+    this.notice(this.t('tui.askRoom'))
+    await this.refresh()
+  }
+
+  /** Set by the app when LANG gave no language, so the first run asks for one. */
+  needsLang = false
+
+  private async answerLang (lang: string): Promise<void> {
+    await this.setLang(lang.toLowerCase().startsWith('fr') ? 'fr' : 'en')
+    this.state.stage = 'chat'
+    this.notice(this.t('tui.askRoom'))
+  }
+
+  /** Send a message: shown at once as pending, then as sent once durable. */
+  async send (text: string): Promise<void> {
+    const room = this.currentRoom()
+    if (room === null) {
+      this.notice(this.t('tui.needRoom'))
+      return
+    }
+    const pending = { text, ts: Date.now() }
+    this.state.pending = [...this.state.pending, pending]
+    this.state.scroll = 0
+    this.emit('change')
+    try {
+      await COMMANDS.get('send')!.run(this.node.tt, { room: room.id, text }, this.out)
+    } finally {
+      this.state.pending = this.state.pending.filter((p) => p !== pending)
+      await this.refresh()
+    }
+  }
+
+  /** Next or previous room. */
+  async switchRoom (delta: number): Promise<void> {
+    const rooms = this.state.rooms
+    if (rooms.length === 0) return
+    const at = Math.max(0, rooms.findIndex((r) => r.id === this.state.current))
+    this.state.current = rooms[(at + delta + rooms.length) % rooms.length].id
+    this.state.scroll = 0
+    await this.refresh()
+  }
+
+  /** Scroll the timeline by `lines` (positive = back in time). */
+  scroll (lines: number): void {
+    this.state.scroll = Math.max(0, this.state.scroll + lines)
+    this.emit('change')
+  }
+}

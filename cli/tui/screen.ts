@@ -1,0 +1,89 @@
+/**
+ * The only file that talks to blessed. It lays out the panes, forwards keys to the
+ * model, and paints the views' text. Tags are off everywhere: text is shown as text.
+ */
+import blessed from 'blessed'
+import { MAX_TEXT_BYTES } from '../../src/log/index.js'
+import type { TuiModel } from './model.js'
+import { PasteGuard } from './paste-guard.js'
+import { membersView, promptView, roomsView, statusView, timelineView } from './views.js'
+
+const ROOMS_WIDTH = 18
+const MEMBERS_WIDTH = 24
+
+/** Build the screen for a model; resolves when the user quits. */
+export async function runScreen (model: TuiModel): Promise<void> {
+  const guard = new PasteGuard(process.stdin, MAX_TEXT_BYTES, (bytes) => model.notice(model.t('tui.tooLong', { size: `${Math.round(bytes / 1024)} KiB` })))
+  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'tamtam', input: guard as unknown as NodeJS.ReadStream, output: process.stdout, autoPadding: true })
+  const pane = { tags: false, border: { type: 'line' as const } }
+  const rooms = blessed.box({ ...pane, parent: screen, top: 0, left: 0, width: ROOMS_WIDTH, bottom: 3, label: ` ${model.t('tui.rooms')} ` })
+  const timeline = blessed.box({ ...pane, parent: screen, top: 0, left: ROOMS_WIDTH, right: MEMBERS_WIDTH, bottom: 3 })
+  const members = blessed.box({ ...pane, parent: screen, top: 0, right: 0, width: MEMBERS_WIDTH, bottom: 3, label: ` ${model.t('tui.members')} ` })
+  const prompt = blessed.box({ parent: screen, bottom: 2, left: 0, right: 0, height: 1, tags: false })
+  const input = blessed.textbox({ parent: screen, bottom: 1, left: 0, right: 0, height: 1, inputOnFocus: false, tags: false, style: { bg: 'blue' } })
+  const status = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 1, tags: false, style: { inverse: true } })
+  let qr: blessed.Widgets.BoxElement | null = null
+
+  const paint = (): void => {
+    const s = model.state
+    rooms.setLabel(` ${model.t('tui.rooms')} `)
+    members.setLabel(` ${model.t('tui.members')} `)
+    rooms.setContent(roomsView(s, model.t))
+    members.setContent(membersView(s, model.t))
+    const width = Math.max(10, (timeline.width as number) - 2)
+    const height = Math.max(1, (timeline.height as number) - 2)
+    timeline.setContent(timelineView(s, model.t, width, height).join('\n'))
+    prompt.setContent(promptView(s, model.t))
+    status.setContent(statusView(s, model.t))
+    for (const [box, name] of [[rooms, 'rooms'], [timeline, 'timeline']] as const) box.style.border = { fg: s.focus === name ? 'yellow' : 'white' }
+    screen.render()
+  }
+
+  const read = (): void => {
+    if (model.state.focus === 'input') input.readInput(() => {})
+  }
+  input.on('submit', (value: string) => {
+    input.clearValue()
+    void model.submit(value ?? '').then(read, (err) => { model.error(err); read() })
+  })
+  input.on('cancel', () => { qr?.destroy(); qr = null; read(); paint() })
+
+  let done: () => void = () => {}
+  const finished = new Promise<void>((resolve) => { done = resolve })
+  const quit = (): void => done()
+  const cycle = (): void => {
+    const order = ['input', 'timeline', 'rooms'] as const
+    model.state.focus = order[(order.indexOf(model.state.focus) + 1) % order.length]
+    if (model.state.focus === 'input') input.focus()
+    else { input.cancel(); screen.focusPop() }
+    paint()
+    read()
+  }
+  // Keys must work whether or not the textbox is reading, so bind them on both.
+  for (const target of [screen, input] as const) {
+    target.key(['C-c'], quit)
+    target.key(['tab'], cycle)
+    target.key(['pageup'], () => model.scroll(Math.max(1, (timeline.height as number) - 3)))
+    target.key(['pagedown'], () => model.scroll(-Math.max(1, (timeline.height as number) - 3)))
+    target.key(['C-n'], () => { void model.switchRoom(1) })
+    target.key(['C-p'], () => { void model.switchRoom(-1) })
+  }
+  screen.key(['up'], () => { if (model.state.focus === 'timeline') model.scroll(1) })
+  screen.key(['down'], () => { if (model.state.focus === 'timeline') model.scroll(-1) })
+  screen.on('resize', paint)
+  model.on('change', paint)
+  model.on('quit', quit)
+  model.on('qr', (text: string) => {
+    qr?.destroy()
+    qr = blessed.box({ parent: screen, top: 'center', left: 'center', shrink: true, border: { type: 'line' }, tags: false, content: `${text}\n(Esc)` })
+    paint()
+  })
+
+  input.focus()
+  paint()
+  read()
+  await finished
+  model.off('change', paint)
+  guard.detach()
+  screen.destroy()
+}

@@ -1,0 +1,54 @@
+/**
+ * The state the terminal app draws from: plain data, no blessed, no library objects, so
+ * views are pure functions of it and can be tested without a terminal.
+ */
+import type { TimelineItem } from '../../src/timeline/index.js'
+
+/** One room in the room list. */
+export interface RoomEntry { id: string, name: string, unread: number }
+
+/** One member in the member list. */
+export interface MemberEntry { name: string, fingerprint: string, online: boolean, you: boolean, muted: boolean }
+
+/** A message typed here and not yet durable on disk. */
+export interface PendingMessage { text: string, ts: number }
+
+/** Which pane has the keyboard. */
+export type Focus = 'input' | 'timeline' | 'rooms'
+
+/** What the first run is asking for, or 'chat' once set up. */
+export type Stage = 'name' | 'lang' | 'chat'
+
+/** Everything on screen. */
+export interface TuiState {
+  stage: Stage
+  lang: string
+  rooms: RoomEntry[]
+  current: string | null
+  timeline: TimelineItem[]
+  pending: PendingMessage[]
+  members: MemberEntry[]
+  /** Lines scrolled up from the bottom of the timeline. */
+  scroll: number
+  focus: Focus
+  /** Short-lived lines from the app itself (command results, errors), newest last. */
+  notices: string[]
+  status: { lanPeers: number, internet: boolean | null, missing: number, seen: { k: number, n: number } | null }
+}
+
+/** A blank state for the first paint. */
+export function emptyState (lang: string): TuiState {
+  return {
+    stage: 'chat',
+    lang,
+    rooms: [],
+    current: null,
+    timeline: [],
+    pending: [],
+    members: [],
+    scroll: 0,
+    focus: 'input',
+    notices: [],
+    status: { lanPeers: 0, internet: null, missing: 0, seen: null }
+  }
+}
