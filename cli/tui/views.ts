@@ -77,7 +77,9 @@ export function membersView (state: TuiState, t: Translate): string {
  */
 export function timelineView (state: TuiState, t: Translate, width: number, height: number): string[] {
   const lines: string[] = []
-  for (const item of state.timeline) lines.push(...wrap(`${formatTime(item.ts, state.lang)} ${itemText(item, t)}`, width))
+  // Items come sanitised from the library; sanitise again here so no code path that builds
+  // an item by hand can ever reach the terminal with escape sequences.
+  for (const item of state.timeline) lines.push(...wrap(`${formatTime(item.ts, state.lang)} ${sanitizeText(itemText(item, t), { multiline: true })}`, width))
   for (const p of state.pending) lines.push(...wrap(`${formatTime(p.ts, state.lang)} ${sanitizeText(p.text, { multiline: true })} … ${t('tui.sending')}`, width))
   for (const n of state.notices) lines.push(...wrap(`-- ${sanitizeText(n, { multiline: true })}`, width))
   const end = Math.max(0, lines.length - state.scroll)
