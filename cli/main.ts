@@ -40,7 +40,9 @@ function hasCommand (argv: string[]): boolean {
 }
 
 async function main (argv: string[]): Promise<number> {
-  const program = buildProgram()
+  const langAt = argv.indexOf('--lang')
+  const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined))
+  const program = buildProgram(translator(lang))
   try {
     // No command: the terminal app when there is a terminal, else the help.
     if (!hasCommand(argv) && !argv.includes('--help') && !argv.includes('-h')) {
@@ -53,8 +55,6 @@ async function main (argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' })
     return 0
   } catch (err) {
-    const langAt = argv.indexOf('--lang')
-    const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined))
     return report(err, argv.includes('--json'), translator(lang), lang)
   }
 }

@@ -3,7 +3,8 @@
  * Each action maps flags to plain args, runs the shared command (through the running
  * node when there is one) and prints the result. Nothing here exits the process.
  */
-import { Command as Commander, Option } from 'commander'
+import { Command as Commander, Help, Option } from 'commander'
+import { translator, type MessageKey, type Translate } from '../src/i18n/index.js'
 import { formatJson, formatResult } from './format.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
@@ -16,59 +17,68 @@ async function run (program: Commander, name: string, args: Record<string, unkno
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
-export function buildProgram (): Commander {
+export function buildProgram (t: Translate = translator('en')): Commander {
+  const h = (key: string): string => t(key as MessageKey)
   const program = new Commander('tamtam')
-    .description('Chat rooms and shared documents that keep working on a LAN when the Internet is cut.')
-    .addOption(new Option('--home <dir>', 'home dir (default: $TAMTAM_HOME or ~/.tamtam)'))
-    .addOption(new Option('--json', 'machine-readable output'))
-    .addOption(new Option('--lang <lang>', 'language: fr or en (default: from LANG)'))
-    .showHelpAfterError('(add --help for usage)')
+    .description(h('help.0'))
+    .addOption(new Option('--home <dir>', h('help.1')))
+    .addOption(new Option('--json', h('help.2')))
+    .addOption(new Option('--lang <lang>', h('help.3')))
+    .showHelpAfterError('(--help)')
+    .helpOption('-h, --help', h('help.help'))
+    .configureHelp({
+      // Commander's section titles, in the user's language.
+      formatHelp: (cmd, helper) => new Help().formatHelp(cmd, helper)
+        .replace(/^Usage:/m, h('help.usage')).replace(/^Options:/m, h('help.options'))
+        .replace(/^Commands:/m, h('help.commands')).replace(/^Arguments:/m, h('help.arguments'))
+        .replace(/display help for command/g, h('help.help'))
+    })
     .exitOverride()
   program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
 
-  program.command('init').description('create your identity (a key pair and a nickname)')
-    .requiredOption('--name <name>', 'your nickname').option('--force', 'replace an existing identity (the old one is lost)')
+  program.command('init').description(h('help.4'))
+    .requiredOption('--name <name>', h('help.5')).option('--force', h('help.6'))
     .action(async (o) => run(program, 'init', { name: o.name, force: o.force === true }))
-  program.command('whoami').description('show your nickname, fingerprint and check words')
+  program.command('whoami').description(h('help.7'))
     .action(async () => run(program, 'whoami', {}))
-  program.command('nick <name>').description('change your nickname in every room')
+  program.command('nick <name>').description(h('help.8'))
     .action(async (name) => run(program, 'nick', { name }))
 
-  const room = program.command('room').description('create, join, list, invite to and leave rooms')
-  room.command('create <name>').description('create a room and print its invite').option('--qr', 'also print the invite as a QR code')
+  const room = program.command('room').description(h('help.9'))
+  room.command('create <name>').description(h('help.10')).option('--qr', h('help.11'))
     .action(async (name, o) => run(program, 'room.create', { name, qr: o.qr === true }))
-  room.command('join <invite>').description('join a room with an invite code').option('--name <alias>', 'local name for the room')
+  room.command('join <invite>').description(h('help.12')).option('--name <alias>', h('help.13'))
     .action(async (invite, o) => run(program, 'room.join', { invite, name: o.name }))
-  room.command('list').description('list your rooms').action(async () => run(program, 'room.list', {}))
-  room.command('invite <room>').description('print the invite code of a room').option('--qr', 'also print it as a QR code')
+  room.command('list').description(h('help.14')).action(async () => run(program, 'room.list', {}))
+  room.command('invite <room>').description(h('help.15')).option('--qr', h('help.16'))
     .action(async (r, o) => run(program, 'room.invite', { room: r, qr: o.qr === true }))
-  room.command('leave <room>').description('leave a room (its history stays on disk)')
+  room.command('leave <room>').description(h('help.17'))
     .action(async (r) => run(program, 'room.leave', { room: r }))
 
-  program.command('send <room> <text...>').description('send a message (returns once it is stored)')
+  program.command('send <room> <text...>').description(h('help.18'))
     .action(async (r, words: string[]) => run(program, 'send', { room: r, text: words.join(' ') }))
-  program.command('log <room>').description('show the messages of a room, oldest first')
-    .option('--limit <n>', 'how many of the latest to show', '50').option('--all', 'show the whole history')
+  program.command('log <room>').description(h('help.19'))
+    .option('--limit <n>', h('help.20'), '50').option('--all', h('help.21'))
     .action(async (r, o) => run(program, 'log', { room: r, limit: o.limit, all: o.all === true }))
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
-  program.command('up').description('run a node in the foreground: find peers on the LAN and sync rooms (Ctrl-C stops it cleanly)')
-    .option('--lan-only', 'never use the Internet (no Hyperswarm, no DHT)')
-    .option('--port <n>', 'TCP port to listen on (0 = any)', '0')
-    .option('--peer <host:port>', 'also connect to this peer (repeatable), for networks that block multicast', collect)
-    .option('--announce-interval <ms>', 'how often to announce on the LAN', '2000')
-    .option('--max-connections <n>', 'cap on connections', '16')
-    .addOption(new Option('--announce-only', 'announce on the LAN but never connect (diagnostics)'))
-    .addOption(new Option('--listen-only', 'listen for peers but never announce (diagnostics)'))
-    .addOption(new Option('--bootstrap <host:port>', 'Hyperswarm bootstrap node, e.g. a local testnet (repeatable)').argParser(collect).hideHelp())
+  program.command('up').description(h('help.22'))
+    .option('--lan-only', h('help.23'))
+    .option('--port <n>', h('help.24'), '0')
+    .option('--peer <host:port>', h('help.25'), collect)
+    .option('--announce-interval <ms>', h('help.26'), '2000')
+    .option('--max-connections <n>', h('help.27'), '16')
+    .addOption(new Option('--announce-only', h('help.28')))
+    .addOption(new Option('--listen-only', h('help.29')))
+    .addOption(new Option('--bootstrap <host:port>', h('help.30')).argParser(collect).hideHelp())
     .action(async (o) => {
       const { up } = await import('./up.js')
       await up(await makeContext(program.opts<GlobalOptions>()), o)
     })
-  program.command('tui', { isDefault: false }).description('open the terminal app (also what `tamtam` alone does)')
-    .option('--lan-only', 'never use the Internet (no Hyperswarm, no DHT)')
-    .option('--port <n>', 'TCP port to listen on (0 = any)', '0')
-    .option('--peer <host:port>', 'also connect to this peer (repeatable)', collect)
-    .option('--announce-interval <ms>', 'how often to announce on the LAN', '2000')
+  program.command('tui', { isDefault: false }).description(h('help.31'))
+    .option('--lan-only', h('help.23'))
+    .option('--port <n>', h('help.24'), '0')
+    .option('--peer <host:port>', h('help.32'), collect)
+    .option('--announce-interval <ms>', h('help.26'), '2000')
     .action(async (o) => {
       const { networkOptions } = await import('./up.js')
       const { runTui } = await import('./tui/app.js')
@@ -76,12 +86,12 @@ export function buildProgram (): Commander {
       const ctx = await makeContext(g)
       await runTui({ home: ctx.home, lang: g.lang, network: await networkOptions(o) })
     })
-  program.command('peers').description('list connected peers: address, how found, rooms in common, bytes in and out')
+  program.command('peers').description(h('help.33'))
     .action(async () => run(program, 'peers', {}))
-  program.command('status').description('show the running node\'s network status')
+  program.command('status').description(h('help.34'))
     .action(async () => run(program, 'status', {}))
-  const peer = program.command('peer').description('manage manual peers')
-  peer.command('add <address>').description('remember a peer (HOST:PORT) and connect to it when a node runs')
+  const peer = program.command('peer').description(h('help.35'))
+  peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
   return program
 }

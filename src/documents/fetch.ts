@@ -24,6 +24,8 @@ export interface FetchOptions {
   onProgress?: (event: ProgressEvent) => void
   /** How often progress is reported and the stall checked. */
   everyMs?: number
+  /** Abort the fetch (blocks received so far stay in the store). */
+  signal?: AbortSignal
 }
 
 /** What a fetch did. */
@@ -79,7 +81,11 @@ export async function fetchBlocks (core: Hypercore, target: FetchTarget, opts: F
   core.on('download', onDownload)
   const range = core.download({ start, end })
   let timer: NodeJS.Timeout | undefined
+  let onAbort = (): void => {}
   const watch = new Promise<never>((resolve, reject) => {
+    onAbort = () => reject(fail('CLOSED', `fetch of ${target.name} stopped`))
+    if (opts.signal?.aborted === true) onAbort()
+    opts.signal?.addEventListener('abort', onAbort)
     timer = setInterval(() => {
       report()
       if (overrun) reject(fail('DOC_HASH_MISMATCH', `${target.name}: peers sent more bytes than announced`))
@@ -89,12 +95,14 @@ export async function fetchBlocks (core: Hypercore, target: FetchTarget, opts: F
       }
     }, opts.everyMs ?? 250)
   })
+  watch.catch(() => {})
   try {
     report()
     await Promise.race([range.done(), watch])
     report()
   } finally {
     clearInterval(timer)
+    opts.signal?.removeEventListener('abort', onAbort)
     core.off('download', onDownload)
     range.destroy()
   }

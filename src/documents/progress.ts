@@ -7,11 +7,11 @@
 export interface ProgressEvent {
   [key: string]: unknown
   event: 'progress'
-  /** 'fetch' while blocks arrive, 'verify' while the sha256 is checked and the file written. */
-  phase: 'fetch' | 'verify'
+  /** 'store' while a shared file is hashed into the store, 'fetch' while blocks arrive, 'verify' while the sha256 is checked and the file written. */
+  phase: 'store' | 'fetch' | 'verify'
   id: string
   name: string
-  /** Bytes of the document held locally (fetch) or checked (verify). */
+  /** Bytes of the document stored, held locally (fetch) or checked (verify). */
   bytes: number
   total: number
   /** Bytes per second over the last few seconds. */

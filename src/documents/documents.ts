@@ -1,0 +1,292 @@
+/**
+ * Documents of a home: share a file into a room, list what was announced, fetch a
+ * document from whichever peers have it and write it out once its sha256 matches. One
+ * instance per Tamtam (see documentsOf); the node also starts its AutoFetcher.
+ */
+import { EventEmitter } from 'node:events'
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { Hypercore } from 'hypercore'
+import { fail, isTamtamError } from '../errors/index.js'
+import type { RoomLogs } from '../log/room-logs.js'
+import type { Room } from '../room/index.js'
+import type { Tamtam } from '../tamtam.js'
+import { sanitizeText } from '../text/sanitize.js'
+import { DocIndex, type IndexedDoc } from './doc-index.js'
+import { estimateBytes, fetchBlocks, localBlocks, writeVerified, type FetchStats, type FetchTarget, type Placement } from './fetch.js'
+import { applyLimits, formatBytes, roomLimits, type DocumentLimits } from './limits.js'
+import { cleanMime, guessMime } from './mime.js'
+import { RateMeter, type ProgressEvent } from './progress.js'
+import { RoomBlobs } from './room-blobs.js'
+import { safeFileName } from './safe-name.js'
+import { docView, type DocView } from './view.js'
+
+/** Default wait with nothing received before a fetch gives up. */
+export const DEFAULT_STALL_MS = 30_000
+/** Longest announced name, in UTF-8 bytes (the record schema's limit). */
+const MAX_DOC_NAME_BYTES = 1024
+/** User-data key, on a blobs core, listing its blobs found not to match their sha256. */
+const BAD_KEY = 'tamtam/bad-blobs/v1'
+
+/** The open documents state of one room. */
+export interface RoomDocs { room: Room, logs: RoomLogs, index: DocIndex, blobs: RoomBlobs }
+
+/** What `share` returns. */
+export interface ShareResult { room: string, id: string, name: string, size: number, mime: string, sha256: string }
+
+/** Options of `get`. */
+export interface GetOptions {
+  /** A file to write (replaced if present), or an existing dir to write into. */
+  output?: string
+  /** The dir to write into under the document's safe name (default: `<home>/downloads`). */
+  dir?: string
+  stallMs?: number
+  /** How long to wait for an id not known yet (a process that just connected). */
+  waitForDocMs?: number
+  onProgress?: (event: ProgressEvent) => void
+  signal?: AbortSignal
+}
+
+/** What `get` returns: the file written and what the transfer cost. */
+export interface GetResult extends Omit<FetchStats, 'localBlocksAtStart'> {
+  event: 'done'
+  room: string
+  id: string
+  name: string
+  file: string
+  size: number
+  mime: string
+  sha256: string
+}
+
+/** The documents of one Tamtam. */
+export class Documents extends EventEmitter {
+  readonly tt: Tamtam
+  private readonly rooms = new Map<string, Promise<RoomDocs>>()
+  private closed = false
+
+  constructor (tt: Tamtam) {
+    super()
+    this.tt = tt
+  }
+
+  /** Open (once) the logs, index and blobs cores of a room. */
+  async open (room: Room): Promise<RoomDocs> {
+    if (this.closed) throw fail('CLOSED')
+    let opening = this.rooms.get(room.id)
+    if (opening === undefined) {
+      opening = (async () => {
+        const logs = await this.tt.logs(room)
+        const blobs = await RoomBlobs.open(await this.tt.store(), room)
+        return { room, logs, index: new DocIndex(logs), blobs }
+      })()
+      opening.catch(() => this.rooms.delete(room.id))
+      this.rooms.set(room.id, opening)
+    }
+    return await opening
+  }
+
+  /** The limits in force in a room. */
+  limits (room: Room): DocumentLimits {
+    return roomLimits(room)
+  }
+
+  /** Change a room's limits and save them in rooms.json. */
+  async setLimits (room: Room, patch: Partial<DocumentLimits>): Promise<DocumentLimits> {
+    const limits = applyLimits(room, patch)
+    await this.tt.rooms.save()
+    return limits
+  }
+
+  /** Store a file in our blobs core and announce it in the room. */
+  async share (room: Room, file: string, opts: { name?: string, mime?: string, onProgress?: (e: ProgressEvent) => void } = {}): Promise<ShareResult> {
+    const size = await fileSize(file)
+    const name = announcedName(opts.name ?? path.basename(file))
+    const limits = this.limits(room)
+    if (size > limits.maxFileBytes) throw fail('DOC_TOO_LARGE', `${name} is ${formatBytes(size)}, over this room's limit of ${formatBytes(limits.maxFileBytes)} per file`)
+    const used = await this.usage(room)
+    if (used + size > limits.quotaBytes) throw fail('QUOTA_EXCEEDED', `${name} (${formatBytes(size)}) does not fit: ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)} used`)
+    const rd = await this.open(room)
+    const meter = new RateMeter()
+    const stored = await rd.blobs.put(file, (bytes) => {
+      meter.add(bytes)
+      opts.onProgress?.({ event: 'progress', phase: 'store', id: '', name, bytes, total: size, rate: Math.round(meter.rate()), eta: meter.eta(size - bytes), peers: 0 })
+    })
+    if (stored.size > limits.maxFileBytes) throw fail('DOC_TOO_LARGE', `${name} grew to ${formatBytes(stored.size)} while it was read`)
+    const mime = opts.mime !== undefined ? cleanMime(opts.mime) : guessMime(name)
+    const record = { type: 'doc' as const, name, size: stored.size, mime, sha256: stored.sha256, blobs: rd.blobs.own.key.toString('hex'), blob: stored.blob }
+    const [seq] = await rd.logs.own.append([record])
+    return { room: room.name, id: `${rd.logs.own.key.slice(0, 16)}.${seq}`, name, size: stored.size, mime, sha256: stored.sha256 }
+  }
+
+  /** Every document announced in the room, oldest first. */
+  async list (room: Room): Promise<DocView[]> {
+    const rd = await this.open(room)
+    await rd.index.refresh()
+    const limits = this.limits(room)
+    const views: DocView[] = []
+    for (const item of rd.index.list()) {
+      const core = item.doc.blobs === null ? null : await rd.blobs.core(item.doc.blobs)
+      views.push(await docView(item, core, { limits, bad: core !== null && await isBad(core, item), ownLog: rd.logs.own.key }))
+    }
+    return views
+  }
+
+  /** Find a document by id or id prefix, waiting up to `waitMs` for it to arrive. */
+  async find (room: Room, query: string, waitMs = 0): Promise<IndexedDoc> {
+    const rd = await this.open(room)
+    const deadline = Date.now() + waitMs
+    for (let i = 0; i < 1_000_000; i++) {
+      await rd.index.refresh()
+      const hit = rd.index.find(query)
+      if (hit !== null) return hit
+      if (Date.now() >= deadline || this.closed) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw fail('DOC_NOT_FOUND', `no document "${sanitizeText(query)}" in room ${room.name}`)
+  }
+
+  /** Bytes of documents this room holds here: ours, plus what was fetched (estimated per block). */
+  async usage (room: Room): Promise<number> {
+    const rd = await this.open(room)
+    await rd.index.refresh()
+    let total = rd.blobs.own.byteLength
+    const counted = new Set<string>()
+    for (const { doc } of rd.index.list()) {
+      if (doc.blobs === null || doc.blob === null || doc.blobs.equals(rd.blobs.own.key)) continue
+      const key = `${doc.blobs.toString('hex')}:${doc.blob.blockOffset}:${doc.blob.blockLength}`
+      if (counted.has(key)) continue
+      counted.add(key)
+      total += estimateBytes(target(doc), await localBlocks(await rd.blobs.core(doc.blobs), doc.blob))
+    }
+    return total
+  }
+
+  /**
+   * Bring every block of a document into the store, after checking the limits: a document
+   * over the per-file limit, found bad before, or over the quota is never fetched.
+   */
+  async fetch (room: Room, item: IndexedDoc, opts: { stallMs?: number, onProgress?: (e: ProgressEvent) => void, signal?: AbortSignal } = {}): Promise<{ core: Hypercore, stats: FetchStats }> {
+    const rd = await this.open(room)
+    const { doc } = item
+    if (doc.blobs === null || doc.blob === null) throw fail('DOC_INVALID', `${doc.name}: ${doc.problem ?? 'no storage'}`)
+    const limits = this.limits(room)
+    const core = await rd.blobs.core(doc.blobs)
+    const have = await localBlocks(core, doc.blob)
+    if (have < doc.blob.blockLength) {
+      if (doc.size > limits.maxFileBytes) throw fail('DOC_TOO_LARGE', `${doc.name} is announced at ${formatBytes(doc.size)}, over this room's limit of ${formatBytes(limits.maxFileBytes)} per file; it is not fetched`)
+      if (await isBad(core, item)) throw fail('DOC_HASH_MISMATCH', `${doc.name} was already found not to match its sha256`)
+      const used = await this.usage(room)
+      const needed = doc.size - estimateBytes(target(doc), have)
+      if (used + needed > limits.quotaBytes) throw fail('QUOTA_EXCEEDED', `${doc.name} needs ${formatBytes(needed)} more; ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)} used`)
+    }
+    const stats = await fetchBlocks(core, target(doc), { stallMs: opts.stallMs ?? DEFAULT_STALL_MS, onProgress: opts.onProgress, signal: opts.signal })
+    return { core, stats }
+  }
+
+  /** Fetch a document and write it out, verified; on a hash mismatch nothing is written and the blocks are dropped. */
+  async get (room: Room, query: string, opts: GetOptions = {}): Promise<GetResult> {
+    const item = await this.find(room, query, opts.waitForDocMs ?? 0)
+    const place = await this.placement(item, opts)
+    const { core, stats } = await this.fetch(room, item, opts)
+    let file: string
+    try {
+      file = await writeVerified(core, target(item.doc), place, opts.onProgress)
+    } catch (err) {
+      if (isTamtamError(err, 'DOC_HASH_MISMATCH')) await this.discard(core, item)
+      throw err
+    }
+    const { doc } = item
+    const { localBlocksAtStart, ...cost } = stats
+    return { event: 'done', room: room.name, id: doc.id, name: doc.name, file, size: doc.size, mime: doc.mime, sha256: doc.sha256, ...cost }
+  }
+
+  /** Where `get` writes: an exact file, or a dir plus the document's safe name. */
+  private async placement (item: IndexedDoc, opts: GetOptions): Promise<Placement> {
+    const name = safeFileName(item.doc.name)
+    if (opts.output !== undefined) {
+      const output = path.resolve(opts.output)
+      const stat = await fs.stat(output).catch(() => null)
+      if (stat?.isDirectory() === true) return { dir: output, name }
+      const parent = await fs.stat(path.dirname(output)).catch(() => null)
+      if (parent?.isDirectory() !== true) throw fail('FILE_NOT_FOUND', `${path.dirname(output)} is not a directory`)
+      return { file: output }
+    }
+    const dir = path.resolve(opts.dir ?? path.join(this.tt.home, 'downloads'))
+    if (opts.dir === undefined) await fs.mkdir(dir, { recursive: true })
+    const stat = await fs.stat(dir).catch(() => null)
+    if (stat?.isDirectory() !== true) throw fail('FILE_NOT_FOUND', `${dir} is not a directory`)
+    return { dir, name }
+  }
+
+  /** Drop the blocks of a document that failed its hash (never from our own core) and remember it. */
+  async discard (core: Hypercore, item: IndexedDoc): Promise<void> {
+    const blob = item.doc.blob
+    if (blob === null) return
+    if (!core.writable && blob.blockLength > 0) await core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
+    const bad = await readBad(core)
+    bad.add(badKey(item))
+    await core.setUserData(BAD_KEY, JSON.stringify([...bad].slice(-10_000)))
+  }
+
+  /** True when the document's bytes were already found not to match its sha256. */
+  async isBad (core: Hypercore, item: IndexedDoc): Promise<boolean> {
+    return await isBad(core, item)
+  }
+
+  /** Close every room's blobs cores (idempotent). */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.emit('close')
+    const rooms = [...this.rooms.values()]
+    this.rooms.clear()
+    for (const opening of rooms) await opening.then(async (rd) => await rd.blobs.close(), () => {})
+  }
+}
+
+/** The fetch target of an entry whose storage was checked. */
+export function target (doc: IndexedDoc['doc']): FetchTarget {
+  if (doc.blob === null) throw fail('DOC_INVALID', doc.name)
+  return { id: doc.id, name: doc.name, size: doc.size, sha256: doc.sha256, blob: doc.blob }
+}
+
+function badKey (item: IndexedDoc): string {
+  const b = item.doc.blob
+  return `${b?.blockOffset ?? 0}:${b?.blockLength ?? 0}:${item.doc.sha256}`
+}
+
+async function readBad (core: Hypercore): Promise<Set<string>> {
+  const raw = await core.getUserData(BAD_KEY)
+  if (raw === null) return new Set()
+  try {
+    const list = JSON.parse(raw.toString()) as unknown
+    return new Set(Array.isArray(list) ? list.map(String) : [])
+  } catch {
+    return new Set()
+  }
+}
+
+async function isBad (core: Hypercore, item: IndexedDoc): Promise<boolean> {
+  return (await readBad(core)).has(badKey(item))
+}
+
+/** Size of a regular file to share; FILE_NOT_FOUND or USAGE otherwise. */
+async function fileSize (file: string): Promise<number> {
+  let stat
+  try {
+    stat = await fs.stat(file)
+  } catch (err) {
+    throw fail('FILE_NOT_FOUND', `${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, err)
+  }
+  if (!stat.isFile()) throw fail('USAGE', `${file} is not a regular file`)
+  return stat.size
+}
+
+/** A name to announce: printable, one line, 1 to 1024 bytes. */
+function announcedName (name: string): string {
+  const clean = sanitizeText(name).trim()
+  if (clean.length === 0) throw fail('USAGE', 'a document needs a name (--name)')
+  if (Buffer.byteLength(clean) > MAX_DOC_NAME_BYTES) throw fail('USAGE', `the document name is over ${MAX_DOC_NAME_BYTES} bytes`)
+  return clean
+}
