@@ -3,7 +3,7 @@
  *
  *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs]
  *
- *   SUITE       run only these suites (foundation, lan); default: all, in that order
+ *   SUITE       run only these suites (foundation, lan, tui, documents); default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
  *   --no-docs   do not update docs/benchmarks.md
@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { foundationMeasures, type BenchContext, type Measure } from './foundation.js'
 import { lanMeasures } from './lan.js'
+import { documentMeasures } from './documents.js'
 import { lanTextTable, updateLanDoc } from './lan-report.js'
 import { Scratch, type Figure } from './measure.js'
+import { tuiMeasures, tuiTextTable, updateTuiDoc } from './tui.js'
 import { machine, textTable, updateDoc, type BenchResult, type Failure } from './report.js'
 
 /** Package root: dist/bench/run.js sits two levels below it. */
@@ -34,7 +36,9 @@ interface Suite {
 
 const SUITES: Suite[] = [
   { name: 'foundation', measures: foundationMeasures, text: textTable, writeDoc: updateDoc },
-  { name: 'lan', measures: lanMeasures, text: lanTextTable, writeDoc: updateLanDoc }
+  { name: 'lan', measures: lanMeasures, text: lanTextTable, writeDoc: updateLanDoc },
+  { name: 'tui', measures: tuiMeasures, text: tuiTextTable, writeDoc: updateTuiDoc },
+  { name: 'documents', measures: documentMeasures, text: textTable, writeDoc: updateDoc }
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */

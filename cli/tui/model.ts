@@ -18,6 +18,8 @@ import { runSlash } from './slash.js'
 
 /** How many timeline items are kept in memory for drawing and scrolling back. */
 const TIMELINE_WINDOW = 300
+/** The first paint reads only about a screenful, so a big room opens fast; later refreshes read the window. */
+const FIRST_PAINT_ITEMS = 60
 /** Notices shown at once. */
 const MAX_NOTICES = 6
 
@@ -37,6 +39,7 @@ export class TuiModel extends EventEmitter {
   state: TuiState
   t: Translate
   private readonly seenLength = new Map<string, number>()
+  private readonly painted = new Set<string>()
   private refreshing: Promise<void> | null = null
   private again = false
 
@@ -98,7 +101,10 @@ export class TuiModel extends EventEmitter {
       return
     }
     const muted = new Set(mutedIn(room))
-    const items = await (await tt.timeline(room)).page({ limit: TIMELINE_WINDOW })
+    const firstPaint = !this.painted.has(room.id)
+    this.painted.add(room.id)
+    const items = await (await tt.timeline(room)).page({ limit: firstPaint ? FIRST_PAINT_ITEMS : TIMELINE_WINDOW })
+    if (firstPaint) setImmediate(() => { void this.refresh() })
     this.state.timeline = items.filter((i) => !muted.has(i.authorKey))
     this.seenLength.set(room.id, await this.totalLength(room))
     await this.loadMembers(room, muted)
@@ -161,6 +167,8 @@ export class TuiModel extends EventEmitter {
     }
     const text = line.trim()
     if (text.length === 0) return
+    // Notices answer the last thing typed; a new line starts fresh.
+    this.state.notices = []
     try {
       if (this.state.stage === 'name') return await this.answerName(text)
       if (this.state.stage === 'lang') return await this.answerLang(text)
@@ -179,9 +187,9 @@ export class TuiModel extends EventEmitter {
 
   private async answerName (name: string): Promise<void> {
     await COMMANDS.get('init')!.run(this.node.tt, { name }, this.out)
-    this.state.stage = this.state.stage === 'name' && this.needsLang ? 'lang' : 'chat'
+    this.state.stage = this.needsLang ? 'lang' : 'chat'
     await this.node.open()
-    this.notice(this.t('tui.askRoom'))
+    if (this.state.stage === 'chat') this.notice(this.t('tui.askRoom'))
     await this.refresh()
   }
 

@@ -14,7 +14,7 @@ const MEMBERS_WIDTH = 24
 /** Build the screen for a model; resolves when the user quits. */
 export async function runScreen (model: TuiModel): Promise<void> {
   const guard = new PasteGuard(process.stdin, MAX_TEXT_BYTES, (bytes) => model.notice(model.t('tui.tooLong', { size: `${Math.round(bytes / 1024)} KiB` })))
-  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'tamtam', input: guard as unknown as NodeJS.ReadStream, output: process.stdout, autoPadding: true })
+  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: 'tamtam', input: guard as unknown as NodeJS.ReadStream, output: process.stdout, autoPadding: true })
   const pane = { tags: false, border: { type: 'line' as const } }
   const rooms = blessed.box({ ...pane, parent: screen, top: 0, left: 0, width: ROOMS_WIDTH, bottom: 3, label: ` ${model.t('tui.rooms')} ` })
   const timeline = blessed.box({ ...pane, parent: screen, top: 0, left: ROOMS_WIDTH, right: MEMBERS_WIDTH, bottom: 3 })
@@ -23,6 +23,13 @@ export async function runScreen (model: TuiModel): Promise<void> {
   const input = blessed.textbox({ parent: screen, bottom: 1, left: 0, right: 0, height: 1, inputOnFocus: false, tags: false, style: { bg: 'blue' } })
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 1, tags: false, style: { inverse: true } })
   let qr: blessed.Widgets.BoxElement | null = null
+  // blessed's textbox would insert Tab as a character; Tab switches panes here.
+  const typing = (input as unknown as { _listener: (ch: string, key: { name?: string }) => unknown })
+  const original = typing._listener
+  typing._listener = function (this: unknown, ch, key) {
+    if (key?.name === 'tab') return
+    return original.call(this, ch, key)
+  }
 
   const paint = (): void => {
     const s = model.state
@@ -75,7 +82,7 @@ export async function runScreen (model: TuiModel): Promise<void> {
   model.on('quit', quit)
   model.on('qr', (text: string) => {
     qr?.destroy()
-    qr = blessed.box({ parent: screen, top: 'center', left: 'center', shrink: true, border: { type: 'line' }, tags: false, content: `${text}\n(Esc)` })
+    qr = blessed.box({ parent: screen, top: 0, left: 'center', shrink: true, border: { type: 'line' }, tags: false, content: `${text}\n(Esc)` })
     paint()
   })
 

@@ -4,6 +4,7 @@ import { init, nick, whoami } from './identity.js'
 import { roomCreate, roomInvite, roomJoin, roomLeave, roomList } from './room.js'
 import { log, send } from './messages.js'
 import { peerAdd, peers, status } from './network.js'
+import { DOCUMENT_COMMANDS } from './documents.js'
 import { mute, unmute } from './mute.js'
 
 export type { Command, Output, Args } from './types.js'
@@ -11,5 +12,5 @@ export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute, ...DOCUMENT_COMMANDS].map((c) => [c.name, c])
 )

@@ -10,11 +10,13 @@ export const NO_NODE = Symbol('no node')
  * Run `cmd` in the node listening on `socketPath`. Resolves NO_NODE when nothing listens
  * (no socket file, or a stale one), so callers fall back to opening the store.
  */
-export async function callNode (socketPath: string, cmd: string, args: Record<string, unknown>, timeoutMs = 60_000): Promise<unknown> {
+export async function callNode (socketPath: string, cmd: string, args: Record<string, unknown>, timeoutMs = 60_000, onProgress?: (event: Record<string, unknown>) => void): Promise<unknown> {
   const socket = await connect(socketPath)
   if (socket === null) return NO_NODE
   try {
-    const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args }, timeoutMs)
+    // Always ask for progress: each event restarts the timeout, which keeps a long download
+    // alive even when the caller shows no progress. Nodes before this field ignore it.
+    const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args, progress: true }, timeoutMs, onProgress)
     if (reply.ok) return reply.result
     const code = (reply.error.code in ERROR_CODES ? reply.error.code : 'CONTROL_PROTOCOL') as ErrorCode
     throw new TamtamError(code, reply.error.message, { hint: reply.error.hint, detail: (reply.error as { detail?: string }).detail })
@@ -34,20 +36,37 @@ async function connect (socketPath: string): Promise<net.Socket | null> {
   })
 }
 
-async function exchange (socket: net.Socket, request: unknown, timeoutMs: number): Promise<ControlReply> {
+async function exchange (socket: net.Socket, request: unknown, timeoutMs: number, onProgress?: (event: Record<string, unknown>) => void): Promise<ControlReply> {
   return await new Promise((resolve, reject) => {
     let buffer = ''
-    const timer = setTimeout(() => reject(fail('NODE_UNREACHABLE', `no answer within ${timeoutMs} ms`)), timeoutMs)
+    let timer: NodeJS.Timeout
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => reject(fail('NODE_UNREACHABLE', `no answer within ${timeoutMs} ms`)), timeoutMs)
+    }
+    arm()
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => {
       buffer += chunk
-      const end = buffer.indexOf('\n')
-      if (end === -1) return
-      clearTimeout(timer)
-      try {
-        resolve(JSON.parse(buffer.slice(0, end)))
-      } catch (err) {
-        reject(fail('CONTROL_PROTOCOL', 'the node sent a reply that is not JSON', err))
+      for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, end)
+        buffer = buffer.slice(end + 1)
+        let message: ControlReply | { progress: Record<string, unknown> }
+        try {
+          message = JSON.parse(line)
+        } catch (err) {
+          clearTimeout(timer)
+          reject(fail('CONTROL_PROTOCOL', 'the node sent a reply that is not JSON', err))
+          return
+        }
+        if ('progress' in message && !('ok' in message)) {
+          arm()
+          onProgress?.(message.progress)
+          continue
+        }
+        clearTimeout(timer)
+        resolve(message as ControlReply)
+        return
       }
     })
     socket.once('close', () => {

@@ -5,7 +5,7 @@
  */
 import net from 'node:net'
 import { promises as fs } from 'node:fs'
-import { COMMANDS, SILENT } from '../commands/index.js'
+import { COMMANDS, SILENT, type Output } from '../commands/index.js'
 import { TamtamError, fail } from '../errors/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { CONTROL_VERSION, LineSplitter, MAX_REQUEST_BYTES, type ControlReply, type ControlRequest } from './protocol.js'
@@ -48,11 +48,16 @@ export class ControlServer {
         socket.destroy()
         return
       }
-      for (const line of batch) void this.answer(line).then((reply) => socket.write(JSON.stringify(reply) + '\n'))
+      const send = (message: unknown): void => { if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n') }
+      for (const line of batch) void this.answer(line, send).then(send)
     })
   }
 
-  private async answer (line: string): Promise<ControlReply> {
+  /**
+   * Run one request. A request with `progress: true` gets the command's progress events as
+   * lines `{v, id, progress}` before its reply; other requests get the reply only.
+   */
+  private async answer (line: string, send: (message: unknown) => void): Promise<ControlReply> {
     let request: ControlRequest
     try {
       request = JSON.parse(line)
@@ -64,7 +69,9 @@ export class ControlServer {
       if (request.v !== CONTROL_VERSION) throw fail('CONTROL_PROTOCOL', `control protocol version ${String(request.v)} is not ${CONTROL_VERSION}; update tamtam`)
       const command = COMMANDS.get(String(request.cmd))
       if (command === undefined) throw fail('USAGE', `unknown command ${String(request.cmd)}`)
-      const result = await command.run(this.tt, request.args ?? {}, SILENT)
+      const wantsProgress = (request as { progress?: unknown }).progress === true
+      const out: Output = wantsProgress ? { ...SILENT, progress: (event) => send({ v: CONTROL_VERSION, id, progress: event }) } : SILENT
+      const result = await command.run(this.tt, request.args ?? {}, out)
       return { v: CONTROL_VERSION, id, ok: true, result }
     } catch (err) {
       const e = err instanceof TamtamError ? err : new TamtamError('CONTROL_PROTOCOL', `the node failed: ${(err as Error).message}`)

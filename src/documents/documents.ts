@@ -16,7 +16,7 @@ import { DocIndex, type IndexedDoc } from './doc-index.js'
 import { estimateBytes, fetchBlocks, localBlocks, writeVerified, type FetchStats, type FetchTarget, type Placement } from './fetch.js'
 import { applyLimits, formatBytes, roomLimits, type DocumentLimits } from './limits.js'
 import { cleanMime, guessMime } from './mime.js'
-import { RateMeter, type ProgressEvent } from './progress.js'
+import { RateMeter, throttleProgress, type ProgressEvent } from './progress.js'
 import { RoomBlobs } from './room-blobs.js'
 import { safeFileName } from './safe-name.js'
 import { docView, type DocView } from './view.js'
@@ -108,9 +108,10 @@ export class Documents extends EventEmitter {
     if (used + size > limits.quotaBytes) throw fail('QUOTA_EXCEEDED', `${name} (${formatBytes(size)}) does not fit: ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)} used`)
     const rd = await this.open(room)
     const meter = new RateMeter()
+    const emit = throttleProgress(opts.onProgress)
     const stored = await rd.blobs.put(file, (bytes) => {
       meter.add(bytes)
-      opts.onProgress?.({ event: 'progress', phase: 'store', id: '', name, bytes, total: size, rate: Math.round(meter.rate()), eta: meter.eta(size - bytes), peers: 0 })
+      emit?.({ event: 'progress', phase: 'store', id: '', name, bytes, total: size, rate: Math.round(meter.rate()), eta: meter.eta(size - bytes), peers: 0 })
     })
     if (stored.size > limits.maxFileBytes) throw fail('DOC_TOO_LARGE', `${name} grew to ${formatBytes(stored.size)} while it was read`)
     const mime = opts.mime !== undefined ? cleanMime(opts.mime) : guessMime(name)
@@ -144,6 +145,15 @@ export class Documents extends EventEmitter {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
     throw fail('DOC_NOT_FOUND', `no document "${sanitizeText(query)}" in room ${room.name}`)
+  }
+
+  /** True when every byte of the document is in the store already (false when unknown). */
+  async isLocal (room: Room, query: string): Promise<boolean> {
+    const rd = await this.open(room)
+    await rd.index.refresh()
+    const hit = rd.index.find(query)
+    if (hit?.doc.blobs == null || hit.doc.blob === null) return false
+    return await localBlocks(await rd.blobs.core(hit.doc.blobs), hit.doc.blob) >= hit.doc.blob.blockLength
   }
 
   /** Bytes of documents this room holds here: ours, plus what was fetched (estimated per block). */

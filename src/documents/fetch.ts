@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Hypercore } from 'hypercore'
 import { fail, fromSystemError } from '../errors/index.js'
 import { formatBytes } from './limits.js'
-import { RateMeter, type ProgressEvent } from './progress.js'
+import { RateMeter, throttleProgress, type ProgressEvent } from './progress.js'
 import type { BlobRange } from './record.js'
 import { numberedName } from './safe-name.js'
 
@@ -153,9 +153,10 @@ export async function writeVerified (core: Hypercore, target: FetchTarget, place
     throw writeError(err, dir)
   }
   const meter = new RateMeter()
+  const emit = throttleProgress(onProgress)
   const report = (bytes: number): void => {
     meter.add(bytes)
-    onProgress?.({ event: 'progress', phase: 'verify', id: target.id, name: target.name, bytes, total: target.size, rate: Math.round(meter.rate()), eta: meter.eta(target.size - bytes), peers: core.peers.length })
+    emit?.({ event: 'progress', phase: 'verify', id: target.id, name: target.name, bytes, total: target.size, rate: Math.round(meter.rate()), eta: meter.eta(target.size - bytes), peers: core.peers.length })
   }
   let ok = false
   try {

@@ -52,3 +52,18 @@ export class RateMeter {
     return rate > 0 ? Math.ceil(left / rate) : null
   }
 }
+
+/**
+ * At most one event per `everyMs` (default 250 ms), except the first and the one that
+ * completes a phase, so a fast disk does not flood a terminal or a control socket.
+ */
+export function throttleProgress (onProgress: ((event: ProgressEvent) => void) | undefined, everyMs = 250): ((event: ProgressEvent) => void) | undefined {
+  if (onProgress === undefined) return undefined
+  let last = -Infinity
+  return (event) => {
+    const now = Date.now()
+    if (now - last < everyMs && event.bytes < event.total) return
+    last = now
+    onProgress(event)
+  }
+}

@@ -5,11 +5,15 @@
  */
 import { EventEmitter } from 'node:events'
 import { ControlServer } from '../control/index.js'
+import { AutoFetcher, documentsOf, type AutoFetchOptions } from '../documents/index.js'
 import { loadPeers, Network, type NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
 
-/** Options for a node. `network: false` runs it without any networking. */
-export interface NodeOptions { home: string, network?: NetworkOptions | false }
+/**
+ * Options for a node. `network: false` runs it without any networking; `documents`
+ * tunes (or with false, turns off) serving and auto-fetching documents.
+ */
+export interface NodeOptions { home: string, network?: NetworkOptions | false, documents?: AutoFetchOptions | false }
 
 /** A running node. Network events are re-emitted as they come. */
 export class TamtamNode extends EventEmitter {
@@ -17,6 +21,8 @@ export class TamtamNode extends EventEmitter {
   network: Network | null = null
   private readonly control: ControlServer
   private readonly networkOptions: NetworkOptions | false
+  private readonly documentOptions: AutoFetchOptions | false
+  private autoFetcher: AutoFetcher | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -25,6 +31,7 @@ export class TamtamNode extends EventEmitter {
     this.tt = new Tamtam({ home: opts.home })
     this.control = new ControlServer(this.tt, this.tt.paths.socket)
     this.networkOptions = opts.network ?? {}
+    this.documentOptions = opts.documents ?? {}
   }
 
   /** Open the home, the store, every room, the control socket, then the network (idempotent). */
@@ -36,6 +43,7 @@ export class TamtamNode extends EventEmitter {
       for (const room of this.tt.rooms.list()) await this.tt.logs(room)
       await this.control.listen()
       if (this.networkOptions !== false) await this.startNetwork(this.networkOptions)
+      if (this.networkOptions !== false && this.documentOptions !== false) this.startDocuments(this.documentOptions)
     })()
     await this.opening
   }
@@ -51,10 +59,21 @@ export class TamtamNode extends EventEmitter {
     await network.start()
   }
 
-  /** Close in reverse order: network, control socket, then rooms and store (idempotent). */
+  /** Serve every known document onward and auto-fetch the small ones (documents issue). */
+  private startDocuments (opts: AutoFetchOptions): void {
+    const fetcher = new AutoFetcher(documentsOf(this.tt), opts)
+    this.autoFetcher = fetcher
+    fetcher.on('warning', (err: unknown) => this.emit('warning', err))
+    fetcher.on('fetched', (info: unknown) => this.emit('document', info))
+    fetcher.start()
+  }
+
+  /** Close in reverse order: documents, network, control socket, then rooms and store (idempotent). */
   async close (): Promise<void> {
     this.closing ??= (async () => {
       await this.opening?.catch(() => {})
+      this.autoFetcher?.stop()
+      await documentsOf(this.tt).close()
       this.tt.network = null
       await this.network?.stop()
       await this.control.close()

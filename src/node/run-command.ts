@@ -16,7 +16,7 @@ export async function runCommand (home: string, name: string, args: Record<strin
   const command = COMMANDS.get(name)
   if (command === undefined) throw fail('USAGE', `unknown command ${name}`)
   if (!LOCAL_ONLY.has(name)) {
-    const result = await callNode(homePaths(home).socket, name, args)
+    const result = await callNode(homePaths(home).socket, name, args, undefined, out.progress)
     if (result !== NO_NODE) return { result, via: 'node' }
   }
   const tt = new Tamtam({ home })

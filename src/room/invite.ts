@@ -67,7 +67,7 @@ export function decodeInvite (code: string): Invite {
 export async function inviteQr (code: string): Promise<string> {
   // Uppercase lets the QR use alphanumeric mode, which is denser, so the code stays small
   // enough to scan from a laptop screen. decodeInvite accepts it back.
-  return await (await import('qrcode')).default.toString(code.toUpperCase(), { type: 'terminal', small: true, errorCorrectionLevel: 'M' })
+  return await (await import('qrcode')).default.toString(code.toUpperCase(), { type: 'terminal', small: true, errorCorrectionLevel: 'L', margin: 1 })
 }
 
 // Checks the envelope (hrp, length, checksum) and returns the raw payload bytes.

@@ -8,6 +8,7 @@
  * as the letters q, x, l, k, m, j: assert on words, never on borders.
  */
 import { execFile, execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { BIN, childEnv } from './cli.js'
 
@@ -31,6 +32,10 @@ function tmuxEnv (): NodeJS.ProcessEnv {
 }
 
 let missing: string | null | undefined
+
+/** Sessions not killed yet: killed synchronously on exit if a test died before its teardown. */
+const live = new Set<Tmux>()
+let exitHook = false
 
 /** Why tmux cannot be used here, or null when it can. Computed once. */
 export function tmuxMissing (): string | null {
@@ -62,8 +67,8 @@ export function shellQuote (word: string): string {
 export interface AppCommand {
   /** Arguments after `tamtam` (e.g. `['--home', H, 'tui', '--lan-only']`). */
   args: string[]
-  /** `LANG` for the app; LC_ALL and LC_MESSAGES are unset so it decides. Default en_US.UTF-8. */
-  lang?: string
+  /** `LANG` for the app; LC_ALL, LC_MESSAGES and LC_CTYPE are unset so it decides. Default en_US.UTF-8; null leaves LANG unset too. */
+  lang?: string | null
   /** Run inside this network namespace (`ip netns exec`). */
   netns?: string
 }
@@ -72,7 +77,8 @@ export interface AppCommand {
 export function appCommand (cmd: AppCommand): string {
   const words = [
     ...(cmd.netns === undefined ? [] : ['ip', 'netns', 'exec', cmd.netns]),
-    'env', '-u', 'NODE_OPTIONS', '-u', 'TAMTAM_HOME', '-u', 'LC_ALL', '-u', 'LC_MESSAGES', `LANG=${cmd.lang ?? 'en_US.UTF-8'}`,
+    'env', '-u', 'NODE_OPTIONS', '-u', 'TAMTAM_HOME', '-u', 'LC_ALL', '-u', 'LC_MESSAGES', '-u', 'LC_CTYPE',
+    ...(cmd.lang === null ? ['-u', 'LANG'] : [`LANG=${cmd.lang ?? 'en_US.UTF-8'}`]),
     process.execPath, BIN, ...cmd.args
   ]
   return words.map(shellQuote).join(' ')
@@ -89,6 +95,8 @@ export class Tmux {
   readonly target = 'app:0.0'
   /** The last screen captured by screen() or waitFor(). */
   last = ''
+  /** The server's socket file; tmux 3.3 leaves it behind after kill-server. */
+  private socketPath = ''
   private killed = false
 
   private constructor (socket: string) {
@@ -101,9 +109,15 @@ export class Tmux {
    */
   static async start (t: any, command: string, opts: TmuxOptions = {}): Promise<Tmux> {
     const session = new Tmux(`tamtam-test-${process.pid}-${randomBytes(4).toString('hex')}`)
+    live.add(session)
+    if (!exitHook) {
+      exitHook = true
+      process.on('exit', () => { for (const s of live) s.killSync() })
+    }
     t.teardown(async () => await session.kill())
     const pane = `${command}; echo EXIT=$?; sleep 60`
     await session.tmux(['new-session', '-d', '-s', 'app', '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 30), pane])
+    session.socketPath = (await session.tmux(['display-message', '-p', '#{socket_path}'])).trim()
     return session
   }
 
@@ -141,15 +155,22 @@ export class Tmux {
     return this.last
   }
 
+  /** The visible pane as an array of rows (exactly the pane's height). */
+  async rows (): Promise<string[]> {
+    return (await this.screen()).replace(/\n$/, '').split('\n')
+  }
+
   /**
-   * Poll the pane until `pattern` matches, at most `ms`. Returns the matching screen, or
-   * null on timeout (the last screen is then in `last`, for the failure message).
+   * Poll the pane until `until` (a pattern, or a test on the screen text) holds, at most
+   * `ms`. Returns the matching screen, or null on timeout (the last screen is then in
+   * `last`, for the failure message).
    */
-  async waitFor (pattern: RegExp, ms = 10_000): Promise<string | null> {
+  async waitFor (until: RegExp | ((screen: string) => boolean), ms = 10_000): Promise<string | null> {
+    const holds = typeof until === 'function' ? until : (screen: string) => until.test(screen)
     const deadline = Date.now() + ms
     for (let i = 0; i < 100_000; i++) {
       const screen = await this.screen()
-      if (pattern.test(screen)) return screen
+      if (holds(screen)) return screen
       if (Date.now() >= deadline) return null
       await sleep(POLL_MS)
     }
@@ -179,10 +200,29 @@ export class Tmux {
     return (await this.tmux(['display-message', '-p', '-t', this.target, '#{pane_title}'])).trim()
   }
 
-  /** Kill the server and everything in it. Idempotent, never throws. */
+  /** Kill the server and everything in it, and remove its socket file. Idempotent, never throws. */
   async kill (): Promise<void> {
     if (this.killed) return
     this.killed = true
+    live.delete(this)
     await this.tmux(['kill-server']).catch(() => {})
+    this.removeSocket()
+  }
+
+  /** Same as kill(), synchronously, for the exit hook. */
+  killSync (): void {
+    if (this.killed) return
+    this.killed = true
+    live.delete(this)
+    try {
+      execFileSync('tmux', ['-f', '/dev/null', '-L', this.socket, 'kill-server'], { env: tmuxEnv(), timeout: TMUX_TIMEOUT_MS, stdio: 'ignore' })
+    } catch {
+      // already gone
+    }
+    this.removeSocket()
+  }
+
+  private removeSocket (): void {
+    if (this.socketPath.includes(this.socket)) rmSync(this.socketPath, { force: true })
   }
 }
