@@ -6,14 +6,15 @@
 import { Command as Commander, Help, Option } from 'commander'
 import { translator, type MessageKey, type Translate } from '../src/i18n/index.js'
 import { formatJson, formatResult } from './format.js'
+import { formatDocuments, progressPrinter, registerDocumentCommands } from './documents.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
 async function run (program: Commander, name: string, args: Record<string, unknown>): Promise<void> {
   const ctx = await makeContext(program.opts<GlobalOptions>())
   const { runCommand } = await import('../src/node/index.js')
-  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note })
-  ctx.print(ctx.json ? formatJson(name, result) : formatResult(name, result, ctx))
+  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress: progressPrinter(ctx.json) })
+  ctx.print(ctx.json ? formatJson(name, result) : (formatDocuments(name, result) ?? formatResult(name, result, ctx)))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -93,6 +94,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   const peer = program.command('peer').description(h('help.35'))
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
+  registerDocumentCommands(program, async (name, args) => await run(program, name, args))
   return program
 }
 

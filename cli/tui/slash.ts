@@ -2,6 +2,7 @@
  * Slash commands of the terminal app. Each one calls the same command function as the CLI
  * (src/commands), so the two never disagree; only the presentation differs.
  */
+import path from 'node:path'
 import { COMMANDS } from '../../src/commands/index.js'
 import { fail } from '../../src/errors/index.js'
 import type { TuiModel } from './model.js'
@@ -20,14 +21,34 @@ function roomId (model: TuiModel): string {
   return room.id
 }
 
-/** Documents commands exist once the documents feature is installed; say so otherwise. */
-function documents (name: string, argName?: string): Handler {
-  return async (model, _args, rest) => {
-    if (!COMMANDS.has(name)) return model.notice(model.t('tui.docsUnavailable'))
-    const result = await call(model, name, { room: roomId(model), ...(argName === undefined ? {} : { [argName]: rest }) })
-    const lines = Array.isArray(result) ? result.map((d: Record<string, unknown>) => `${String(d.id)}  ${String(d.name)}  ${String(d.size)} B`) : [JSON.stringify(result)]
-    for (const line of lines.length === 0 ? ['-'] : lines) model.notice(line)
+/** `/docs`: the room's documents, one line each. */
+async function listDocs (model: TuiModel): Promise<void> {
+  const docs = await call(model, 'docs', { room: roomId(model) }) as Array<Record<string, unknown>>
+  if (docs.length === 0) model.notice('-')
+  for (const d of docs) model.notice(`${String(d.id)}  ${String(d.name)}  ${String(d.size)} B  ${String(d.status ?? '')}`)
+}
+
+/** `/share PATH`: announce a file (the path is relative to where the app was started). */
+async function shareDoc (model: TuiModel, rest: string): Promise<void> {
+  const r = await call(model, 'share', { room: roomId(model), path: path.resolve(rest) })
+  model.notice(`${String(r.id ?? '')} ${String(r.name ?? rest)} (${String(r.size ?? '?')} B)`)
+}
+
+/** `/get ID`: download into the folder the app was started from, with progress notices. */
+async function getDoc (model: TuiModel, id: string): Promise<void> {
+  let last = 0
+  const out = {
+    ...model.out,
+    progress: (e: Record<string, unknown>) => {
+      // A notice at most every half second: progress must not flood the screen.
+      if (Date.now() - last < 500) return
+      last = Date.now()
+      model.state.notices = [`${String(e.bytes ?? e.have ?? '')} / ${String(e.total ?? '')} B`]
+      model.emit('change')
+    }
   }
+  const r = await COMMANDS.get('get')!.run(model.node.tt, { room: roomId(model), id, dir: process.cwd() }, out) as Record<string, unknown>
+  model.notice(`${String(r.path ?? r.file ?? JSON.stringify(r))}`)
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -74,9 +95,9 @@ const HANDLERS: Record<string, Handler> = {
     if (peers.length === 0) model.notice(model.t('tui.peersNone'))
     for (const p of peers) model.notice(model.t('tui.peer', { key: String(p.publicKey).slice(0, 8), address: `${String(p.host)}:${String(p.port)}`, source: String(p.source), rooms: (p.rooms as string[]).join(', ') || '-' }))
   },
-  '/share': documents('share', 'path'),
-  '/get': documents('get', 'id'),
-  '/docs': documents('docs'),
+  '/share': async (model, _args, rest) => await shareDoc(model, rest),
+  '/get': async (model, args) => await getDoc(model, args[0] ?? ''),
+  '/docs': async (model) => await listDocs(model),
   // The hook for the drills issue: the command exists and says what it will do.
   '/drill': async (model) => { COMMANDS.has('drill.start') ? await call(model, 'drill.start', { room: roomId(model) }) : model.notice(model.t('tui.drill')) }
 }

@@ -4,7 +4,6 @@
  * write outside the download dir, `CON` would hang a Windows share, and control bytes would
  * reach the terminal through the name.
  */
-import { access } from 'node:fs/promises'
 import path from 'node:path'
 import { sanitizeText } from '../text/sanitize.js'
 
@@ -55,22 +54,4 @@ export function numberedName (name: string, n: number): string {
   if (n === 0) return name
   const ext = path.extname(name)
   return `${name.slice(0, name.length - ext.length)} (${n})${ext}`
-}
-
-/** The first path in `dir` for `name` (numbered on collision) that does not exist yet. */
-export async function freePath (dir: string, name: string, limit = 1000): Promise<string> {
-  for (let n = 0; n < limit; n++) {
-    const candidate = path.join(dir, numberedName(name, n))
-    if (!await exists(candidate)) return candidate
-  }
-  throw new Error(`more than ${limit} files named like ${name} in ${dir}`)
-}
-
-async function exists (p: string): Promise<boolean> {
-  try {
-    await access(p)
-    return true
-  } catch {
-    return false
-  }
 }

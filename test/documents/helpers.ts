@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { BIN, childEnv, type CliResult } from '../helpers/cli.js'
 import type { Lan } from '../helpers/lan.js'
 
-/** The program that runs document commands in these tests. */
-export const DOCS_CLI = process.env.TAMTAM_DOCS_BIN === '1' ? BIN : path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/docs-cli.mjs')
+/** The program that runs document commands in these tests: the real launcher. */
+export const DOCS_CLI = BIN
 
 /** Write `bytes` random bytes to `dir/name`; returns the path and its sha256. */
 export async function randomFile (dir: string, name: string, bytes: number): Promise<{ file: string, sha256: string }> {
