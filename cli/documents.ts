@@ -8,47 +8,49 @@
 import path from 'node:path'
 import type { Command } from 'commander'
 import { formatBytes } from '../src/documents/limits.js'
+import { translator, type MessageKey, type Translate } from '../src/i18n/index.js'
+
+const EN = translator('en')
 
 type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
-const STALL_HELP = 'give up after this many seconds with nothing received; what arrived is kept for the next try'
-const LAN_ONLY_HELP = 'when no node runs here: find peers on the LAN only, never on the Internet'
 
 /** Add `share`, `docs`, `docs sync`, `docs limits` and `get` to the program. */
-export function registerDocumentCommands (program: Command, run: Run): void {
+export function registerDocumentCommands (program: Command, run: Run, t: Translate = EN): void {
+  const h = (key: string): string => t(key as MessageKey)
   program.command('share <room> <path>')
-    .description('share a file in a room: its name, size, type and sha256 are announced; peers fetch the bytes when they ask')
-    .option('--name <name>', 'name to announce (default: the file name)')
-    .option('--mime <type>', 'media type (default: guessed from the extension)')
-    .addHelpText('after', '\nExamples:\n  tamtam share atelier rapport.pdf\n  tamtam share atelier scan.jpg --name "Plan du quartier.jpg"\n')
+    .description(h('help.docs.0'))
+    .option('--name <name>', h('help.docs.1'))
+    .option('--mime <type>', h('help.docs.2'))
+    .addHelpText('after', h('help.docs.3'))
     .action(async (room: string, file: string, o: Result) => await run('share', { room, path: path.resolve(file), name: o.name, mime: o.mime }))
 
-  const docs = program.command('docs').argument('[room]', 'room name or id')
-    .description('list the documents of a room: id, name, size, status here, author (add --json for scripts)')
-    .addHelpText('after', '\nStatus: complete (all here), partial, remote (nothing here yet), too-large (over the\nroom\'s per-file limit: never fetched), bad (sha256 mismatch), invalid.\n')
+  const docs = program.command('docs').argument('[room]', h('help.docs.4'))
+    .description(h('help.docs.5'))
+    .addHelpText('after', h('help.docs.6'))
     .action(async (room: string | undefined) => {
       if (room === undefined) docs.error('error: missing required argument \'room\'', { exitCode: 2, code: 'commander.missingArgument' })
       await run('docs', { room })
     })
   docs.command('sync <room> <dir>')
-    .description('mirror every document of a room into a folder (created if needed); a second run fetches only what is new')
-    .option('--stall-timeout <seconds>', STALL_HELP, '30')
-    .option('--lan-only', LAN_ONLY_HELP)
+    .description(h('help.docs.7'))
+    .option('--stall-timeout <seconds>', h('help.docs.stall'), '30')
+    .option('--lan-only', h('help.docs.lanOnly'))
     .action(async (room: string, dir: string, o: Result) => await run('docs.sync', { room, dir: path.resolve(dir), stallTimeout: o.stallTimeout, lanOnly: o.lanOnly === true }))
   docs.command('limits <room>')
-    .description('show or change a room\'s document limits (sizes like 500M, 2G; binary units)')
-    .option('--max-file <size>', 'largest document shared or fetched (default 2G)')
-    .option('--quota <size>', 'most bytes of documents the room may hold here (default 10G)')
-    .option('--auto-fetch <size>', 'the node fetches documents smaller than this by itself (default 1M; 0 = never)')
+    .description(h('help.docs.8'))
+    .option('--max-file <size>', h('help.docs.9'))
+    .option('--quota <size>', h('help.docs.10'))
+    .option('--auto-fetch <size>', h('help.docs.11'))
     .action(async (room: string, o: Result) => await run('docs.limits', { room, maxFile: o.maxFile, quota: o.quota, autoFetch: o.autoFetch }))
 
   program.command('get <room> <id>')
-    .description('download a document from any peer that has it, with progress; resumes where it stopped, and writes the file only once its sha256 matches')
-    .option('-o, --output <path>', 'file to write (replaced), or a folder to write into (default: the current folder, under the document\'s name)')
-    .option('--stall-timeout <seconds>', STALL_HELP, '30')
-    .option('--lan-only', LAN_ONLY_HELP)
-    .addHelpText('after', '\nA name from a peer is made safe first: `../../.bashrc` is saved as `bashrc`, and an\nexisting file is never replaced: the new one is numbered, as `rapport (1).pdf`.\nWith --json, each progress event is a JSON line, then the result is one.\n')
+    .description(h('help.docs.12'))
+    .option('-o, --output <path>', h('help.docs.13'))
+    .option('--stall-timeout <seconds>', h('help.docs.stall'), '30')
+    .option('--lan-only', h('help.docs.lanOnly'))
+    .addHelpText('after', h('help.docs.14'))
     .action(async (room: string, id: string, o: Result) => await run('get', {
       room,
       id,
@@ -64,13 +66,13 @@ const short = (text: unknown, max: number): string => {
   return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…'
 }
 
-function docLine (d: Result): string {
-  const who = `${String(d.authorName)}${d.mine === true ? ' (you)' : ''}`
+function docLine (d: Result, t: Translate): string {
+  const who = `${String(d.authorName)}${d.mine === true ? ` (${t('tui.you')})` : ''}`
   return `${String(d.id).padEnd(19)} ${short(d.name, 40).padEnd(40)} ${formatBytes(Number(d.size)).padStart(9)}  ${String(d.status).padEnd(9)} ${who}`
 }
 
-function syncText (r: Result): string {
-  const lines = [`${String(r.room)} → ${String(r.dir)}: ${r.fetched.length} fetched, ${String(r.upToDate)} up to date, ${r.skipped.length} skipped, ${r.failed.length} failed`]
+function syncText (r: Result, t: Translate): string {
+  const lines = [t('docs.syncSummary', { room: String(r.room), dir: String(r.dir), fetched: r.fetched.length, upToDate: String(r.upToDate), skipped: r.skipped.length, failed: r.failed.length })]
   for (const f of r.fetched) lines.push(`  fetched  ${String(f.id)}  ${String(f.file)}`)
   for (const s of r.skipped) lines.push(`  skipped  ${String(s.id)}  ${short(s.name, 40)}: ${String(s.reason)}`)
   for (const f of r.failed) lines.push(`  failed   ${String(f.id)}  ${short(f.name, 40)}: ${String(f.code)}: ${String(f.message)}`)
@@ -78,28 +80,28 @@ function syncText (r: Result): string {
 }
 
 /** Human output of a document command's result; null for other commands. */
-export function formatDocuments (command: string, result: unknown): string | null {
+export function formatDocuments (command: string, result: unknown, t: Translate = EN): string | null {
   const r = result as Result
   switch (command) {
     case 'share':
-      return `shared ${String(r.name)} (${formatBytes(Number(r.size))}, ${String(r.mime)}) in ${String(r.room)} as ${String(r.id)}\nsha256 ${String(r.sha256)}`
+      return t('docs.shared', { name: String(r.name), size: formatBytes(Number(r.size)), mime: String(r.mime), room: String(r.room), id: String(r.id), sha256: String(r.sha256) })
     case 'docs': {
       const list = result as Result[]
-      if (list.length === 0) return 'no documents yet: `tamtam share ROOM FILE` shares one'
-      return list.map(docLine).join('\n')
+      if (list.length === 0) return t('docs.none')
+      return list.map((d) => docLine(d, t)).join('\n')
     }
     case 'get':
-      return `saved ${String(r.name)} to ${String(r.file)} (${formatBytes(Number(r.size))}, sha256 verified; ${formatBytes(Number(r.downloadedBytes))} fetched from ${String(r.peers)} peer(s) in ${(Number(r.ms) / 1000).toFixed(1)} s)`
+      return t('docs.saved', { name: String(r.name), file: String(r.file), size: formatBytes(Number(r.size)), fetched: formatBytes(Number(r.downloadedBytes)), peers: String(r.peers), seconds: (Number(r.ms) / 1000).toFixed(1) })
     case 'docs.sync':
-      return syncText(r)
+      return syncText(r, t)
     case 'docs.limits':
-      return `${String(r.room)}: at most ${formatBytes(Number(r.maxFileBytes))} per file; quota ${formatBytes(Number(r.quotaBytes))} (${formatBytes(Number(r.usedBytes))} used); auto-fetch under ${formatBytes(Number(r.autoFetchBytes))}`
+      return t('docs.limits', { room: String(r.room), maxFile: formatBytes(Number(r.maxFileBytes)), quota: formatBytes(Number(r.quotaBytes)), used: formatBytes(Number(r.usedBytes)), autoFetch: formatBytes(Number(r.autoFetchBytes)) })
     default:
       return null
   }
 }
 
-const PHASES: Record<string, string> = { store: 'storing', fetch: 'fetching', verify: 'checking' }
+const PHASES: Record<string, MessageKey> = { store: 'docs.phase.store', fetch: 'docs.phase.fetch', verify: 'docs.phase.verify' }
 
 function duration (seconds: number): string {
   if (seconds < 60) return `${seconds} s`
@@ -108,7 +110,7 @@ function duration (seconds: number): string {
 }
 
 /** One line of progress: name, phase, percent, bar, bytes, rate, ETA, peers. */
-export function progressLine (event: Record<string, unknown>): string {
+export function progressLine (event: Record<string, unknown>, t: Translate = EN): string {
   const bytes = Number(event.bytes) || 0
   const total = Number(event.total) || 0
   const ratio = total > 0 ? Math.min(1, bytes / total) : 1
@@ -116,15 +118,15 @@ export function progressLine (event: Record<string, unknown>): string {
   const filled = Math.round(ratio * width)
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
   const eta = typeof event.eta === 'number' ? `ETA ${duration(event.eta)}` : 'ETA ?'
-  const peers = event.phase === 'fetch' ? `  ${String(event.peers ?? 0)} peer(s)` : ''
-  return `${short(event.name, 30)}  ${PHASES[String(event.phase)] ?? String(event.phase)} ${String(Math.floor(ratio * 100)).padStart(3)}% ${bar} ${formatBytes(bytes)} / ${formatBytes(total)}  ${formatBytes(Number(event.rate) || 0)}/s  ${eta}${peers}`
+  const peers = event.phase === 'fetch' ? `  ${t('docs.peers', { peers: String(event.peers ?? 0) })}` : ''
+  return `${short(event.name, 30)}  ${PHASES[String(event.phase)] === undefined ? String(event.phase) : t(PHASES[String(event.phase)])} ${String(Math.floor(ratio * 100)).padStart(3)}% ${bar} ${formatBytes(bytes)} / ${formatBytes(total)}  ${formatBytes(Number(event.rate) || 0)}/s  ${eta}${peers}`
 }
 
 /**
  * A progress printer for the CLI: JSON lines on stdout with --json; otherwise one line
  * redrawn on a terminal's stderr, or a line every few seconds when stderr is not a terminal.
  */
-export function progressPrinter (json: boolean, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): (event: Record<string, unknown>) => void {
+export function progressPrinter (json: boolean, t: Translate = EN, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): (event: Record<string, unknown>) => void {
   if (json) return (event) => { out.write(JSON.stringify(event) + '\n') }
   let last = 0
   let phase: unknown = null
@@ -135,11 +137,11 @@ export function progressPrinter (json: boolean, out: NodeJS.WriteStream = proces
       const before = phase !== null && phase !== event.phase ? '\n' : ''
       const after = done && (event.phase === 'verify' || event.phase === 'store') ? '\n' : ''
       phase = after === '' ? event.phase : null
-      err.write(`${before}\r\x1b[2K${progressLine(event)}${after}`)
+      err.write(`${before}\r\x1b[2K${progressLine(event, t)}${after}`)
       return
     }
     if (Date.now() - last < 2000 && !done) return
     last = Date.now()
-    err.write(progressLine(event) + '\n')
+    err.write(progressLine(event, t) + '\n')
   }
 }

@@ -13,8 +13,8 @@ import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 async function run (program: Commander, name: string, args: Record<string, unknown>): Promise<void> {
   const ctx = await makeContext(program.opts<GlobalOptions>())
   const { runCommand } = await import('../src/node/index.js')
-  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress: progressPrinter(ctx.json) })
-  ctx.print(ctx.json ? formatJson(name, result) : (formatDocuments(name, result) ?? formatResult(name, result, ctx)))
+  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress: progressPrinter(ctx.json, ctx.t) })
+  ctx.print(ctx.json ? formatJson(name, result) : (formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -94,7 +94,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   const peer = program.command('peer').description(h('help.35'))
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
-  registerDocumentCommands(program, async (name, args) => await run(program, name, args))
+  registerDocumentCommands(program, async (name, args) => await run(program, name, args), t)
   return program
 }
 

@@ -92,6 +92,8 @@ export class TuiModel extends EventEmitter {
 
   private async load (): Promise<void> {
     const tt = this.node.tt
+    // After quitting, late events may still ask for a refresh: there is nothing to draw.
+    if (tt.closed) return
     const rooms = tt.rooms.list()
     if (this.state.current === null || tt.rooms.byId(this.state.current) === undefined) this.state.current = rooms[0]?.id ?? null
     this.state.rooms = await Promise.all(rooms.map(async (r) => ({ id: r.id, name: r.name, unread: await this.unread(r) })))
@@ -104,7 +106,7 @@ export class TuiModel extends EventEmitter {
     const firstPaint = !this.painted.has(room.id)
     this.painted.add(room.id)
     const items = await (await tt.timeline(room)).page({ limit: firstPaint ? FIRST_PAINT_ITEMS : TIMELINE_WINDOW })
-    if (firstPaint) setImmediate(() => { void this.refresh() })
+    if (firstPaint) setImmediate(() => { this.refresh().catch((err) => this.error(err)) })
     this.state.timeline = items.filter((i) => !muted.has(i.authorKey))
     this.seenLength.set(room.id, await this.totalLength(room))
     await this.loadMembers(room, muted)

@@ -72,8 +72,8 @@ export async function runScreen (model: TuiModel): Promise<void> {
     target.key(['tab'], cycle)
     target.key(['pageup'], () => model.scroll(Math.max(1, (timeline.height as number) - 3)))
     target.key(['pagedown'], () => model.scroll(-Math.max(1, (timeline.height as number) - 3)))
-    target.key(['C-n'], () => { void model.switchRoom(1) })
-    target.key(['C-p'], () => { void model.switchRoom(-1) })
+    target.key(['C-n'], () => { model.switchRoom(1).catch((err) => model.error(err)) })
+    target.key(['C-p'], () => { model.switchRoom(-1).catch((err) => model.error(err)) })
   }
   screen.key(['up'], () => { if (model.state.focus === 'timeline') model.scroll(1) })
   screen.key(['down'], () => { if (model.state.focus === 'timeline') model.scroll(-1) })
