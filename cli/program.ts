@@ -87,6 +87,8 @@ export function buildProgram (t: Translate = translator('en')): Commander {
       const ctx = await makeContext(g)
       await runTui({ home: ctx.home, lang: g.lang, network: await networkOptions(o) })
     })
+  program.command('whereami').description(h('help.whereami')).option('--qr', h('help.whereamiQr'))
+    .action(async (o) => run(program, 'whereami', { qr: o.qr === true }))
   program.command('peers').description(h('help.33'))
     .action(async () => run(program, 'peers', {}))
   program.command('status').description(h('help.34'))

@@ -22,11 +22,16 @@ export const peerAdd: Command = {
   name: 'peer.add',
   summary: 'add a peer by address, for networks that block multicast',
   run: async (tt, args) => {
-    const address = parsePeerAddress(str(args, 'address'))
+    // Accept a whole address card (tamtam-peer:HOST:PORT,HOST:PORT) as well as one address.
+    const text = str(args, 'address').trim().replace(/^tamtam-peer:/i, '')
+    const addresses = text.split(',').map(parsePeerAddress)
     await tt.open()
-    const saved = await savePeer(tt.paths.peers, address)
-    tt.network?.addPeer(address)
-    return { ...address, saved: saved.length, connecting: tt.network !== null }
+    let saved: Array<{ host: string, port: number }> = []
+    for (const address of addresses) {
+      saved = await savePeer(tt.paths.peers, address)
+      tt.network?.addPeer(address)
+    }
+    return { ...addresses[0], addresses, saved: saved.length, connecting: tt.network !== null }
   }
 }
 

@@ -138,6 +138,16 @@ export const messages = {
   'tui.docsUnavailable': 'Documents are not available in this version.',
   'tui.needRoom': 'Create or join a room first: /create NAME or /join CODE.',
   'tui.error': 'Error {code}: {message}',
+  // Address card.
+  'help.whereami': 'print this node\'s address card, to give to others for --peer when multicast is blocked',
+  'help.whereamiQr': 'also show the card as a QR code',
+  'cli.whereami': 'This node listens on:',
+  'cli.whereamiNoNode': 'No node is running on this home, so there is no port yet: start `tamtam up --port 7000` (a fixed port is easier to share). Addresses:',
+  'cli.card': 'Address card (others type: tamtam peer add …): {card}',
+  'kind.wifi': 'Wi-Fi',
+  'kind.ethernet': 'Ethernet',
+  'kind.virtual': 'virtual or VPN: others probably cannot reach it',
+  'kind.other': 'other',
   // Documents.
   'docs.shared': 'shared {name} ({size}, {mime}) in {room} as {id}\nsha256 {sha256}',
   'docs.none': 'no documents yet: `tamtam share ROOM FILE` shares one',

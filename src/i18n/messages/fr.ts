@@ -134,6 +134,16 @@ export const messages: Catalogue = {
   'tui.docsUnavailable': 'Les documents ne sont pas disponibles dans cette version.',
   'tui.needRoom': 'Créez ou rejoignez d\'abord un salon : /create NOM ou /join CODE.',
   'tui.error': 'Erreur {code} : {message}',
+  // Address card.
+  'help.whereami': 'afficher la carte d\'adresse de ce nœud, à donner aux autres pour --peer quand le multicast est bloqué',
+  'help.whereamiQr': 'afficher aussi la carte en QR code',
+  'cli.whereami': 'Ce nœud écoute sur :',
+  'cli.whereamiNoNode': 'Aucun nœud ne tourne sur ce dossier, donc pas encore de port : lancez `tamtam up --port 7000` (un port fixe est plus simple à partager). Adresses :',
+  'cli.card': 'Carte d\'adresse (les autres tapent : tamtam peer add …) : {card}',
+  'kind.wifi': 'Wi-Fi',
+  'kind.ethernet': 'Ethernet',
+  'kind.virtual': 'virtuelle ou VPN : les autres ne peuvent sans doute pas la joindre',
+  'kind.other': 'autre',
   // Documents.
   'docs.shared': '{name} partagé ({size}, {mime}) dans {room} sous l\'identifiant {id}\nsha256 {sha256}',
   'docs.none': 'pas encore de document : `tamtam share SALON FICHIER` en partage un',

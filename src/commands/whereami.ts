@@ -1,0 +1,37 @@
+/**
+ * `whereami`: this node's address card, for networks that block multicast. People read it
+ * aloud or scan it, then use `tamtam up --peer HOST:PORT` or `tamtam peer add HOST:PORT`.
+ */
+import { lanAddresses } from '../discovery/index.js'
+import type { Command } from './types.js'
+
+/** Prefix of an address card: a line people can paste whole into `peer add`. */
+export const CARD_PREFIX = 'tamtam-peer:'
+
+/** Kind of interface, from its name: virtual ones rarely reach the other participants. */
+export function interfaceKind (name: string): 'wifi' | 'ethernet' | 'virtual' | 'other' {
+  if (/^(docker|br-|veth|virbr|tun|tap|wg|tailscale|zt|utun|vmnet|vboxnet)/.test(name)) return 'virtual'
+  if (/^(wl|wlan|wifi)/.test(name)) return 'wifi'
+  if (/^(en|eth)/.test(name)) return 'ethernet'
+  return 'other'
+}
+
+/** The card for a port: every real address joined by commas. */
+export function addressCard (addresses: Array<{ address: string }>, port: number): string {
+  return CARD_PREFIX + addresses.map((a) => `${a.address}:${port}`).join(',')
+}
+
+/** `whereami [--qr]` */
+export const whereami: Command = {
+  name: 'whereami',
+  summary: 'print this node\'s address card (for --peer when multicast is blocked)',
+  run: async (tt, args) => {
+    const port = tt.network === null ? null : Number(tt.network.status().port)
+    const addresses = lanAddresses().map((a) => ({ interface: a.name, address: a.address, kind: interfaceKind(a.name) }))
+    const reachable = addresses.filter((a) => a.kind !== 'virtual')
+    const card = port === null ? null : addressCard(reachable.length > 0 ? reachable : addresses, port)
+    let qr: string | undefined
+    if (args.qr === true && card !== null) qr = await (await import('qrcode')).default.toString(card.toUpperCase(), { type: 'terminal', small: true, errorCorrectionLevel: 'L', margin: 1 })
+    return { running: port !== null, port, addresses, card, qr }
+  }
+}
