@@ -6,8 +6,8 @@
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { BIN, childEnv, cli, type CliResult } from './cli.js'
-import { eventually } from './peers.js'
-import type { Lan } from './lan.js'
+import { eventually, tempDir } from './peers.js'
+import { createLan, type Lan } from './lan.js'
 
 /** A running node on a namespace host. */
 export interface LanNode {
@@ -89,4 +89,16 @@ export async function texts (node: LanNode | string, room: string): Promise<stri
 export async function peersOf (node: LanNode): Promise<Array<Record<string, any>>> {
   const r = await node.run('peers', '--json')
   return r.code === 0 ? JSON.parse(r.stdout) : []
+}
+
+/** A namespace LAN whose hosts each have a home, with `members` in one room "atelier". */
+export async function lanWithRoom (t: any, segments: Record<string, string[]>, members: string[]): Promise<{ lan: Lan, homes: Record<string, string>, invite: string }> {
+  const lan = await createLan({ segments })
+  t.teardown(() => lan.destroy())
+  const dir = tempDir(t)
+  const names = [...new Set(Object.values(segments).flat())]
+  const homes = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await makeHome(dir, n)] as const)))
+  const { invite } = JSON.parse(await tamtam(homes[members[0]], 'room', 'create', 'atelier', '--json'))
+  for (const m of members.slice(1)) await tamtam(homes[m], 'room', 'join', invite)
+  return { lan, homes, invite }
 }

@@ -1,17 +1,11 @@
 import t from 'tap'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { FAST, makeHome, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { FAST, lanWithRoom, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
 
 t.test('with multicast silent, --peer and `peer add` still connect and sync', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['a', 'b', 'c'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
-  await tamtam(c, 'room', 'join', invite)
+  const { lan, homes: { a, b, c } } = await lanWithRoom(t, { wifi: ['a', 'b', 'c'] }, ['a', 'b', 'c'])
   // --listen-only: nobody announces, as on a Wi-Fi that filters multicast.
   const quiet = ['--lan-only', '--listen-only', ...FAST]
   const na = await startNode(lan, 'a', a, [...quiet, '--port', '7411'])

@@ -1,16 +1,11 @@
 import t from 'tap'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { makeHome, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { lanWithRoom, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
 
 t.test('an outsider with another room, or a same-named room with another secret, gets nothing', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['a', 'b', 'o'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, o] = await Promise.all(['a', 'b', 'o'].map((n) => makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
+  const { lan, homes: { a, b, o } } = await lanWithRoom(t, { wifi: ['a', 'b', 'o'] }, ['a', 'b'])
   // Same name, different secret: the outsider's "atelier" is a different room.
   await tamtam(o, 'room', 'create', 'atelier')
   await tamtam(o, 'room', 'create', 'autre')

@@ -1,17 +1,11 @@
 import t from 'tap'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { makeHome, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { lanWithRoom, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
 
 t.test('three hosts, no route out: every pair connects and a message reaches B and C within 2 s', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['a', 'b', 'c'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
-  await tamtam(c, 'room', 'join', invite)
+  const { lan, homes: { a, b, c } } = await lanWithRoom(t, { wifi: ['a', 'b', 'c'] }, ['a', 'b', 'c'])
   const nodes = await Promise.all([startNode(lan, 'a', a), startNode(lan, 'b', b), startNode(lan, 'c', c)])
 
   const connected = await eventually(async () => (await Promise.all(nodes.map(peersOf))).every((p) => p.length === 2 && p.every((x) => x.rooms.length > 0)), 10_000, 100)

@@ -1,17 +1,11 @@
 import t from 'tap'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { makeHome, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { lanWithRoom, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
 
 t.test('line topology A - B - C: messages cross B both ways', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { s1: ['a', 'b'], s2: ['b', 'c'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
-  await tamtam(c, 'room', 'join', invite)
+  const { lan, homes: { a, b, c } } = await lanWithRoom(t, { s1: ['a', 'b'], s2: ['b', 'c'] }, ['a', 'b', 'c'])
   const nodes = await Promise.all([startNode(lan, 'a', a), startNode(lan, 'b', b), startNode(lan, 'c', c)])
 
   await tamtam(a, 'send', 'atelier', 'de A pour C')
@@ -25,12 +19,7 @@ t.test('line topology A - B - C: messages cross B both ways', async (t) => {
 
 t.test('a late joiner gets the full history; a restarted node resumes without duplicates', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['a', 'b', 'c'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
+  const { lan, homes: { a, b, c }, invite } = await lanWithRoom(t, { wifi: ['a', 'b', 'c'] }, ['a', 'b'])
   const na = await startNode(lan, 'a', a)
   let nb = await startNode(lan, 'b', b)
   for (let i = 0; i < 20; i++) await tamtam(i % 2 === 0 ? a : b, 'send', 'atelier', `histoire ${i}`)
