@@ -5,6 +5,7 @@
  */
 import { formatDateTime, type MessageKey, type Translate } from '../src/i18n/index.js'
 import type { TimelineItem } from '../src/timeline/index.js'
+import { formatDoctor } from './doctor.js'
 
 type Result = Record<string, unknown>
 
@@ -72,6 +73,8 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
       return t(r.connecting === true ? 'cli.peerSavedConnecting' : 'cli.peerSaved', { address: `${String(r.host)}:${String(r.port)}` })
     case 'status':
       return t('cli.status', { port: String(r.port), connections: String(r.connections), lan: t(r.lan === true ? 'cli.on' : 'cli.off'), internet: t(r.internet === true ? 'cli.on' : 'cli.off'), rooms: String(r.rooms) })
+    case 'doctor':
+      return formatDoctor(result, t)
     case 'whereami': {
       const addresses = (r.addresses as Array<Record<string, unknown>>).map((a) => `  ${String(a.address)}${r.port === null ? '' : `:${String(r.port)}`}  (${String(a.interface)}, ${t(`kind.${String(a.kind)}` as MessageKey)})`)
       if (r.running !== true) return [t('cli.whereamiNoNode'), ...addresses].join('\n')

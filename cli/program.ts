@@ -7,6 +7,7 @@ import { Command as Commander, Help, Option } from 'commander'
 import { translator, type MessageKey, type Translate } from '../src/i18n/index.js'
 import { formatJson, formatResult } from './format.js'
 import { formatDocuments, progressPrinter, registerDocumentCommands } from './documents.js'
+import { registerDoctorCommand } from './doctor.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
@@ -97,6 +98,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
   registerDocumentCommands(program, async (name, args) => await run(program, name, args), t)
+  registerDoctorCommand(program, async (name, args) => await run(program, name, args), h)
   return program
 }
 

@@ -6,6 +6,7 @@ import { log, send } from './messages.js'
 import { peerAdd, peers, status } from './network.js'
 import { DOCUMENT_COMMANDS } from './documents.js'
 import { mute, unmute } from './mute.js'
+import { doctor } from './doctor.js'
 import { whereami } from './whereami.js'
 
 export type { Command, Output, Args } from './types.js'
@@ -13,5 +14,5 @@ export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, doctor].map((c) => [c.name, c])
 )
