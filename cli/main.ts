@@ -59,6 +59,11 @@ async function main (argv: string[]): Promise<number> {
   }
 }
 
+// `tamtam log … | head` closes the pipe early: that is not an error, just stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0) })
+}
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code
   // Hypercore keeps timers alive; once the command is done and the store closed, leave.

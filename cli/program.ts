@@ -33,7 +33,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
       formatHelp: (cmd, helper) => new Help().formatHelp(cmd, helper)
         .replace(/^Usage:/m, h('help.usage')).replace(/^Options:/m, h('help.options'))
         .replace(/^Commands:/m, h('help.commands')).replace(/^Arguments:/m, h('help.arguments'))
-        .replace(/display help for command/g, h('help.help'))
+        .replace(/display help for command/g, h('help.help')).replace(/\(default: /g, `(${h('help.default')} `)
     })
     .exitOverride()
   program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })

@@ -1,6 +1,7 @@
 /** English: the reference catalogue. Every other language translates these keys. */
 export const messages = {
   // --help texts of the CLI.
+  'help.default': 'default:',
   'help.usage': 'Usage:',
   'help.options': 'Options:',
   'help.commands': 'Commands:',

@@ -2,6 +2,7 @@
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
+  'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
   'help.options': 'Options :',
   'help.commands': 'Commandes :',
