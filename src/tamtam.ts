@@ -17,6 +17,7 @@ export interface NetworkHandle {
   peers: () => unknown[]
   addPeer: (peer: { host: string, port: number }) => void
   status: () => Record<string, unknown>
+  dialBack?: () => Promise<Array<{ peer: string, host: string, ok: boolean | null }>>
 }
 
 /** Options for opening a home. */

@@ -32,5 +32,5 @@ async function nodePort (tt: Tamtam): Promise<number | null> {
 export const doctor: Command = {
   name: 'doctor',
   summary: 'check the network: interfaces, multicast, client isolation, port, firewall',
-  run: async (tt, args) => await runDoctor({ waitMs: waitMs(args.wait), nodePort: await nodePort(tt) })
+  run: async (tt, args) => await runDoctor({ waitMs: waitMs(args.wait), nodePort: await nodePort(tt), dialBack: tt.network?.dialBack === undefined ? undefined : async () => await (tt.network as Required<NonNullable<Tamtam['network']>>).dialBack() })
 }

@@ -24,6 +24,8 @@ export interface DoctorOptions {
   nodePort: number | null
   /** UDP port of the beacons (tests). Default: the beacon's default. */
   beaconPort?: number
+  /** Ask connected peers to dial our port back (only inside a running node). */
+  dialBack?: () => Promise<Array<{ peer: string, host: string, ok: boolean | null }>>
   /** The addresses to check (tests). Default: os.networkInterfaces(). */
   addresses?: ClassedAddress[]
 }
@@ -43,6 +45,16 @@ async function silenceFinding (sent: number, addresses: ClassedAddress[]): Promi
   return finding('PEERS_NOT_HEARD', 'warn', { neighbours: neighbours === null ? 'unknown' : neighbours.length })
 }
 
+/** Check 4b: can others reach our port? Only a peer dialling back can tell. */
+async function dialBackFindings (dialBack: DoctorOptions['dialBack']): Promise<Finding[]> {
+  if (dialBack === undefined) return []
+  const results = await dialBack().catch(() => [])
+  if (results.length === 0) return [finding('DIALBACK_NO_PEER', 'info')]
+  const reached = results.filter((r) => r.ok === true)
+  if (reached.length > 0) return [finding('DIALBACK_OK', 'ok', { peers: reached.map((r) => `${r.peer}@${r.host}`) })]
+  return [finding('DIALBACK_FAILED', 'problem', { peers: results.map((r) => `${r.peer}@${r.host}`) })]
+}
+
 /** Run every check. Never rejects for a missing tool or a failed socket. */
 export async function runDoctor (opts: DoctorOptions): Promise<DoctorReport> {
   const addresses = opts.addresses ?? classedAddresses()
@@ -54,7 +66,7 @@ export async function runDoctor (opts: DoctorOptions): Promise<DoctorReport> {
   ])
   const findings = [...checkInterfaces(addresses), ...multicastFindings(probe, addresses.length)]
   if (probe.peers.length === 0 && addresses.length > 0) findings.push(await silenceFinding(probe.sent, addresses))
-  findings.push(...port, ...firewall)
+  findings.push(...port, ...await dialBackFindings(opts.dialBack), ...firewall)
   return {
     findings,
     summary: {

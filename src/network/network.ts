@@ -15,6 +15,7 @@ import { ConnectionManager, type ConnectionInfo } from '../transport/index.js'
 import { InternetPath, internetStats, type BootstrapNode } from './internet.js'
 import type { PeerAddress } from './peers-file.js'
 import { syncState } from './sync-watch.js'
+import { DialBack, type DialBackResult } from './dial-back.js'
 
 /** Options of the network. Timers and ports are options so tests run fast. */
 export interface NetworkOptions {
@@ -58,6 +59,7 @@ export class Network extends EventEmitter {
   private readonly opts: NetworkOptions
   private readonly sessions = new Map<NoiseSecretStream, PeerRooms>()
   private readonly synced = new Map<string, boolean>()
+  private readonly dialBacks = new DialBack()
   private started = false
 
   constructor (tt: Tamtam, opts: NetworkOptions = {}) {
@@ -140,6 +142,7 @@ export class Network extends EventEmitter {
     try {
       // Synchronously, before anything else can read the stream (see attachPeer).
       const session = this.replicator.attach(stream)
+      this.dialBacks.attach(stream)
       this.sessions.set(stream, session)
       stream.once('close', () => this.sessions.delete(stream))
     } catch (err) {
@@ -178,6 +181,11 @@ export class Network extends EventEmitter {
         bytesOut
       }
     })
+  }
+
+  /** Ask every connected peer to connect back to our TCP port (for `tamtam doctor`). */
+  async dialBack (): Promise<DialBackResult[]> {
+    return await this.dialBacks.request(this.manager.port)
   }
 
   /** Own member logs (hex) of the peers connected now in a room: those members are online. */

@@ -54,6 +54,19 @@ t.test('healthy LAN: peers heard, no blocking problem; the port check follows th
   t.equal(reachable?.data.address, lan.host('a').ip, 'checked on the LAN address')
   t.same(onNode.findings.filter((f) => f.level === 'problem'), [], 'no problem at all on a healthy node')
   t.same(onNode.findings.find((f) => f.code === 'PEERS_HEARD')?.data.peers.map((p: any) => p.host), [lan.host('b').ip], 'only b is a peer heard')
+  const dialBack = onNode.findings.find((f) => f.code === 'DIALBACK_OK')
+  t.ok(dialBack, `b dialled a's port back (${codes(onNode).join(' ')})`)
+  t.match(dialBack?.data.peers.join(' '), lan.host('b').ip, 'the peer that dialled back is b')
+
+  // A firewall on a that drops incoming TCP to its port: b still answers, but cannot connect back.
+  const port = JSON.parse(await tamtam(a, 'status', '--json')).port
+  const blocked = await lan.exec('a', ['iptables', '-I', 'INPUT', '-p', 'tcp', '--dport', String(port), '--syn', '-j', 'DROP'])
+  if (blocked.code === 0) {
+    const behindFirewall = await doctor(t, lan, 'a', a)
+    t.ok(behindFirewall.findings.some((f) => f.code === 'DIALBACK_FAILED' && f.level === 'problem'), `with incoming TCP dropped, DIALBACK_FAILED (${codes(behindFirewall).join(' ')})`)
+  } else {
+    t.comment(`iptables is not available here (${blocked.stderr.trim()}): the firewall case of dial-back is not exercised`)
+  }
   await na.stop()
   await nb.stop()
 })
