@@ -6,7 +6,7 @@
 import type { Entry } from '../log/member-log.js'
 import type { DocRecord } from '../log/records.js'
 import { messageId } from '../timeline/index.js'
-import { sanitizeText } from '../text/sanitize.js'
+import { sanitizeName, sanitizeText } from '../text/sanitize.js'
 import { cleanMime } from './mime.js'
 
 /** Where a document's bytes sit in a blobs core (the Hyperblobs id). */
@@ -60,7 +60,8 @@ export function docFromEntry (entry: Entry): DocEntry {
     core: entry.core,
     seq: entry.seq,
     ts: r.ts,
-    name: sanitizeText(r.name).trim(),
+    // Shown like a person's name: one line, no zero-width look-alikes.
+    name: sanitizeName(r.name),
     size: r.size,
     mime: cleanMime(r.mime),
     sha256: r.sha256,

@@ -38,7 +38,8 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: 'no such file or directory',
   FILE_WRITE_FAILED: 'the file cannot be written there: check the path and its permissions',
   USAGE: 'wrong usage: see --help',
-  CLOSED: 'the node is closed'
+  CLOSED: 'the node is closed',
+  PROTOCOL_INVALID: 'a peer sent a protocol message that cannot be decoded; the connection was closed'
 } as const
 
 /** A stable error code. */
@@ -79,7 +80,20 @@ export function isTamtamError (err: unknown, code?: ErrorCode): err is TamtamErr
 export function fromSystemError (err: unknown, context: string): unknown {
   if (err instanceof TamtamError) return err
   const e = err as { code?: string, message?: string }
-  if (e?.code === 'ENOSPC' || /No space left/i.test(e?.message ?? '')) return fail('STORAGE_FULL', context, err)
+  if (isDiskFull(err)) return fail('STORAGE_FULL', context, err)
   if (/could not be locked|lock/i.test(e?.message ?? '') && /lock/i.test(e?.message ?? '')) return fail('HOME_LOCKED', context, err)
   return err
+}
+
+/**
+ * True when `err`, or an error it wraps, says the disk is full. RocksDB reports a full disk
+ * as `Error('Batch was not applied', { cause })` or an AggregateError whose inner error
+ * carries ENOSPC, so the wrapper alone says nothing; look a few levels down.
+ */
+function isDiskFull (err: unknown, depth = 0): boolean {
+  if (err === null || typeof err !== 'object' || depth > 4) return false
+  const e = err as { code?: unknown, message?: unknown, cause?: unknown, errors?: unknown }
+  if (e.code === 'ENOSPC' || /No space left/i.test(typeof e.message === 'string' ? e.message : '')) return true
+  if (isDiskFull(e.cause, depth + 1)) return true
+  return Array.isArray(e.errors) && e.errors.some((inner) => isDiskFull(inner, depth + 1))
 }

@@ -14,6 +14,18 @@ import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { helloEncoding, membersEncoding, roomProof, selfEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self } from './messages.js'
 
+/**
+ * Per-connection quota on room-protocol messages (hello, members, self together): at most
+ * ROOM_MESSAGE_QUOTA in any fixed window of ROOM_MESSAGE_WINDOW_MS. Honest peers send a
+ * handful per room, plus one members message per new member learned; a peer over the
+ * quota is flooding, so its channel is closed and its stream destroyed.
+ */
+export const ROOM_MESSAGE_QUOTA = 512
+/** Length of the quota window, in milliseconds. */
+export const ROOM_MESSAGE_WINDOW_MS = 10_000
+/** Code of the warning emitted when a peer goes over the quota. */
+export const PEER_FLOOD = 'PEER_FLOOD'
+
 /** The room protocol running on one connection. */
 export class PeerRooms extends EventEmitter {
   readonly stream: NoiseSecretStream
@@ -23,6 +35,10 @@ export class PeerRooms extends EventEmitter {
   readonly remoteSelf = new Map<string, string>()
   /** Messages dropped because they named no shared room. */
   ignored = 0
+  /** Whether this peer went over the message quota and was disconnected. */
+  flooded = false
+  private windowStart = 0
+  private windowCount = 0
   private readonly tt: Tamtam
   private channel: Channel | null = null
   private helloMessage: Message<Hello> | null = null
@@ -41,9 +57,9 @@ export class PeerRooms extends EventEmitter {
       protocol: ROOM_PROTOCOL,
       handshake: c.uint,
       messages: [
-        { encoding: helloEncoding, onmessage: (m: Hello) => { void this.onHello(m).catch((err) => this.fail(err)) } },
-        { encoding: membersEncoding, onmessage: (m: Members) => { void this.onMembers(m).catch((err) => this.fail(err)) } },
-        { encoding: selfEncoding, onmessage: (m: Self) => this.onSelf(m) }
+        { encoding: helloEncoding, onmessage: (m: Hello) => { if (this.admit()) void this.onHello(m).catch((err) => this.fail(err)) } },
+        { encoding: membersEncoding, onmessage: (m: Members) => { if (this.admit()) void this.onMembers(m).catch((err) => this.fail(err)) } },
+        { encoding: selfEncoding, onmessage: (m: Self) => { if (this.admit()) this.onSelf(m) } }
       ],
       onopen: (version: number) => this.onOpen(version),
       onclose: () => this.emit('close')
@@ -125,6 +141,23 @@ export class PeerRooms extends EventEmitter {
     const logs = await this.tt.logs(room)
     await this.tt.rooms.addMembers(room, members.cores.map((k) => k.toString('hex')).filter((k) => k !== logs.own.key))
     for (const key of members.cores) await logs.addMember(key)
+  }
+
+  /** Count one incoming message against the quota; false (and disconnect) when over it. */
+  private admit (): boolean {
+    if (this.flooded) return false
+    const now = Date.now()
+    if (now - this.windowStart >= ROOM_MESSAGE_WINDOW_MS) {
+      this.windowStart = now
+      this.windowCount = 0
+    }
+    if (++this.windowCount <= ROOM_MESSAGE_QUOTA) return true
+    this.flooded = true
+    const err = Object.assign(new Error(`peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms; disconnected`), { code: PEER_FLOOD })
+    this.channel?.close()
+    this.stream.destroy()
+    this.emit('warning', err)
+    return false
   }
 
   private fail (err: unknown): void {

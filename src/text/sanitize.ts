@@ -47,6 +47,8 @@ export function sanitizeText (text: string, opts: { multiline?: boolean } = {}):
  * at most 64 characters (code points, so an emoji is never cut in half).
  */
 export function sanitizeName (name: string): string {
-  const clean = sanitizeText(name).replace(/\s+/g, ' ').trim()
+  // Zero-width characters are fine in a message body (emoji sequences, Persian, Indic
+  // scripts) but in a name they let "A\u200bwa" pass for "Awa": strip them there.
+  const clean = sanitizeText(name).replace(/[\u200b-\u200d\u2060\ufeff]/g, '').replace(/\s+/g, ' ').trim()
   return Array.from(clean).slice(0, NAME_MAX_CHARS).join('').trimEnd()
 }

@@ -159,7 +159,9 @@ export class Timeline {
         name: names.get(e.core) ?? '?',
         ts: e.record.ts,
         type: e.record.type === 'binding' ? 'join' : e.record.type,
-        text: sanitizeText(textOf(e.record), { multiline: true }),
+        // Only a message body may span lines: a newline in a nickname or a document name
+        // would draw a fake timeline line under it.
+        text: e.record.type === 'msg' ? sanitizeText(textOf(e.record), { multiline: true }) : e.record.type === 'nick' ? sanitizeName(textOf(e.record)) : sanitizeText(textOf(e.record)),
         core: e.core,
         seq: e.seq
       }
@@ -181,7 +183,7 @@ function textOf (record: LogRecord): string {
   switch (record.type) {
     case 'msg': return String(r.text)
     case 'nick': return String(r.name)
-    case 'doc': return `${String(r.name)} (${Number(r.size)} bytes)`
+    case 'doc': return `${sanitizeName(String(r.name))} (${Number(r.size)} bytes)`
     case 'drill-probe': return `drill ${String(r.drill)} probe ${Number(r.seq)}`
     default: return ''
   }

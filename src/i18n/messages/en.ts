@@ -220,5 +220,6 @@ export const messages = {
   'doctor.FIREWALL_DEFAULT_DROP.fix': 'start `tamtam up --port N` with a fixed port N and open port N for TCP',
   'doctor.FIREWALL_NO_BLOCK': '{tool}: no rule seen that would block tamtam (a heuristic)',
   'doctor.FIREWALL_UNKNOWN': 'the firewall could not be checked ({tried})',
-  'doctor.FIREWALL_UNKNOWN.fix': 'if peers hear you but cannot connect, allow incoming TCP on the port that `tamtam status` shows'
+  'doctor.FIREWALL_UNKNOWN.fix': 'if peers hear you but cannot connect, allow incoming TCP on the port that `tamtam status` shows',
+  'error.PROTOCOL_INVALID': 'a peer sent a protocol message that cannot be decoded; the connection was closed'
 }

@@ -216,5 +216,6 @@ export const messages: Catalogue = {
   'doctor.FIREWALL_DEFAULT_DROP.fix': 'lancez `tamtam up --port N` avec un port N fixe et ouvrez le port N en TCP',
   'doctor.FIREWALL_NO_BLOCK': '{tool} : aucune règle vue qui bloquerait tamtam (une heuristique)',
   'doctor.FIREWALL_UNKNOWN': 'le pare-feu n\'a pas pu être vérifié ({tried})',
-  'doctor.FIREWALL_UNKNOWN.fix': 'si les pairs vous entendent sans pouvoir se connecter, autorisez les connexions TCP entrantes sur le port qu\'affiche `tamtam status`'
+  'doctor.FIREWALL_UNKNOWN.fix': 'si les pairs vous entendent sans pouvoir se connecter, autorisez les connexions TCP entrantes sur le port qu\'affiche `tamtam status`',
+  'error.PROTOCOL_INVALID': 'un pair a envoyé un message de protocole illisible ; la connexion a été fermée'
 }

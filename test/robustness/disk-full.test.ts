@@ -1,0 +1,134 @@
+/**
+ * Disk full (issue 8, item 6): a home on a small tmpfs is filled with messages until a
+ * send fails. The failure must be a TamtamError with the stable code STORAGE_FULL, every
+ * message acknowledged before it must still be there, the store must open again, and
+ * sending must work again once space is freed.
+ */
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { isTamtamError } from '../../src/errors/index.js'
+import { Tamtam } from '../../src/tamtam.js'
+import { cli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/peers.js'
+
+/** Mount a tmpfs of `size` on `dir`; an error message when that is impossible here. */
+function mountTmpfs (dir: string, size: string): string | null {
+  if (process.platform !== 'linux') return 'tmpfs mounts need Linux'
+  if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root'
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' })
+    return null
+  } catch (err) {
+    return `mount -t tmpfs failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`
+  }
+}
+
+function unmount (dir: string): void {
+  try {
+    execFileSync('umount', [dir], { stdio: 'pipe' })
+  } catch {
+    try { execFileSync('umount', ['-l', dir], { stdio: 'pipe' }) } catch {}
+  }
+}
+
+t.test('a full disk gives STORAGE_FULL, loses nothing, and work resumes once space frees', async (t) => {
+  const mnt = path.join(tempDir(t, 'tamtam-diskfull-'), 'mnt')
+  mkdirSync(mnt)
+  const why = mountTmpfs(mnt, '8m')
+  if (why !== null) {
+    t.skip(`disk-full: skipped, ${why}`)
+    return
+  }
+  // Registered after tempDir's teardown, so it runs first: unmount, then remove the dir.
+  t.teardown(() => unmount(mnt))
+
+  // A filler written before the home, deleted later to free space.
+  const filler = path.join(mnt, 'filler')
+  writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024, 0x61))
+  const home = path.join(mnt, 'home')
+
+  const tt = new Tamtam({ home })
+  let ttClosed = false
+  t.teardown(async () => { if (!ttClosed) await tt.close().catch(() => {}) })
+  await tt.init('Plein')
+  const { room } = await tt.createRoom('r')
+
+  // Fill the disk in batches of concurrent sends; keep every acknowledged seq and its text.
+  const acked = new Map<number, string>()
+  const body = 'x'.repeat(1000)
+  const BATCH = 10
+  let failure: unknown = null
+  let n = 0
+  while (failure === null && n < 50_000) {
+    const results = await Promise.allSettled(Array.from({ length: BATCH }, async (_, i) => {
+      const text = `m${n + i} ${body}`
+      const { seq } = await tt.send(room, text)
+      acked.set(seq, text)
+    }))
+    for (const r of results) if (r.status === 'rejected' && failure === null) failure = r.reason
+    n += BATCH
+  }
+  t.not(failure, null, 'the disk filled up before 50k messages')
+  const code = (failure as { code?: unknown })?.code
+  t.ok(isTamtamError(failure, 'STORAGE_FULL'), `the send failed with a TamtamError STORAGE_FULL (got ${String((failure as Error)?.name)} ${String(code)}: ${String((failure as Error)?.message)})`)
+  t.match(String((failure as Error)?.message), /disk is full/, 'with a message a person understands')
+
+  // Still full: the same open home refuses cleanly too, with the same code.
+  const again = await tt.send(room, 'still full').then(() => null, (err: unknown) => err)
+  if (again !== null) t.ok(isTamtamError(again, 'STORAGE_FULL'), 'a second send while full fails with STORAGE_FULL as well')
+  await tt.close()
+  ttClosed = true
+
+  // A separate process while the disk is still full: exit 1 with the code, no crash.
+  const full = await cli(['--home', home, 'send', 'r', 'cli while full'])
+  if (full.code !== 0) {
+    t.equal(full.code, 1, 'the CLI exits 1 while the disk is full')
+    t.match(full.stderr, /STORAGE_FULL/, `with STORAGE_FULL on stderr: ${full.stderr.trim()}`)
+  } else {
+    // Reopening lets RocksDB reuse the space its failed write-ahead log had taken.
+    t.comment('disk-full: a fresh CLI send still fitted after the failure (RocksDB reclaimed its log on reopen)')
+  }
+
+  // The store opens, and every acknowledged message is there, unchanged.
+  const check = new Tamtam({ home })
+  await check.open()
+  const logs = await check.logs(check.rooms.resolve('r'))
+  let kept = 0
+  const missing: number[] = []
+  for (const [seq, text] of acked) {
+    const entry = await logs.own.read(seq)
+    if (entry !== null && (entry.record as { text?: string }).text === text) kept++
+    else missing.push(seq)
+  }
+  await check.close()
+  t.equal(kept, acked.size, `every acknowledged message is kept (missing seqs: ${missing.slice(0, 10).join(',')})`)
+  t.doesNotThrow(() => JSON.parse(readFileSync(path.join(home, 'rooms.json'), 'utf8')), 'rooms.json still parses')
+  t.doesNotThrow(() => JSON.parse(readFileSync(path.join(home, 'identity.json'), 'utf8')), 'identity.json still parses')
+
+  // Free space: sending works again, through the CLI and through the library.
+  rmSync(filler)
+  const resumed = await cli(['--home', home, 'send', 'r', 'after freeing space'])
+  t.equal(resumed.code, 0, `the CLI sends again once space is freed: ${resumed.stderr.trim()}`)
+  const after = new Tamtam({ home })
+  await after.open()
+  const r = after.rooms.resolve('r')
+  const sent = await after.send(r, 'library after freeing space')
+  t.ok(sent.seq > 0, 'the library sends again once space is freed')
+  // Read the whole own log in process: `tamtam log --json --all` into a pipe is cut at
+  // 64 KiB today (cli/main.ts exits before stdout drains), which would hide what we check.
+  const own = (await after.logs(r)).own
+  const texts: string[] = []
+  for (let seq = 1; seq < own.core.length; seq++) {
+    const entry = await own.read(seq)
+    if (entry !== null) texts.push(String((entry.record as { text?: string }).text ?? ''))
+  }
+  await after.close()
+  t.ok(texts.includes('after freeing space') && texts.includes('library after freeing space'), 'both new messages are in the log')
+  const old = texts.filter((x) => /^m\d+ /.test(x))
+  t.equal(old.length, acked.size, 'the old ones are all still there')
+  t.equal(new Set(old).size, old.length, 'once each')
+
+  t.comment(`disk-full: failed with ${String(code)} after ${acked.size} messages; ${kept} kept; resumed after freeing space`)
+})
