@@ -64,6 +64,7 @@ export class ControlServer {
     } catch {
       return { v: CONTROL_VERSION, id: -1, ok: false, error: fail('CONTROL_PROTOCOL', 'request is not JSON').toJSON() }
     }
+    if (request === null || typeof request !== 'object') return { v: CONTROL_VERSION, id: -1, ok: false, error: fail('CONTROL_PROTOCOL', 'request is not a JSON object').toJSON() }
     const id = Number(request?.id) || 0
     try {
       if (request.v !== CONTROL_VERSION) throw fail('CONTROL_PROTOCOL', `control protocol version ${String(request.v)} is not ${CONTROL_VERSION}; update tamtam`)

@@ -39,7 +39,7 @@ const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 
 /** Check the storage fields of a doc record; returns the reason they are unusable, or null. */
 export function checkStorage (record: Record<string, unknown>, size: number): string | null {
-  if (!HEX32.test(String(record.blobs))) return 'no blobs core this version can read'
+  if (typeof record.blobs !== 'string' || !HEX32.test(record.blobs)) return 'no blobs core this version can read'
   const b = record.blob as Record<string, unknown> | null
   if (b === null || typeof b !== 'object') return 'no blob position'
   if (!isNat(b.blockOffset) || !isNat(b.blockLength) || !isNat(b.byteOffset) || !isNat(b.byteLength)) return 'bad blob position'

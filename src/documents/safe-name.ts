@@ -30,8 +30,11 @@ export function safeFileName (name: string): string {
   s = s.split(/[/\\]/).pop() ?? ''
   s = s.replace(FORBIDDEN, '_').replace(/\s+/g, ' ')
   s = s.replace(/^[\s.]+/, '').replace(/[\s.]+$/, '')
-  if (RESERVED.test(s)) s = `_${s}`
   s = truncateName(s, MAX_NAME_BYTES)
+  // After truncating (which may strip dots and spaces and uncover "con"), and on the stem
+  // without trailing dots or spaces, because Windows opens the device for "CON .txt" too.
+  const stem = s.split('.')[0].replace(/[\s.]+$/, '')
+  if (RESERVED.test(s) || RESERVED.test(stem)) s = `_${truncateName(s, MAX_NAME_BYTES - 1)}`
   return s.length === 0 ? FALLBACK_NAME : s
 }
 

@@ -39,7 +39,8 @@ export const ERROR_CODES = {
   FILE_WRITE_FAILED: 'the file cannot be written there: check the path and its permissions',
   USAGE: 'wrong usage: see --help',
   CLOSED: 'the node is closed',
-  PROTOCOL_INVALID: 'a peer sent a protocol message that cannot be decoded; the connection was closed'
+  PROTOCOL_INVALID: 'a peer sent a protocol message that cannot be decoded; the connection was closed',
+  PEER_FLOOD: 'a peer sent more room messages than the quota allows; it was disconnected'
 } as const
 
 /** A stable error code. */

@@ -52,19 +52,21 @@ export type Decoded = { ok: true, record: LogRecord } | { ok: false, reason: str
 
 const HEX32 = /^[0-9a-f]{64}$/
 const HEX64 = /^[0-9a-f]{128}$/
+/** A hex string of the pattern's length; anything else (an object, a number) is not. */
+const isHex = (v: unknown, pattern: RegExp): boolean => typeof v === 'string' && pattern.test(v)
 
 /** One decoder for every block: `fatal` makes invalid UTF-8 an error instead of U+FFFD. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 const isStr = (v: unknown, maxBytes: number): v is string => typeof v === 'string' && Buffer.byteLength(v) <= maxBytes
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 
 /** Per-type schema checks: each returns an error reason or null. */
 const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> = {
-  binding: (r) => HEX32.test(String(r.room)) && HEX32.test(String(r.core)) && HEX32.test(String(r.identity)) && HEX64.test(String(r.sig)) && isStr(r.name, MAX_NAME_BYTES) ? null : 'bad binding fields',
+  binding: (r) => isHex(r.room, HEX32) && isHex(r.core, HEX32) && isHex(r.identity, HEX32) && isHex(r.sig, HEX64) && isStr(r.name, MAX_NAME_BYTES) ? null : 'bad binding fields',
   msg: (r) => isStr(r.text, MAX_TEXT_BYTES) ? null : 'message text missing or over 8 KiB',
   nick: (r) => isStr(r.name, MAX_NAME_BYTES) && r.name.length > 0 ? null : 'bad nickname',
-  doc: (r) => isStr(r.name, 1024) && isNat(r.size) && isStr(r.mime, 255) && HEX32.test(String(r.sha256)) ? null : 'bad document announcement',
+  doc: (r) => isStr(r.name, 1024) && isNat(r.size) && isStr(r.mime, 255) && isHex(r.sha256, HEX32) ? null : 'bad document announcement',
   'drill-probe': (r) => isStr(r.drill, 128) && isNat(r.seq) ? null : 'bad drill probe',
   'drill-ack': (r) => isStr(r.drill, 128) && isStr(r.probe, 256) && isNat(r.receivedAt) ? null : 'bad drill acknowledgement',
   edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',

@@ -10,6 +10,7 @@ import c from 'compact-encoding'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type Corestore from 'corestore'
 import type { Channel, Message } from 'protomux'
+import { fail } from '../errors/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { helloEncoding, membersEncoding, roomProof, selfEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self } from './messages.js'
@@ -153,7 +154,7 @@ export class PeerRooms extends EventEmitter {
     }
     if (++this.windowCount <= ROOM_MESSAGE_QUOTA) return true
     this.flooded = true
-    const err = Object.assign(new Error(`peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms; disconnected`), { code: PEER_FLOOD })
+    const err = fail('PEER_FLOOD', `peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms`)
     this.channel?.close()
     this.stream.destroy()
     this.emit('warning', err)

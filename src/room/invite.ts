@@ -103,7 +103,7 @@ function describeBech32Error (err: unknown): string {
 function decodeName (bytes: Uint8Array): string {
   try {
     // fatal: a name with broken UTF-8 means the code is damaged, not that we should guess.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
   } catch (err) {
     throw invalid('the room name in it is not valid UTF-8', err)
   }
