@@ -38,7 +38,8 @@ t.test('a full disk gives STORAGE_FULL, loses nothing, and work resumes once spa
   mkdirSync(mnt)
   const why = mountTmpfs(mnt, '8m')
   if (why !== null) {
-    t.skip(`disk-full: skipped, ${why}`)
+    t.comment(`disk-full: skipped, ${why}`)
+    t.plan(0, why)
     return
   }
   // Registered after tempDir's teardown, so it runs first: unmount, then remove the dir.
