@@ -9,6 +9,12 @@ import type { Identity } from '../identity/index.js'
 import type { Room } from '../room/index.js'
 import { MemberLog } from './member-log.js'
 
+/**
+ * Storage limit per member log: a peer keeps at most this many blocks of another member's
+ * log, so a member who floods cannot fill everyone's disk. Writable so tests can lower it.
+ */
+export const memberQuota = { maxBlocks: 1_000_000 }
+
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
   readonly room: Room
@@ -62,7 +68,7 @@ export class RoomLogs extends EventEmitter {
     }
     this.track(log)
     // Every peer keeps every member's whole log: that is what makes store-and-forward work.
-    log.core.download({ start: 0, end: -1 })
+    log.core.download({ start: 0, end: memberQuota.maxBlocks })
     this.emit('member', log)
     return log
   }

@@ -15,6 +15,16 @@ import type { LogRecord } from '../log/records.js'
 /** Record types shown in the timeline; the rest (acks, unknown) are skipped. */
 const SHOWN = new Set(['binding', 'msg', 'nick', 'doc', 'drill-probe'])
 
+/**
+ * Flood limit in views: of another member's records, only the first FLOOD_MAX_PER_WINDOW
+ * of each FLOOD_WINDOW_MS window (by the record's ts) are shown. A member writing 10k
+ * messages a second cannot bury everyone else; our own log is never limited. Which
+ * records are shown depends only on the log, so every peer hides the same ones.
+ */
+export const FLOOD_WINDOW_MS = 10_000
+/** Records of one member shown per window. */
+export const FLOOD_MAX_PER_WINDOW = 100
+
 /** A position in the timeline, used as a paging cursor. */
 export interface Cursor { ts: number, core: string, seq: number }
 
@@ -49,6 +59,10 @@ export function messageId (core: string, seq: number): string {
 /** Read the timeline of a set of logs. Cheap to construct; holds no state between calls. */
 export class Timeline {
   private readonly logs: MemberLog[]
+  /** First block of each (log, window), found by binary search and reused within a call. */
+  private readonly windowStart = new Map<string, number>()
+  /** Records hidden by the flood limit in the last page read. */
+  hidden = 0
 
   constructor (logs: MemberLog[]) {
     this.logs = logs.filter((l) => !l.invalid)
@@ -62,10 +76,15 @@ export class Timeline {
     for (const h of heads) current.set(h.log, await this.readBack(h.log, h.seq))
     const picked: Entry[] = []
     const folds: Entry[] = []
+    this.hidden = 0
     while (picked.length < limit) {
       const next = this.latest(current)
       if (next === null) break
       current.set(next.log, await this.readBack(next.log, next.entry.seq - 1))
+      if (await this.overFloodLimit(next.log, next.entry)) {
+        this.hidden++
+        continue
+      }
       if (next.entry.record.type === 'edit' || next.entry.record.type === 'delete') folds.push(next.entry)
       else if (SHOWN.has(next.entry.record.type) && !('unknown' in next.entry.record)) picked.push(next.entry)
     }
@@ -86,6 +105,31 @@ export class Timeline {
       if (page.length < pageSize) break
     }
     for (let i = pages.length - 1; i >= 0; i--) yield * pages[i]
+  }
+
+  /** True when this record is past the flood limit of its window (never for our own log). */
+  private async overFloodLimit (log: MemberLog, entry: Entry): Promise<boolean> {
+    if (log.core.writable || entry.seq === 0) return false
+    const window = Math.floor(entry.record.ts / FLOOD_WINDOW_MS)
+    const key = `${log.key}:${window}`
+    let first = this.windowStart.get(key)
+    if (first === undefined) {
+      first = await this.firstAtOrAfter(log, window * FLOOD_WINDOW_MS, entry.seq)
+      this.windowStart.set(key, first)
+    }
+    return entry.seq - first >= FLOOD_MAX_PER_WINDOW
+  }
+
+  /** Lowest seq in [1, upTo] whose ts is at least `ts` (binary search on honest, sorted logs). */
+  private async firstAtOrAfter (log: MemberLog, ts: number, upTo: number): Promise<number> {
+    let lo = 1
+    let hi = upTo
+    for (let guard = 0; lo < hi && guard < 64; guard++) {
+      const mid = (lo + hi) >> 1
+      if (await this.tsAt(log, mid) >= ts) hi = mid
+      else lo = mid + 1
+    }
+    return lo
   }
 
   private latest (current: Map<MemberLog, Entry | null>): { log: MemberLog, entry: Entry } | null {
