@@ -1,33 +1,9 @@
 /** Fuzz of file names made from a peer's document name (issue 8, item 4). */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import fc from 'fast-check'
+import { fuzz, RUNS } from '../helpers/fuzz.js'
 import { safeFileName, MAX_NAME_BYTES } from '../../src/documents/safe-name.js'
 
-const RUNS = 10_000
-/**
- * Run `check` on `runs` generated inputs without stopping at the first failure, so the
- * figure counts every crash; a failure is a throw or a false. Reports the shortest failing input.
- */
-function fuzz<T> (t: Test, name: string, arb: fc.Arbitrary<T>, check: (input: T) => boolean, runs = RUNS): void {
-  let cases = 0
-  const failures: Array<{ input: T, why: string }> = []
-  fc.assert(fc.property(arb, (input) => {
-    cases++
-    let why: string | null
-    try {
-      why = check(input) ? null : 'returned a wrong result'
-    } catch (err) {
-      why = `threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`
-    }
-    if (why !== null) failures.push({ input, why })
-    return true
-  }), { numRuns: runs })
-  t.comment(`fuzz: ${name} ${cases} cases, ${failures.length} crashes`)
-  const show = (v: unknown) => Buffer.isBuffer(v) ? `bytes ${JSON.stringify(v.toString('latin1'))}` : fc.stringify(v)
-  failures.sort((a, b) => show(a.input).length - show(b.input).length)
-  for (const f of failures.slice(0, 3)) t.comment(`  ${name} failing input: ${show(f.input)} (${f.why})`)
-  t.equal(failures.length, 0, `${name}: no crash, every failure is a coded error or an explicit result`)
-}
 
 const RESERVED = /^(con|prn|aux|nul|clock\$|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i
 

@@ -1,36 +1,11 @@
 /** Fuzz of member-log records (issue 8, item 4): decodeRecord never throws, encodeRecord fails only with a code. */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import fc from 'fast-check'
+import { fuzz, RUNS } from '../helpers/fuzz.js'
 import { decodeRecord, encodeRecord, RECORD_TYPES, MAX_RECORD_BYTES, type LogRecord } from '../../src/log/records.js'
 import { TamtamError } from '../../src/errors/index.js'
 import { checkStorage, docFromEntry } from '../../src/documents/record.js'
 
-const RUNS = 10_000
-
-/**
- * Run `check` on `runs` generated inputs without stopping at the first failure, so the
- * figure counts every crash; a failure is a throw or a false. Reports the shortest failing input.
- */
-function fuzz<T> (t: Test, name: string, arb: fc.Arbitrary<T>, check: (input: T) => boolean, runs = RUNS): void {
-  let cases = 0
-  const failures: Array<{ input: T, why: string }> = []
-  fc.assert(fc.property(arb, (input) => {
-    cases++
-    let why: string | null
-    try {
-      why = check(input) ? null : 'returned a wrong result'
-    } catch (err) {
-      why = `threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`
-    }
-    if (why !== null) failures.push({ input, why })
-    return true
-  }), { numRuns: runs })
-  t.comment(`fuzz: ${name} ${cases} cases, ${failures.length} crashes`)
-  const show = (v: unknown) => Buffer.isBuffer(v) ? `bytes ${JSON.stringify(v.toString('latin1'))}` : fc.stringify(v)
-  failures.sort((a, b) => show(a.input).length - show(b.input).length)
-  for (const f of failures.slice(0, 3)) t.comment(`  ${name} failing input: ${show(f.input)} (${f.why})`)
-  t.equal(failures.length, 0, `${name}: no crash, every failure is a coded error or an explicit result`)
-}
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'))
 const nat = fc.oneof(fc.nat(), fc.maxSafeNat())
 // Strings with the characters that hurt: controls, escapes, bidi, BOM, lone surrogates.

@@ -1,6 +1,7 @@
 /** Fuzz of the wire decoders (issue 8, item 4): invites, room protocol messages, LAN beacons. */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import fc from 'fast-check'
+import { fuzz, RUNS } from '../helpers/fuzz.js'
 import c from 'compact-encoding'
 import { randomBytes } from 'node:crypto'
 import { decodeInvite, encodeInvite } from '../../src/room/invite.js'
@@ -9,31 +10,6 @@ import { decodeMessage } from '../../src/replication/decode.js'
 import { decodeBeacon, encodeBeacon, BEACON_SIZE } from '../../src/discovery/beacon-wire.js'
 import { TamtamError } from '../../src/errors/index.js'
 
-const RUNS = 10_000
-/**
- * Run `check` on `runs` generated inputs without stopping at the first failure, so the
- * figure counts every crash; a failure is a throw or a false. Reports the shortest failing input.
- */
-function fuzz<T> (t: Test, name: string, arb: fc.Arbitrary<T>, check: (input: T) => boolean, runs = RUNS): void {
-  let cases = 0
-  const failures: Array<{ input: T, why: string }> = []
-  fc.assert(fc.property(arb, (input) => {
-    cases++
-    let why: string | null
-    try {
-      why = check(input) ? null : 'returned a wrong result'
-    } catch (err) {
-      why = `threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`
-    }
-    if (why !== null) failures.push({ input, why })
-    return true
-  }), { numRuns: runs })
-  t.comment(`fuzz: ${name} ${cases} cases, ${failures.length} crashes`)
-  const show = (v: unknown) => Buffer.isBuffer(v) ? `bytes ${JSON.stringify(v.toString('latin1'))}` : fc.stringify(v)
-  failures.sort((a, b) => show(a.input).length - show(b.input).length)
-  for (const f of failures.slice(0, 3)) t.comment(`  ${name} failing input: ${show(f.input)} (${f.why})`)
-  t.equal(failures.length, 0, `${name}: no crash, every failure is a coded error or an explicit result`)
-}
 
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
 const interesting = fc.constantFrom('\ufeff', '\u200b', '\u202e', '\u0000', '\u001b[31m', '\ud800', 'é', '𝄞', ' ', '-', '\n')
