@@ -10,7 +10,7 @@ import { ensureHome, homePaths } from './home/index.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { RoomLogs } from './log/room-logs.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
-import { Timeline } from './timeline/index.js'
+import { messageId, Timeline } from './timeline/index.js'
 
 /** What commands may ask of a running node's network (set by the node, null otherwise). */
 export interface NetworkHandle {
@@ -145,8 +145,7 @@ export class Tamtam extends EventEmitter {
     if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
     const logs = await this.logs(room)
     const [seq] = await logs.own.append([{ type: 'msg', text }])
-    const entry = await logs.own.read(seq)
-    return { id: `${logs.own.key.slice(0, 16)}.${seq}`, seq, ts: entry?.record.ts ?? Date.now() }
+    return { id: messageId(logs.own.key, seq), seq, ts: logs.own.lastAppendTs }
   }
 
   /** Change our nickname in every room (one nick record per room) and in the identity file. */

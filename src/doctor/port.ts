@@ -3,19 +3,10 @@
  * address of this host? Connecting to our own address proves the listener is bound there;
  * it cannot prove that other hosts get through (see INBOUND_CONNECTION for that).
  */
-import net from 'node:net'
+import { canConnect } from '../transport/probe.js'
 import { finding, type Finding } from './types.js'
 
-/** Try a TCP connection; true once it connects, false on error or after `timeoutMs`. */
-export async function canConnect (host: string, port: number, timeoutMs = 1500): Promise<boolean> {
-  return await new Promise((resolve) => {
-    const socket = net.connect({ host, port })
-    const done = (ok: boolean): void => { clearTimeout(timer); socket.destroy(); resolve(ok) }
-    const timer = setTimeout(() => done(false), timeoutMs)
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}
+export { canConnect }
 
 /** Findings for the node's port: null port means no node runs on this home. */
 export async function checkPort (port: number | null, addresses: string[]): Promise<Finding[]> {

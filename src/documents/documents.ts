@@ -12,6 +12,7 @@ import type { RoomLogs } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { sanitizeText } from '../text/sanitize.js'
+import { messageId } from '../timeline/index.js'
 import { DocIndex, type IndexedDoc } from './doc-index.js'
 import { estimateBytes, fetchBlocks, localBlocks, writeVerified, type FetchStats, type FetchTarget, type Placement } from './fetch.js'
 import { applyLimits, formatBytes, roomLimits, type DocumentLimits } from './limits.js'
@@ -117,7 +118,7 @@ export class Documents extends EventEmitter {
     const mime = opts.mime !== undefined ? cleanMime(opts.mime) : guessMime(name)
     const record = { type: 'doc' as const, name, size: stored.size, mime, sha256: stored.sha256, blobs: rd.blobs.own.key.toString('hex'), blob: stored.blob }
     const [seq] = await rd.logs.own.append([record])
-    return { room: room.name, id: `${rd.logs.own.key.slice(0, 16)}.${seq}`, name, size: stored.size, mime, sha256: stored.sha256 }
+    return { room: room.name, id: messageId(rd.logs.own.key, seq), name, size: stored.size, mime, sha256: stored.sha256 }
   }
 
   /** Every document announced in the room, oldest first. */

@@ -45,6 +45,11 @@ export class MemberLog {
   private readonly droppedSeqs = new Set<number>()
   private nick: { name: string, scanned: number } | null = null
   private lastTs = 0
+
+  /** Timestamp of the last record we appended (ts never goes backwards in a log). */
+  get lastAppendTs (): number {
+    return this.lastTs
+  }
   private indexing: Promise<void> = Promise.resolve()
   private nickPersisted = 0
 

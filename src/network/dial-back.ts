@@ -5,7 +5,7 @@
  * own outgoing connections work). A peer only ever dials the address the request came
  * from, at most once a second per connection, so it cannot be used to scan anyone else.
  */
-import net from 'node:net'
+import { canConnect } from '../transport/probe.js'
 import c from 'compact-encoding'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { Channel, Message } from 'protomux'
@@ -19,16 +19,6 @@ const MIN_GAP_MS = 1000
 export interface DialBackResult { peer: string, host: string, ok: boolean | null }
 
 interface Session { stream: NoiseSecretStream, request: Message<number>, waiting: Array<(ok: boolean) => void>, lastServed: number }
-
-async function tryConnect (host: string, port: number): Promise<boolean> {
-  return await new Promise((resolve) => {
-    const socket = net.connect({ host, port })
-    const done = (ok: boolean): void => { clearTimeout(timer); socket.destroy(); resolve(ok) }
-    const timer = setTimeout(() => done(false), DIAL_TIMEOUT_MS)
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}
 
 /** Serves and sends dial-back requests on every connection. */
 export class DialBack {
@@ -60,7 +50,7 @@ export class DialBack {
       return
     }
     session.lastServed = now
-    reply.send(await tryConnect(host, port) ? 1 : 0)
+    reply.send(await canConnect(host, port, DIAL_TIMEOUT_MS) ? 1 : 0)
   }
 
   /** Ask every connected peer to dial `port` back; null for a peer that did not answer in time. */
