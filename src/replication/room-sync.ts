@@ -140,8 +140,9 @@ export class PeerRooms extends EventEmitter {
       return
     }
     const logs = await this.tt.logs(room)
-    await this.tt.rooms.addMembers(room, members.cores.map((k) => k.toString('hex')).filter((k) => k !== logs.own.key))
-    for (const key of members.cores) await logs.addMember(key)
+    // Only keys the registry accepted (it caps members per room) are opened.
+    const fresh = await this.tt.rooms.addMembers(room, members.cores.map((k) => k.toString('hex')).filter((k) => k !== logs.own.key))
+    for (const key of fresh) await logs.addMember(Buffer.from(key, 'hex'))
   }
 
   /** Count one incoming message against the quota; false (and disconnect) when over it. */

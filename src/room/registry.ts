@@ -25,6 +25,12 @@ export interface Room {
   settings: Record<string, unknown>
 }
 
+/**
+ * Most member logs a room may hold here. Member keys come from peers; without a cap one
+ * hostile member could announce millions of keys and make everyone open millions of cores.
+ */
+export const MAX_ROOM_MEMBERS = 2000
+
 /** Load, change and save the room list. Not safe across processes: one process owns a home. */
 export class RoomRegistry {
   private readonly file: string
@@ -99,7 +105,8 @@ export class RoomRegistry {
 
   /** Record member log keys; returns the ones that were new. */
   async addMembers (room: Room, coreKeys: string[]): Promise<string[]> {
-    const fresh = coreKeys.filter((k) => /^[0-9a-f]{64}$/.test(k) && !room.members.includes(k))
+    const known = new Set(room.members)
+    const fresh = [...new Set(coreKeys)].filter((k) => /^[0-9a-f]{64}$/.test(k) && !known.has(k)).slice(0, Math.max(0, MAX_ROOM_MEMBERS - room.members.length))
     if (fresh.length === 0) return []
     room.members.push(...fresh)
     await this.save()

@@ -30,3 +30,15 @@ t.test('a truncated rooms.json (not JSON) is HOME_INVALID', async (t) => {
   writeFileSync(file, '{"version":1,"rooms":[{"na')
   await t.rejects(new RoomRegistry(file).load(), { code: 'HOME_INVALID' })
 })
+
+t.test('member keys from peers are capped per room, so a member cannot make us open millions of cores', async (t) => {
+  const { MAX_ROOM_MEMBERS } = await import('../../src/room/index.js')
+  const registry = new RoomRegistry(path.join(tempDir(t), 'rooms.json'))
+  await registry.load()
+  const room = await registry.add('atelier', newRoomSecret())
+  const keys = Array.from({ length: MAX_ROOM_MEMBERS + 100 }, () => randomBytes(32).toString('hex'))
+  const fresh = await registry.addMembers(room, [...keys, keys[0]])
+  t.equal(fresh.length, MAX_ROOM_MEMBERS, `only ${MAX_ROOM_MEMBERS} accepted`)
+  t.equal(room.members.length, MAX_ROOM_MEMBERS, 'and stored')
+  t.same(await registry.addMembers(room, [randomBytes(32).toString('hex')]), [], 'a full room takes no more')
+})
