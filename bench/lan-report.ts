@@ -3,10 +3,9 @@
  * with one line per target saying met or missed. The section of docs/benchmarks.md between
  * the lan markers is replaced in place; the rest of the file is left alone.
  */
-import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { against, figure, type Figure } from './measure.js'
-import { formatValue, type BenchResult } from './report.js'
+import { formatValue, updateDoc, type BenchResult } from './report.js'
 
 /** A figure of the LAN suite: a stable id (targets refer to it) and, for latencies, a p99. */
 export interface LanFigure extends Figure { id: string, p99?: number }
@@ -124,16 +123,7 @@ export function lanSection (result: BenchResult): string {
   return out.join('\n')
 }
 
-/** Replace (or append) the suite's section of `file`, which must exist. */
+/** Replace (or append) the LAN section of `file`. */
 export async function updateLanDoc (file: string, result: BenchResult): Promise<void> {
-  let text = await readFile(file, 'utf8')
-  const start = `<!-- bench:${result.suite}:start -->`
-  const end = `<!-- bench:${result.suite}:end -->`
-  const section = lanSection(result)
-  const i = text.indexOf(start)
-  const j = text.indexOf(end)
-  if (i !== -1 && j > i) text = text.slice(0, i) + section + text.slice(j + end.length)
-  else if (i !== -1 || j !== -1) throw new Error(`${file}: the ${result.suite} markers are unpaired; fix them by hand`)
-  else text = `${text.trimEnd()}\n\n${section}\n`
-  await writeFile(file, text)
+  await updateDoc(file, result, lanSection)
 }

@@ -98,8 +98,11 @@ its own section. Absolute figures depend on the machine; the ratios against a ba
 measured in the same run are what to compare between runs.
 `
 
-/** Replace (or add) the suite's section in `file`, creating the file when missing. */
-export async function updateDoc (file: string, result: BenchResult): Promise<void> {
+/**
+ * Replace (or add) the suite's section in `file`, creating the file when missing. Suites
+ * with their own layout pass their own `render`; the rest of the file is left alone.
+ */
+export async function updateDoc (file: string, result: BenchResult, render: (r: BenchResult) => string = markdownSection): Promise<void> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -109,7 +112,7 @@ export async function updateDoc (file: string, result: BenchResult): Promise<voi
   }
   const start = `<!-- bench:${result.suite}:start -->`
   const end = `<!-- bench:${result.suite}:end -->`
-  const section = markdownSection(result)
+  const section = render(result)
   const i = text.indexOf(start)
   const j = text.indexOf(end)
   if (i !== -1 && j > i) text = text.slice(0, i) + section + text.slice(j + end.length)

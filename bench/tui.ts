@@ -9,7 +9,7 @@
  * starts is there too: the app's LAN beacons never leave on this machine's interfaces, and
  * no `ip netns exec` sits in the timed path.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
@@ -19,7 +19,7 @@ import type { MemberLog } from '../src/log/member-log.js'
 import type { BenchContext, Measure } from './foundation.js'
 import { against, figure, repeat, type Figure } from './measure.js'
 import { exec, NetnsLan, netnsUnsupported } from './netns.js'
-import { formatValue, type BenchResult } from './report.js'
+import { formatValue, updateDoc, type BenchResult } from './report.js'
 
 /** Runs per series; p99 of 10 samples is the maximum. */
 const RUNS = 10
@@ -379,13 +379,5 @@ function section (result: BenchResult): string {
 
 /** Replace (or append) this suite's section of `file`; the rest of the file is left alone. */
 export async function updateTuiDoc (file: string, result: BenchResult): Promise<void> {
-  let text = await readFile(file, 'utf8')
-  const start = `<!-- bench:${result.suite}:start -->`
-  const end = `<!-- bench:${result.suite}:end -->`
-  const i = text.indexOf(start)
-  const j = text.indexOf(end)
-  if (i !== -1 && j > i) text = text.slice(0, i) + section(result) + text.slice(j + end.length)
-  else if (i !== -1 || j !== -1) throw new Error(`${file}: the ${result.suite} markers are unpaired; fix them by hand`)
-  else text = `${text.trimEnd()}\n\n${section(result)}\n`
-  await writeFile(file, text)
+  await updateDoc(file, result, section)
 }
