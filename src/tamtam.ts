@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import Corestore from 'corestore'
-import { fail, fromSystemError } from './errors/index.js'
+import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { RoomLogs } from './log/room-logs.js'
@@ -35,6 +35,9 @@ export class Tamtam extends EventEmitter {
   private storeOpening: Promise<Corestore> | null = null
   private readonly sessions = new Map<string, Promise<RoomLogs>>()
   private closing: Promise<void> | null = null
+  /** Set after a write failed with STORAGE_FULL: the next write reopens the store first. */
+  private storageFailed = false
+  private reopening: Promise<void> | null = null
 
   constructor (opts: TamtamOptions) {
     super()
@@ -107,6 +110,40 @@ export class Tamtam extends EventEmitter {
     return await session
   }
 
+  /**
+   * Run a write to the store. After a write fails with STORAGE_FULL, RocksDB stays
+   * read-only until it is reopened (measured: freeing space alone never helps a running
+   * process), so the next write closes and reopens the store first. Listeners of
+   * 'store-reopened' (the network, documents) drop what they held on the old one.
+   */
+  async write<T> (fn: () => Promise<T>): Promise<T> {
+    if (this.storageFailed) await this.reopenStore()
+    try {
+      return await fn()
+    } catch (err) {
+      if (isTamtamError(err, 'STORAGE_FULL')) this.storageFailed = true
+      throw err
+    }
+  }
+
+  private async reopenStore (): Promise<void> {
+    this.reopening ??= (async () => {
+      const sessions = [...this.sessions.values()]
+      this.sessions.clear()
+      this.emit('store-closing')
+      for (const s of sessions) await s.then((l) => l.close(), () => {})
+      const old = this.storeOpening
+      this.storeOpening = null
+      this.storeInstance = null
+      if (old !== null) await old.then((s) => s.close(), () => {})
+      await this.store()
+      for (const room of this.rooms.list()) await this.logs(room)
+      this.storageFailed = false
+      this.emit('store-reopened')
+    })().finally(() => { this.reopening = null })
+    await this.reopening
+  }
+
   /** Create a room with a fresh secret; returns it with its invite. */
   async createRoom (name: string): Promise<{ room: Room, invite: string }> {
     await this.identity()
@@ -143,9 +180,11 @@ export class Tamtam extends EventEmitter {
   /** Append a message; resolves once the block is stored. */
   async send (room: Room, text: string): Promise<{ id: string, seq: number, ts: number }> {
     if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
-    const logs = await this.logs(room)
-    const [seq] = await logs.own.append([{ type: 'msg', text }])
-    return { id: messageId(logs.own.key, seq), seq, ts: logs.own.lastAppendTs }
+    return await this.write(async () => {
+      const logs = await this.logs(room)
+      const [seq] = await logs.own.append([{ type: 'msg', text }])
+      return { id: messageId(logs.own.key, seq), seq, ts: logs.own.lastAppendTs }
+    })
   }
 
   /** Change our nickname in every room (one nick record per room) and in the identity file. */
@@ -153,7 +192,9 @@ export class Tamtam extends EventEmitter {
     const identity = await this.identity()
     identity.name = checkName(name)
     await saveIdentity(this.paths.identity, identity)
-    for (const room of this.rooms.list()) await (await this.logs(room)).own.append([{ type: 'nick', name: identity.name }])
+    await this.write(async () => {
+      for (const room of this.rooms.list()) await (await this.logs(room)).own.append([{ type: 'nick', name: identity.name }])
+    })
   }
 
   /** The timeline of a room over every log held locally. */

@@ -69,7 +69,11 @@ export class Documents extends EventEmitter {
   constructor (tt: Tamtam) {
     super()
     this.tt = tt
+    tt.on('store-closing', this.onStoreClosing)
   }
+
+  /** After a disk-full reopen, what we opened lives on the closed store: open again on use. */
+  private readonly onStoreClosing = (): void => { this.rooms.clear() }
 
   /** Open (once) the logs, index and blobs cores of a room. */
   async open (room: Room): Promise<RoomDocs> {
@@ -107,6 +111,10 @@ export class Documents extends EventEmitter {
     if (size > limits.maxFileBytes) throw fail('DOC_TOO_LARGE', `${name} is ${formatBytes(size)}, over this room's limit of ${formatBytes(limits.maxFileBytes)} per file`)
     const used = await this.usage(room)
     if (used + size > limits.quotaBytes) throw fail('QUOTA_EXCEEDED', `${name} (${formatBytes(size)}) does not fit: ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)} used`)
+    return await this.tt.write(async () => await this.store(room, file, name, size, limits, opts))
+  }
+
+  private async store (room: Room, file: string, name: string, size: number, limits: DocumentLimits, opts: { mime?: string, onProgress?: (e: ProgressEvent) => void }): Promise<ShareResult> {
     const rd = await this.open(room)
     const meter = new RateMeter()
     const emit = throttleProgress(opts.onProgress)
@@ -249,6 +257,7 @@ export class Documents extends EventEmitter {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.tt.off('store-closing', this.onStoreClosing)
     this.emit('close')
     const rooms = [...this.rooms.values()]
     this.rooms.clear()

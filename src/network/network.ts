@@ -84,6 +84,9 @@ export class Network extends EventEmitter {
       this.checkSynced(room)
     })
     this.tt.on('rooms', () => this.internet?.joinRooms(this.tt.rooms.list()))
+    // Replication streams run on the store being reopened (after a full disk): drop them,
+    // the manager dials again and the new connections attach to the new store.
+    this.tt.on('store-closing', () => { for (const stream of this.sessions.keys()) stream.destroy() })
   }
 
   /** Listen, announce, dial manual peers, and start the Internet path in the background. */

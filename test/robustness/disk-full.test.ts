@@ -6,12 +6,14 @@
  */
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isTamtamError } from '../../src/errors/index.js'
 import { Tamtam } from '../../src/tamtam.js'
 import { cli } from '../helpers/cli.js'
-import { tempDir } from '../helpers/peers.js'
+import { eventually, tempDir } from '../helpers/peers.js'
+import { createLan, skipUnlessLan } from '../helpers/lan.js'
+import { makeHome, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
 
 /** Mount a tmpfs of `size` on `dir`; an error message when that is impossible here. */
 function mountTmpfs (dir: string, size: string): string | null {
@@ -132,4 +134,53 @@ t.test('a full disk gives STORAGE_FULL, loses nothing, and work resumes once spa
   t.equal(new Set(old).size, old.length, 'once each')
 
   t.comment(`disk-full: failed with ${String(code)} after ${acked.size} messages; ${kept} kept; resumed after freeing space`)
+})
+
+t.test('a running node whose disk fills keeps serving, and resumes without a restart once space frees', async (t) => {
+  if (!skipUnlessLan(t)) return
+  const mnt = path.join(tempDir(t, 'tamtam-diskfull-node-'), 'mnt')
+  mkdirSync(mnt)
+  const why = mountTmpfs(mnt, '16m')
+  if (why !== null) {
+    t.comment(`disk-full: skipped, ${why}`)
+    t.plan(0, why)
+    return
+  }
+  t.teardown(() => unmount(mnt))
+  const lan = await createLan({ segments: { wifi: ['a', 'b'] } })
+  t.teardown(() => lan.destroy())
+  const a = await makeHome(mnt, 'a')
+  const b = await makeHome(tempDir(t), 'b')
+  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
+  await tamtam(b, 'room', 'join', invite)
+  const [nodeA, nodeB] = await Promise.all([startNode(lan, 'a', a), startNode(lan, 'b', b)])
+  await tamtam(a, 'send', 'atelier', 'avant')
+  t.ok(await eventually(async () => (await texts(b, 'atelier')).includes('avant'), 10_000, 100), 'B has A\'s first message')
+
+  // Fill every byte left on A's disk with a filler file.
+  const filler = path.join(mnt, 'filler')
+  const chunk = Buffer.alloc(64 * 1024, 0x61)
+  let filled = 0
+  try {
+    for (let i = 0; i < 1024; i++) { appendFileSync(filler, chunk); filled += chunk.length }
+  } catch (err) {
+    t.equal((err as NodeJS.ErrnoException).code, 'ENOSPC', `the filler took the last ${Math.round(filled / 1024)} KiB`)
+  }
+  let full: Awaited<ReturnType<typeof cli>> | null = null
+  for (let i = 0; i < 50 && full === null; i++) {
+    const r = await nodeA.run('send', 'atelier', `pendant ${i} ${'x'.repeat(4000)}`)
+    if (r.code !== 0) full = r
+  }
+  t.ok(full !== null, 'a send through the running node fails once the disk is full')
+  t.match(full?.stderr ?? '', /STORAGE_FULL/, `with STORAGE_FULL: ${(full?.stderr ?? '').trim()}`)
+  t.equal(nodeA.child.exitCode, null, 'the node is still running')
+
+  rmSync(filler)
+  const resumed = await nodeA.run('send', 'atelier', 'après')
+  t.equal(resumed.code, 0, `the same node sends again once space is freed, no restart: ${resumed.stderr.trim()}`)
+  t.ok(await eventually(async () => (await texts(b, 'atelier')).includes('après'), 15_000, 100), 'and B receives it: the node reconnected after reopening its store')
+  const atA = await texts(a, 'atelier')
+  t.ok(atA.includes('avant') && atA.includes('après'), 'A still has the message from before the disk filled')
+  for (const node of [nodeA, nodeB]) t.equal(await node.stop(), 0, `${node.host} stops cleanly`)
+  t.comment('disk-full: running node answered STORAGE_FULL, stayed up, and resumed sending and syncing after space was freed, without a restart')
 })
