@@ -101,6 +101,7 @@ export class Tamtam extends EventEmitter {
         const logs = await RoomLogs.open(await this.store(), room, await this.identity())
         logs.on('update', (log) => this.emit('update', room, log))
         logs.on('member', (log) => this.emit('member', room, log))
+        logs.on('flood', (log, grown) => this.emit('flood', room, log, grown))
         logs.on('error', (err) => this.emit('warning', err))
         return logs
       })()

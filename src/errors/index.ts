@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   USAGE: 'wrong usage: see --help',
   CLOSED: 'the node is closed',
   PROTOCOL_INVALID: 'a peer sent a protocol message that cannot be decoded; the connection was closed',
-  PEER_FLOOD: 'a peer sent more room messages than the quota allows; it was disconnected'
+  PEER_FLOOD: 'a peer went over a flood quota (room messages, or records appended live); it was disconnected'
 } as const
 
 /** A stable error code. */

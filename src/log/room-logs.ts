@@ -15,12 +15,23 @@ import { MemberLog } from './member-log.js'
  */
 export const memberQuota = { maxBlocks: 1_000_000 }
 
+/**
+ * Live-growth limit per member log: a log that grows by more than `blocks` in one window
+ * of `windowMs` while we are connected is flooding. Its first sync is not counted (a
+ * week of backlog arrives in one jump), so this only catches appends made live. An honest
+ * person, or a script sending 2,000 messages as fast as the API allows, stays below it.
+ * Writable so tests can lower it.
+ */
+export const liveGrowthQuota = { blocks: 5000, windowMs: 10_000 }
+
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
   readonly room: Room
   readonly own: MemberLog
   private readonly store: Corestore
   private readonly logs = new Map<string, MemberLog>()
+  /** Member logs (hex) that went over the live-growth quota in this run. */
+  readonly flooding = new Set<string>()
   /** Logs being opened, so two announcements of one key open it once. */
   private readonly opening = new Map<string, Promise<MemberLog>>()
   private closed = false
@@ -93,6 +104,33 @@ export class RoomLogs extends EventEmitter {
     }
     log.core.on('append', onGrow)
     log.core.on('download', onGrow)
+    if (!log.core.writable) this.watchGrowth(log)
+  }
+
+  /** Emit 'flood' (once per run) when a remote log grows faster than liveGrowthQuota. */
+  private watchGrowth (log: MemberLog): void {
+    let last = log.core.length
+    let firstSync = true
+    let windowStart = 0
+    let grown = 0
+    log.core.on('append', () => {
+      const delta = log.core.length - last
+      last = log.core.length
+      if (firstSync) {
+        firstSync = false
+        return
+      }
+      const now = Date.now()
+      if (now - windowStart >= liveGrowthQuota.windowMs) {
+        windowStart = now
+        grown = 0
+      }
+      grown += delta
+      if (grown > liveGrowthQuota.blocks && !this.flooding.has(log.key)) {
+        this.flooding.add(log.key)
+        this.emit('flood', log, grown)
+      }
+    })
   }
 
   /** Close every log session (idempotent). */

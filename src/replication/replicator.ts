@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { MemberLog } from '../log/member-log.js'
+import { liveGrowthQuota } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { attachPeer, type PeerRooms } from './room-sync.js'
@@ -18,6 +19,13 @@ export class Replicator extends EventEmitter {
     for (const peer of this.peers) void peer.sendMembers(room, [log.core.key]).catch((err) => this.emit('warning', err))
   }
 
+  /** A member log grew faster than the live quota: cut the connection of its author. */
+  private readonly onFlood = (room: Room, log: MemberLog, grown: number): void => {
+    for (const peer of this.peers) {
+      if (peer.remoteSelf.get(room.id) === log.key) peer.disconnectFlooder(`member ${log.key.slice(0, 8)} appended ${grown} records within ${liveGrowthQuota.windowMs} ms (quota ${liveGrowthQuota.blocks})`)
+    }
+  }
+
   private readonly onRooms = (): void => {
     for (const peer of this.peers) peer.sendHello()
   }
@@ -27,6 +35,7 @@ export class Replicator extends EventEmitter {
     this.tt = tt
     tt.on('member', this.onMember)
     tt.on('rooms', this.onRooms)
+    tt.on('flood', this.onFlood)
   }
 
   /** Every live session. */
@@ -57,6 +66,7 @@ export class Replicator extends EventEmitter {
   close (): void {
     this.tt.off('member', this.onMember)
     this.tt.off('rooms', this.onRooms)
+    this.tt.off('flood', this.onFlood)
     for (const peer of this.peers) peer.close()
     this.peers.clear()
   }

@@ -129,8 +129,13 @@ export class PeerRooms extends EventEmitter {
       this.ignored++
       return
     }
-    this.remoteSelf.set(room.id, self.core.toString('hex'))
+    const core = self.core.toString('hex')
+    this.remoteSelf.set(room.id, core)
     this.emit('self', room)
+    // A member whose log flooded us earlier in this run is not served again.
+    void this.tt.logs(room).then((logs) => {
+      if (logs.flooding.has(core)) this.disconnectFlooder(`member ${core.slice(0, 8)} flooded its log earlier; not reconnecting in this run`)
+    }, () => {})
   }
 
   private async onMembers (members: Members): Promise<void> {
@@ -154,12 +159,17 @@ export class PeerRooms extends EventEmitter {
       this.windowCount = 0
     }
     if (++this.windowCount <= ROOM_MESSAGE_QUOTA) return true
+    this.disconnectFlooder(`peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms`)
+    return false
+  }
+
+  /** Close the channel and destroy the stream of a peer that went over a quota. */
+  disconnectFlooder (detail: string): void {
+    if (this.flooded) return
     this.flooded = true
-    const err = fail('PEER_FLOOD', `peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms`)
     this.channel?.close()
     this.stream.destroy()
-    this.emit('warning', err)
-    return false
+    this.emit('warning', fail('PEER_FLOOD', detail))
   }
 
   private fail (err: unknown): void {

@@ -60,7 +60,7 @@ export const messages = {
   'error.NODE_NOT_RUNNING': 'no node is running on this home: start one with `tamtam up`',
   'error.PEER_INVALID': 'the peer address must look like HOST:PORT',
   'error.STORAGE_FULL': 'the disk is full: free some space and try again; nothing stored was lost',
-  'error.PEER_FLOOD': 'a peer sent more room messages than the quota allows; it was disconnected',
+  'error.PEER_FLOOD': 'a peer went over a flood quota (room messages, or records appended live); it was disconnected',
   'error.USAGE': 'wrong usage: see --help',
   'error.internal': 'internal error',
   'cli.error': 'tamtam: {code}: {message}',

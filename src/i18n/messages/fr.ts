@@ -60,7 +60,7 @@ export const messages: Catalogue = {
   'error.NODE_NOT_RUNNING': 'aucun nœud ne tourne sur ce dossier : lancez `tamtam up`',
   'error.PEER_INVALID': 'l\'adresse d\'un pair a la forme HÔTE:PORT',
   'error.STORAGE_FULL': 'le disque est plein : libérez de la place et réessayez ; rien de ce qui était enregistré n\'est perdu',
-  'error.PEER_FLOOD': 'un pair a envoyé plus de messages de salon que le quota ne le permet ; il a été déconnecté',
+  'error.PEER_FLOOD': 'un pair a dépassé un quota anti-inondation (messages de salon, ou enregistrements ajoutés en direct) ; il a été déconnecté',
   'error.USAGE': 'mauvaise utilisation : voir --help',
   'error.internal': 'erreur interne',
   'cli.error': 'tamtam : {code} : {message}',
