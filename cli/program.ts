@@ -8,14 +8,16 @@ import { translator, type MessageKey, type Translate } from '../src/i18n/index.j
 import { formatJson, formatResult } from './format.js'
 import { formatDocuments, progressPrinter, registerDocumentCommands } from './documents.js'
 import { registerDoctorCommand } from './doctor.js'
+import { drillProgress, formatDrills, registerDrillCommands } from './drills.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
 async function run (program: Commander, name: string, args: Record<string, unknown>): Promise<void> {
   const ctx = await makeContext(program.opts<GlobalOptions>())
   const { runCommand } = await import('../src/node/index.js')
-  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress: progressPrinter(ctx.json, ctx.t) })
-  ctx.print(ctx.json ? formatJson(name, result) : (formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
+  const progress = name.startsWith('drill.') ? drillProgress(ctx.json, ctx.t) : progressPrinter(ctx.json, ctx.t)
+  const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress })
+  ctx.print(ctx.json ? formatJson(name, result) : (formatDrills(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -98,6 +100,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
   registerDocumentCommands(program, async (name, args) => await run(program, name, args), t)
+  registerDrillCommands(program, room, async (name, args) => await run(program, name, args), t)
   registerDoctorCommand(program, async (name, args) => await run(program, name, args), h)
   return program
 }

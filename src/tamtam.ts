@@ -21,13 +21,19 @@ export interface NetworkHandle {
 }
 
 /** Options for opening a home. */
-export interface TamtamOptions { home: string }
+export interface TamtamOptions {
+  home: string
+  /** The wall clock; drills and the clock-skew tests use a skewed one. */
+  clock?: () => number
+}
 
 /** One home dir, opened. */
 export class Tamtam extends EventEmitter {
   readonly home: string
   readonly paths: ReturnType<typeof homePaths>
   readonly rooms: RoomRegistry
+  /** This home's wall clock in ms (Date.now unless a test or a simulation skews it). */
+  readonly clock: () => number
   /** The node's network, when this Tamtam runs inside a node; commands check it. */
   network: NetworkHandle | null = null
   private identityCache: Identity | null = null
@@ -44,6 +50,7 @@ export class Tamtam extends EventEmitter {
     this.home = opts.home
     this.paths = homePaths(opts.home)
     this.rooms = new RoomRegistry(this.paths.rooms)
+    this.clock = opts.clock ?? Date.now
   }
 
   /** Create the home dir and read the room list (idempotent). */
@@ -183,7 +190,7 @@ export class Tamtam extends EventEmitter {
     if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
     return await this.write(async () => {
       const logs = await this.logs(room)
-      const [seq] = await logs.own.append([{ type: 'msg', text }])
+      const [seq] = await logs.own.append([{ type: 'msg', text }], this.clock())
       return { id: messageId(logs.own.key, seq), seq, ts: logs.own.lastAppendTs }
     })
   }

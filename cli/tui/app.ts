@@ -12,6 +12,8 @@ import { runScreen } from './screen.js'
 
 /** How often the status bar is refreshed when nothing else happens (Internet, reach). */
 const STATUS_REFRESH_MS = 2000
+/** How often a running drill's panel is redrawn (the watch rebuilds its report at most this often). */
+const DRILL_REFRESH_MS = 1000
 
 /** Options of the app. */
 export interface TuiOptions { home: string, lang?: string, network: NetworkOptions }
@@ -36,7 +38,9 @@ export async function runTui (opts: TuiOptions): Promise<void> {
   node.tt.on('update', refresh)
   node.tt.on('rooms', refresh)
   for (const event of ['connected', 'disconnected', 'presence', 'synced']) node.on(event, refresh)
+  node.on('drill-ack', (info: { room?: unknown, drill?: unknown }) => model.probeAcknowledged(info))
   const timer = setInterval(refresh, STATUS_REFRESH_MS)
+  const drillTimer = setInterval(() => { void model.tickDrill().catch((err) => model.error(err)) }, DRILL_REFRESH_MS)
   try {
     if (model.state.stage === 'chat') {
       await model.refresh()
@@ -45,6 +49,7 @@ export async function runTui (opts: TuiOptions): Promise<void> {
     await runScreen(model)
   } finally {
     clearInterval(timer)
+    clearInterval(drillTimer)
     await node.close()
   }
 }

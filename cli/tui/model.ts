@@ -13,7 +13,8 @@ import { MAX_TEXT_BYTES } from '../../src/log/index.js'
 import { syncState } from '../../src/network/index.js'
 import type { TamtamNode } from '../../src/node/index.js'
 import type { Room } from '../../src/room/index.js'
-import { emptyState, type TuiState } from './state.js'
+import { DrillWatch } from './drill-watch.js'
+import { emptyState, type DrillPanel, type TuiState } from './state.js'
 import { runSlash } from './slash.js'
 
 /** How many timeline items are kept in memory for drawing and scrolling back. */
@@ -36,16 +37,20 @@ export function hasDefaultRoute (): boolean | null {
 /** The model of the terminal app. Emits 'change' after any state change, 'quit' on /quit. */
 export class TuiModel extends EventEmitter {
   readonly node: TamtamNode
+  /** Feeds the drill panel, at most one report a second. */
+  readonly drillWatch: DrillWatch
   state: TuiState
   t: Translate
   private readonly seenLength = new Map<string, number>()
   private readonly painted = new Set<string>()
   private refreshing: Promise<void> | null = null
   private again = false
+  private readonly probesHeard = new Set<string>()
 
   constructor (node: TamtamNode, lang: string) {
     super()
     this.node = node
+    this.drillWatch = new DrillWatch(node.tt)
     this.state = emptyState(lang)
     this.t = translator(lang)
   }
@@ -99,7 +104,7 @@ export class TuiModel extends EventEmitter {
     this.state.rooms = await Promise.all(rooms.map(async (r) => ({ id: r.id, name: r.name, unread: await this.unread(r) })))
     const room = this.currentRoom()
     if (room === null) {
-      Object.assign(this.state, { timeline: [], members: [] })
+      Object.assign(this.state, { timeline: [], members: [], drill: null })
       return
     }
     const muted = new Set(mutedIn(room))
@@ -111,6 +116,36 @@ export class TuiModel extends EventEmitter {
     this.seenLength.set(room.id, await this.totalLength(room))
     await this.loadMembers(room, muted)
     await this.loadStatus(room)
+    this.state.drill = await this.drillPanel(room)
+  }
+
+  /** The drill panel of a room; a failure becomes a notice and no panel. */
+  private async drillPanel (room: Room): Promise<DrillPanel | null> {
+    try {
+      return await this.drillWatch.panel(room)
+    } catch (err) {
+      this.error(err)
+      return null
+    }
+  }
+
+  /** Called every second by the app: redraw the drill panel while a drill runs (cheap otherwise). */
+  async tickDrill (): Promise<void> {
+    const room = this.currentRoom()
+    if (this.state.drill === null || room === null || this.node.tt.closed) return
+    const panel = await this.drillPanel(room)
+    // The user may have switched rooms meanwhile: that room's panel comes with its own refresh.
+    if (this.state.current !== room.id) return
+    this.state.drill = panel
+    this.emit('change')
+  }
+
+  /** The node acknowledged someone's probe: say so once per drill, so a participant knows. */
+  probeAcknowledged (info: { room?: unknown, drill?: unknown }): void {
+    const key = `${String(info.room)}/${String(info.drill)}`
+    if (this.probesHeard.has(key)) return
+    this.probesHeard.add(key)
+    this.notice(this.t('tui.drillProbeReceived', { room: String(info.room ?? '') }))
   }
 
   private async totalLength (room: Room): Promise<number> {

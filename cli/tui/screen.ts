@@ -4,21 +4,28 @@
  */
 import blessed from 'blessed'
 import { MAX_TEXT_BYTES } from '../../src/log/index.js'
+import { drillView } from './drill-view.js'
 import type { TuiModel } from './model.js'
 import { PasteGuard } from './paste-guard.js'
 import { membersView, promptView, roomsView, statusView, timelineView } from './views.js'
 
 const ROOMS_WIDTH = 18
 const MEMBERS_WIDTH = 24
+/** Rows below the panes: prompt, input, status. */
+const BOTTOM_ROWS = 3
+/** The drill panel never leaves the timeline fewer rows than this. */
+const MIN_TIMELINE_ROWS = 5
 
 /** Build the screen for a model; resolves when the user quits. */
 export async function runScreen (model: TuiModel): Promise<void> {
   const guard = new PasteGuard(process.stdin, MAX_TEXT_BYTES, (bytes) => model.notice(model.t('tui.tooLong', { size: `${Math.round(bytes / 1024)} KiB` })))
   const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: 'tamtam', input: guard as unknown as NodeJS.ReadStream, output: process.stdout, autoPadding: true })
   const pane = { tags: false, border: { type: 'line' as const } }
-  const rooms = blessed.box({ ...pane, parent: screen, top: 0, left: 0, width: ROOMS_WIDTH, bottom: 3, label: ` ${model.t('tui.rooms')} ` })
-  const timeline = blessed.box({ ...pane, parent: screen, top: 0, left: ROOMS_WIDTH, right: MEMBERS_WIDTH, bottom: 3 })
-  const members = blessed.box({ ...pane, parent: screen, top: 0, right: 0, width: MEMBERS_WIDTH, bottom: 3, label: ` ${model.t('tui.members')} ` })
+  const rooms = blessed.box({ ...pane, parent: screen, top: 0, left: 0, width: ROOMS_WIDTH, bottom: BOTTOM_ROWS, label: ` ${model.t('tui.rooms')} ` })
+  const timeline = blessed.box({ ...pane, parent: screen, top: 0, left: ROOMS_WIDTH, right: MEMBERS_WIDTH, bottom: BOTTOM_ROWS })
+  // Under the timeline, shown only while a drill runs in the current room.
+  const drill = blessed.box({ ...pane, parent: screen, left: ROOMS_WIDTH, right: MEMBERS_WIDTH, bottom: BOTTOM_ROWS, height: 3, hidden: true })
+  const members = blessed.box({ ...pane, parent: screen, top: 0, right: 0, width: MEMBERS_WIDTH, bottom: BOTTOM_ROWS, label: ` ${model.t('tui.members')} ` })
   const prompt = blessed.box({ parent: screen, bottom: 2, left: 0, right: 0, height: 1, tags: false })
   const input = blessed.textbox({ parent: screen, bottom: 1, left: 0, right: 0, height: 1, inputOnFocus: false, tags: false, style: { bg: 'blue' } })
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 1, tags: false, style: { inverse: true } })
@@ -31,6 +38,21 @@ export async function runScreen (model: TuiModel): Promise<void> {
     return original.call(this, ch, key)
   }
 
+  // The panel takes rows from the bottom of the timeline; blessed recomputes sizes from `bottom`.
+  const paintDrill = (width: number): void => {
+    const rows = Math.max(0, (screen.height as number) - BOTTOM_ROWS - MIN_TIMELINE_ROWS - 2 - 2)
+    const lines = drillView(model.state, model.t, width).slice(0, rows)
+    if (lines.length === 0) {
+      drill.hide()
+      timeline.bottom = BOTTOM_ROWS
+      return
+    }
+    drill.height = lines.length + 2
+    drill.setContent(lines.join('\n'))
+    drill.show()
+    timeline.bottom = BOTTOM_ROWS + lines.length + 2
+  }
+
   const paint = (): void => {
     const s = model.state
     rooms.setLabel(` ${model.t('tui.rooms')} `)
@@ -38,6 +60,7 @@ export async function runScreen (model: TuiModel): Promise<void> {
     rooms.setContent(roomsView(s, model.t))
     members.setContent(membersView(s, model.t))
     const width = Math.max(10, (timeline.width as number) - 2)
+    paintDrill(width)
     const height = Math.max(1, (timeline.height as number) - 2)
     timeline.setContent(timelineView(s, model.t, width, height).join('\n'))
     prompt.setContent(promptView(s, model.t))

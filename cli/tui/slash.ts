@@ -3,16 +3,18 @@
  * (src/commands), so the two never disagree; only the presentation differs.
  */
 import path from 'node:path'
-import { COMMANDS } from '../../src/commands/index.js'
+import { COMMANDS, type Output } from '../../src/commands/index.js'
 import { fail } from '../../src/errors/index.js'
+import { defaultReportFile, parseDrill } from './drill-args.js'
+import { formatSpan } from './drill-view.js'
 import type { TuiModel } from './model.js'
 
 type Handler = (model: TuiModel, args: string[], rest: string) => Promise<void>
 
-async function call (model: TuiModel, name: string, args: Record<string, unknown>): Promise<any> {
+async function call (model: TuiModel, name: string, args: Record<string, unknown>, out: Output = model.out): Promise<any> {
   const command = COMMANDS.get(name)
   if (command === undefined) throw fail('USAGE', `${name} is not available in this version`)
-  return await command.run(model.node.tt, { lang: model.state.lang, ...args }, model.out)
+  return await command.run(model.node.tt, { lang: model.state.lang, ...args }, out)
 }
 
 function roomId (model: TuiModel): string {
@@ -51,8 +53,36 @@ async function getDoc (model: TuiModel, id: string): Promise<void> {
   model.notice(`${String(r.path ?? r.file ?? JSON.stringify(r))}`)
 }
 
+/** `/drill ...`: start a drill here (the node keeps probing in the background), write its report, or opt out. */
+async function drill (model: TuiModel, rest: string): Promise<void> {
+  const request = parseDrill(rest, model.t)
+  const room = model.currentRoom()
+  if (room === null) throw fail('USAGE', model.t('tui.needRoom'))
+  if (request.action === 'ack') {
+    const r = await call(model, 'room.set', { room: room.id, drillAck: request.on ? 'on' : 'off' })
+    return model.notice(model.t(request.on ? 'tui.drillAckOn' : 'tui.drillAckOff', { room: String(r.room) }))
+  }
+  if (request.action === 'report') {
+    const latest = await model.drillWatch.latest(room)
+    if (latest === null) return model.notice(model.t('tui.drillNone'))
+    const format = request.format ?? (request.file === undefined ? 'html' : undefined)
+    const output = path.resolve(request.file ?? defaultReportFile(latest.drill, format ?? 'html'))
+    const r = await call(model, 'drill.report', { room: room.id, drill: `${latest.drill}@${latest.core}`, format, output })
+    return model.notice(model.t('tui.drillWritten', { file: String(r.file), format: String(r.format) }))
+  }
+  const plan = { name: request.name, probes: request.probes, interval: request.interval, duration: request.duration }
+  // The command's own English progress line is replaced by the notice below, in the UI's language.
+  const r = await call(model, 'drill.start', { room: room.id, ...plan, detach: true }, { info: () => {}, warn: (m) => model.notice(m) })
+  model.notice(model.t('tui.drillStarted', { name: String(r.name), drill: String(r.drill), probes: r.plan.probes, interval: formatSpan(r.plan.intervalMs), duration: formatSpan(r.plan.durationMs) }))
+  model.drillWatch.forget(room.id)
+  await model.refresh()
+}
+
 const HANDLERS: Record<string, Handler> = {
-  '/help': async (model) => model.notice(model.t('tui.help')),
+  '/help': async (model) => {
+    model.notice(model.t('tui.help'))
+    model.notice(model.t('tui.drillHelp'))
+  },
   '/quit': async (model) => { model.emit('quit') },
   '/lang': async (model, args) => {
     await model.setLang(args[0] === 'fr' ? 'fr' : 'en')
@@ -98,8 +128,7 @@ const HANDLERS: Record<string, Handler> = {
   '/share': async (model, _args, rest) => await shareDoc(model, rest),
   '/get': async (model, args) => await getDoc(model, args[0] ?? ''),
   '/docs': async (model) => await listDocs(model),
-  // The hook for the drills issue: the command exists and says what it will do.
-  '/drill': async (model) => { COMMANDS.has('drill.start') ? await call(model, 'drill.start', { room: roomId(model) }) : model.notice(model.t('tui.drill')) }
+  '/drill': async (model, _args, rest) => await drill(model, rest)
 }
 
 /** Run one slash command line. */

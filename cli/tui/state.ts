@@ -19,6 +19,33 @@ export type Focus = 'input' | 'timeline' | 'rooms'
 /** What the first run is asking for, or 'chat' once set up. */
 export type Stage = 'name' | 'lang' | 'chat'
 
+/**
+ * The live drill of the current room as the drill panel draws it: plain data copied from
+ * the drill report (names already sanitised there; the view sanitises them again).
+ */
+export interface DrillPanel {
+  drill: string
+  name: string
+  /** Facilitator clock when probe 0 was written. */
+  startedAt: number
+  /** When the drill stops being shown: start plus the planned duration. */
+  endsAt: number
+  /** When the report was built: the panel's "now". */
+  now: number
+  probesSent: number
+  probesPlanned: number
+  /** Participants reached by at least one probe, out of `total` (the facilitator excluded). */
+  reached: number
+  total: number
+  /** Latency percentiles in ms, null before any receipt. */
+  p50: number | null
+  p90: number | null
+  /** Reach over time since the start, ascending, as in the report. */
+  curve: Array<{ atMs: number, reached: number }>
+  /** "name (fingerprint)" of every participant not reached yet. */
+  unreached: string[]
+}
+
 /** Everything on screen. */
 export interface TuiState {
   stage: Stage
@@ -34,6 +61,8 @@ export interface TuiState {
   /** Short-lived lines from the app itself (command results, errors), newest last. */
   notices: string[]
   status: { lanPeers: number, internet: boolean | null, missing: number, seen: { k: number, n: number } | null }
+  /** The drill running in the current room, or null when none is. */
+  drill: DrillPanel | null
 }
 
 /** A blank state for the first paint. */
@@ -49,6 +78,7 @@ export function emptyState (lang: string): TuiState {
     scroll: 0,
     focus: 'input',
     notices: [],
-    status: { lanPeers: 0, internet: null, missing: 0, seen: null }
+    status: { lanPeers: 0, internet: null, missing: 0, seen: null },
+    drill: null
   }
 }

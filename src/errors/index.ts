@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   USAGE: 'wrong usage: see --help',
   CLOSED: 'the node is closed',
   PROTOCOL_INVALID: 'a peer sent a protocol message that cannot be decoded; the connection was closed',
+  DRILL_NOT_FOUND: 'no such drill in this room: see `tamtam drill list ROOM`',
+  DRILL_AMBIGUOUS: 'that prefix matches several drills: type more of the id',
   PEER_FLOOD: 'a peer went over a flood quota (room messages, or records appended live); it was disconnected'
 } as const
 

@@ -15,8 +15,11 @@ export const MAX_TEXT_BYTES = 8 * 1024
 /** Largest nickname, in UTF-8 bytes. */
 export const MAX_NAME_BYTES = 256
 
+/** Most acknowledgements one drill-seen record lists (keeps it well under MAX_RECORD_BYTES). */
+export const MAX_SEEN_PER_RECORD = 200
+
 /** The record types this version understands. */
-export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'edit', 'delete'] as const
+export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete'] as const
 /** A known record type. */
 export type RecordType = typeof RECORD_TYPES[number]
 
@@ -34,6 +37,8 @@ export interface DocRecord extends BaseRecord { type: 'doc', name: string, size:
 export interface DrillProbeRecord extends BaseRecord { type: 'drill-probe', drill: string, seq: number, [extra: string]: unknown }
 /** A drill acknowledgement (drills issue). */
 export interface DrillAckRecord extends BaseRecord { type: 'drill-ack', drill: string, probe: string, receivedAt: number, [extra: string]: unknown }
+/** When a facilitator's node saw acknowledgements of its own probes arrive: [ack message id, facilitator clock]. */
+export interface DrillSeenRecord extends BaseRecord { type: 'drill-seen', drill: string, seen: Array<[string, number]> }
 /** Edit of one's own message, by its sequence number in the same log. */
 export interface EditRecord extends BaseRecord { type: 'edit', target: number, text: string }
 /** Deletion of one's own message, by its sequence number in the same log. */
@@ -42,7 +47,7 @@ export interface DeleteRecord extends BaseRecord { type: 'delete', target: numbe
 export interface UnknownRecord extends BaseRecord { unknown: true }
 
 /** Any decoded record. */
-export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | EditRecord | DeleteRecord | UnknownRecord
+export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | EditRecord | DeleteRecord | UnknownRecord
 
 /** A record as the caller writes it: the library adds `v` and `ts`. */
 export type NewRecord = LogRecord extends infer R ? R extends LogRecord ? Omit<R, 'v' | 'ts'> : never : never
@@ -69,6 +74,7 @@ const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> 
   doc: (r) => isStr(r.name, 1024) && isNat(r.size) && isStr(r.mime, 255) && isHex(r.sha256, HEX32) ? null : 'bad document announcement',
   'drill-probe': (r) => isStr(r.drill, 128) && isNat(r.seq) ? null : 'bad drill probe',
   'drill-ack': (r) => isStr(r.drill, 128) && isStr(r.probe, 256) && isNat(r.receivedAt) ? null : 'bad drill acknowledgement',
+  'drill-seen': (r) => isStr(r.drill, 128) && Array.isArray(r.seen) && r.seen.length <= MAX_SEEN_PER_RECORD && r.seen.every((e) => Array.isArray(e) && e.length === 2 && isStr(e[0], 256) && isNat(e[1])) ? null : 'bad drill-seen record',
   edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',
   delete: (r) => isNat(r.target) ? null : 'bad delete'
 }

@@ -8,6 +8,7 @@ import { ControlServer } from '../control/index.js'
 import { AutoFetcher, documentsOf, type AutoFetchOptions } from '../documents/index.js'
 import { loadPeers, Network, type NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
+import { drillsOf } from '../drills/index.js'
 
 /**
  * Options for a node. `network: false` runs it without any networking; `documents`
@@ -44,6 +45,7 @@ export class TamtamNode extends EventEmitter {
       await this.control.listen()
       if (this.networkOptions !== false) await this.startNetwork(this.networkOptions)
       if (this.networkOptions !== false && this.documentOptions !== false) this.startDocuments(this.documentOptions)
+      if (this.network !== null) await this.startDrills(this.network)
     })()
     await this.opening
   }
@@ -68,11 +70,19 @@ export class TamtamNode extends EventEmitter {
     fetcher.start()
   }
 
+  /** Acknowledge other people's drill probes and time the acknowledgements of ours. */
+  private async startDrills (network: Network): Promise<void> {
+    const responder = await drillsOf(this.tt).respond(() => network.replicator.list())
+    responder.on('warning', (err: unknown) => this.emit('warning', err))
+    responder.on('ack', (info: unknown) => this.emit('drill-ack', info))
+  }
+
   /** Close in reverse order: documents, network, control socket, then rooms and store (idempotent). */
   async close (): Promise<void> {
     this.closing ??= (async () => {
       await this.opening?.catch(() => {})
       this.autoFetcher?.stop()
+      await drillsOf(this.tt).close()
       await documentsOf(this.tt).close()
       this.tt.network = null
       await this.network?.stop()

@@ -17,8 +17,8 @@ export function tempDir (t: any, prefix = 'tamtam-test-'): string {
 }
 
 /** A peer with an identity, closed at teardown. */
-export async function peer (t: any, name: string): Promise<Tamtam> {
-  const tt = new Tamtam({ home: path.join(tempDir(t), name) })
+export async function peer (t: any, name: string, opts: { clock?: () => number } = {}): Promise<Tamtam> {
+  const tt = new Tamtam({ home: path.join(tempDir(t), name), clock: opts.clock })
   await tt.init(name)
   t.teardown(() => tt.close())
   return tt

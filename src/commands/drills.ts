@@ -1,0 +1,128 @@
+/**
+ * Drill commands: `drill start`, `drill list`, `drill report`, `drill sim`, and
+ * `room set --drill-ack`. Starting needs the running node (it sends the probes and hears
+ * the acknowledgements); reports and simulations run anywhere.
+ */
+import { writeFile } from 'node:fs/promises'
+import { fail, fromSystemError } from '../errors/index.js'
+import { DEFAULT_PLAN, drillsOf, type DrillReport } from '../drills/index.js'
+import { renderReport, REPORT_FORMATS, formatFromPath, type ReportFormat } from '../drills/render/index.js'
+import type { Tamtam } from '../tamtam.js'
+import type { Command, Output } from './types.js'
+import { lang, optDuration, optInt, optPercent, optStr } from './args.js'
+import { roomArg } from './room.js'
+
+/** How often `drill start` reports reach while it waits, in ms. */
+const WATCH_EVERY_MS = 1000
+
+/** The short summary `drill start` and `drill sim` end with. */
+function summary (report: DrillReport): Record<string, unknown> {
+  return { drill: report.drill, name: report.name, room: report.room, reach: report.reach, latency: report.latency, hops: report.hops, unreached: report.unreached, method: report.method }
+}
+
+/** Follow a running drill until its duration is over, reporting reach as it grows. */
+async function watch (tt: Tamtam, roomName: string, drill: string, durationMs: number, out: Output): Promise<DrillReport> {
+  const drills = drillsOf(tt)
+  const r = tt.rooms.resolve(roomName)
+  const started = Date.now()
+  let report = await drills.report(r, drill)
+  while (Date.now() - started < durationMs && !tt.closed) {
+    await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS))
+    report = await drills.report(r, drill)
+    out.progress?.({ event: 'drill', drill, reached: report.curve[report.curve.length - 1].reached, total: report.reach.total, elapsedMs: Date.now() - started, durationMs })
+    if (report.participants.length > 0 && report.participants.every((p) => p.receipts.length === report.plannedProbes && p.clock === 'round-trip')) break
+  }
+  return report
+}
+
+/** `drill start ROOM --name NAME [--probes N --interval 20s --duration 5m] [--detach]` */
+export const drillStart: Command = {
+  name: 'drill.start',
+  summary: 'start a shutdown drill: send probes and measure how far and how fast they spread',
+  run: async (tt, args, out) => {
+    if (tt.network === null) throw fail('NODE_NOT_RUNNING', 'a drill needs the running node (`tamtam up` or the TUI) to send probes and hear acknowledgements')
+    const room = await roomArg(tt, args)
+    const plan = {
+      name: optStr(args, 'name') ?? `drill ${new Date(tt.clock()).toISOString().slice(0, 16)}`,
+      probes: optInt(args, 'probes') ?? DEFAULT_PLAN.probes,
+      intervalMs: optDuration(args, 'interval') ?? DEFAULT_PLAN.intervalMs,
+      durationMs: optDuration(args, 'duration') ?? DEFAULT_PLAN.durationMs
+    }
+    const started = await drillsOf(tt).start(room, plan)
+    out.info(`drill ${started.drill} started in ${room.name}: ${plan.probes} probes, every ${plan.intervalMs / 1000} s, for ${plan.durationMs / 1000} s`)
+    if (args.detach === true) return { ...started, detached: true }
+    return { ...started, ...summary(await watch(tt, room.name, started.drill, plan.durationMs, out)) }
+  }
+}
+
+/** `drill list ROOM` */
+export const drillList: Command = {
+  name: 'drill.list',
+  summary: 'list the drills run in a room',
+  run: async (tt, args) => await drillsOf(tt).list(await roomArg(tt, args))
+}
+
+/** Write a rendered report to a file, or return it for printing. */
+async function emit (report: DrillReport, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const output = optStr(args, 'output')
+  const asked = optStr(args, 'format')
+  if (asked !== undefined && !(REPORT_FORMATS as readonly string[]).includes(asked)) throw fail('USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}`)
+  const format: ReportFormat = (asked as ReportFormat | undefined) ?? (output !== undefined ? formatFromPath(output) : null) ?? 'md'
+  const text = renderReport(report, format, lang(args))
+  if (output === undefined) return { format, text, ...summary(report) }
+  try {
+    await writeFile(output, text)
+  } catch (err) {
+    throw fromSystemError(err, `cannot write the report to ${output}`)
+  }
+  return { format, file: output, bytes: Buffer.byteLength(text), ...summary(report) }
+}
+
+/** `drill report ROOM [--drill ID] [--format md|csv|html|json|svg] [-o FILE]` */
+export const drillReport: Command = {
+  name: 'drill.report',
+  summary: 'build a drill report from the room\'s logs alone',
+  run: async (tt, args) => {
+    const room = await roomArg(tt, args)
+    return await emit(await drillsOf(tt).report(room, optStr(args, 'drill')), args)
+  }
+}
+
+/** `drill sim --peers 50 --degree 3 [--loss 5%] [--partition 30s]` */
+export const drillSim: Command = {
+  name: 'drill.sim',
+  summary: 'rehearse a drill: an in-process simulation over real stores and streams',
+  run: async (_tt, args, out) => {
+    const { simulate } = await import('../drills/sim.js')
+    const result = await simulate({
+      peers: optInt(args, 'peers') ?? 30,
+      degree: optInt(args, 'degree') ?? 3,
+      lossPct: optPercent(args, 'loss') ?? 0,
+      partitionMs: optDuration(args, 'partition') ?? 0,
+      probes: optInt(args, 'probes'),
+      intervalMs: optDuration(args, 'interval'),
+      seed: optInt(args, 'seed'),
+      onProgress: (e) => out.progress?.({ event: 'sim', ...e })
+    })
+    return { ...(await emit(result.report, args)), stats: result.stats }
+  }
+}
+
+/** `room set ROOM --drill-ack on|off` */
+export const roomSet: Command = {
+  name: 'room.set',
+  summary: 'change a room\'s settings on this computer',
+  run: async (tt, args) => {
+    const room = await roomArg(tt, args)
+    const ack = optStr(args, 'drillAck')
+    if (ack !== undefined) {
+      if (ack !== 'on' && ack !== 'off') throw fail('USAGE', '--drill-ack must be on or off')
+      room.settings.drillAck = ack === 'on'
+      await tt.rooms.save()
+    }
+    return { room: room.name, drillAck: room.settings.drillAck !== false ? 'on' : 'off' }
+  }
+}
+
+/** Every drill command. */
+export const DRILL_COMMANDS: Command[] = [drillStart, drillList, drillReport, drillSim, roomSet]

@@ -1,0 +1,50 @@
+/**
+ * Renderers of a drill report: one pure function from report to text per format, so the
+ * CLI only picks a format and writes the string where it was asked to.
+ */
+import type { DrillReport } from '../types.js'
+import { renderCsv } from './csv.js'
+import { renderHtml } from './html.js'
+import { toLang, type Lang } from './labels.js'
+import { renderMarkdown } from './markdown.js'
+import { reachChartSvg } from './svg.js'
+
+export { renderCsv, CSV_HEADER } from './csv.js'
+export { renderHtml } from './html.js'
+export { renderMarkdown } from './markdown.js'
+export { reachChartSvg, latencyHistogramSvg, type ChartOptions } from './svg.js'
+export { type Lang, toLang } from './labels.js'
+export { formatMs } from './format.js'
+
+/** Formats a report can be written in. */
+export type ReportFormat = 'md' | 'csv' | 'html' | 'json' | 'svg'
+
+/** Every format, in the order help texts list them. */
+export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'csv', 'html', 'json', 'svg']
+
+/** The report in `format`; json is the report itself, svg the reach chart. Ends with a newline. */
+export function renderReport (report: DrillReport, format: ReportFormat, lang: Lang = 'en'): string {
+  switch (format) {
+    case 'md': return renderMarkdown(report, toLang(lang))
+    case 'csv': return renderCsv(report)
+    case 'html': return renderHtml(report, toLang(lang))
+    case 'json': return JSON.stringify(report, null, 2) + '\n'
+    case 'svg': return reachChartSvg(report, { lang: toLang(lang) })
+  }
+  // Only reachable from untyped callers: a programmer error, so it throws.
+  throw new TypeError(`unknown report format: ${String(format)}`)
+}
+
+// Extensions people actually type, mapped to the format they mean.
+// A Map, not an object literal: "x.constructor" must not find Object's own properties.
+const EXTENSIONS = new Map<string, ReportFormat>([
+  ['md', 'md'], ['markdown', 'md'], ['csv', 'csv'], ['html', 'html'], ['htm', 'html'], ['json', 'json'], ['svg', 'svg']
+])
+
+/** The format named by a file's extension (case-insensitive), or null when there is none we know. */
+export function formatFromPath (file: string): ReportFormat | null {
+  const base = file.split(/[\\/]/).pop() ?? ''
+  const dot = base.lastIndexOf('.')
+  if (dot <= 0) return null
+  return EXTENSIONS.get(base.slice(dot + 1).toLowerCase()) ?? null
+}

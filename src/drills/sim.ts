@@ -1,0 +1,293 @@
+/**
+ * `drill sim`: rehearse a drill in one process, so a facilitator can show a class how
+ * messages spread across a mesh before the real exercise. Every peer is a real Tamtam on
+ * a real store, running the replicator and the drill responder as a node does; links are
+ * real Noise streams over an in-process network with delay and loss (sim-wire.ts), laid
+ * out as a seeded random mesh (sim-graph.ts). A partition can cut part of the mesh off
+ * for a while. The result is the facilitator's own DrillReport, as after a real drill.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { RoomLogs } from '../log/room-logs.js'
+import type { Room } from '../room/index.js'
+import { drillsOf } from './drills.js'
+import { cutEdges, degrees, meshGraph, partitionGroup, type Edge } from './sim-graph.js'
+import { checkSimOptions, type SimOptions, type SimPlan } from './sim-options.js'
+import { closePeer, inBatches, Link, openPeer, PEER_BATCH, seedMembers, startNode, type SimPeer } from './sim-peers.js'
+import { mulberry32 } from './sim-wire.js'
+import type { DrillReport } from './types.js'
+
+export { checkSimOptions, settleMs, SIM_DEFAULTS, SIM_LIMITS, type SimOptions, type SimPlan, type SimProgress } from './sim-options.js'
+
+/** Figures of one simulation run. */
+export interface SimStats {
+  peers: number
+  links: number
+  /** Most links any peer had. */
+  degreeMax: number
+  /** Whole run, setup (stores, room, links, first sync) and drill, in ms. */
+  wallMs: number
+  setupMs: number
+  runMs: number
+  /** Peak resident memory of the process during the run, in MB. */
+  rssMb: number
+  lossPct: number
+  partitionMs: number
+  /** Every participant acknowledged at least one probe. */
+  allReached: boolean
+  /** Every participant acknowledged every probe, and the facilitator timed every acknowledgement. */
+  complete: boolean
+  /** Whether every peer had every member's log, verified, and every link was up before the first probe. */
+  settled: boolean
+  /** Chunks sent over all wires, and how many of them needed a retransmission. */
+  chunks: number
+  retransmitted: number
+  /** Warnings raised by peers (streams, replication, responders); the first few are in `warningSamples`. */
+  warnings: number
+  warningSamples: string[]
+  seed: number
+}
+
+/** The partition of a run, when there was one. */
+export interface SimPartition {
+  /** Names of the peers cut off. */
+  group: string[]
+  /** Links cut, then re-created. */
+  cutLinks: number
+  /** Since the first probe. */
+  atMs: number
+  healedAtMs: number | null
+  /** The facilitator's report just before the links came back (null when it never healed). */
+  before: DrillReport | null
+}
+
+/** What a simulation returns. */
+export interface SimResult { report: DrillReport, stats: SimStats, partition: SimPartition | null }
+
+/** How often the facilitator's report is rebuilt during the run. */
+const POLL_MS = 500
+/** How often memory is sampled. */
+const RSS_SAMPLE_MS = 250
+/** Longest wait for the mesh to settle before the first probe: 120 s plus 15 ms per (peer, member log). */
+const settleTimeoutMs = (peers: number): number => 120_000 + 15 * peers * peers
+const ROOM = 'sim'
+
+/** Run a simulated drill and return its report. Everything it made is closed and removed. */
+export async function simulate (opts: SimOptions): Promise<SimResult> {
+  const sim = new Simulation(checkSimOptions(opts))
+  try {
+    return await sim.run()
+  } finally {
+    await sim.close()
+  }
+}
+
+/** Every participant acknowledged every probe, and the facilitator saw each acknowledgement. */
+function complete (report: DrillReport, peers: number, probes: number): boolean {
+  return report.participants.length === peers - 1 && report.participants.every((p) => p.receipts.length === probes && p.clock === 'round-trip')
+}
+
+class Simulation {
+  private readonly plan: SimPlan
+  private readonly t0 = performance.now()
+  private dir = ''
+  private ownsDir = false
+  private peers: SimPeer[] = []
+  private rooms: Room[] = []
+  private edges: Edge[] = []
+  private links: Link[] = []
+  private linkGeneration = 0
+  private rssPeak = 0
+  private sampler: NodeJS.Timeout | null = null
+  private warnings = 0
+  private readonly warningSamples: string[] = []
+  private settled = false
+  private closed = false
+  private readonly onWarning = (err: unknown): void => {
+    this.warnings++
+    if (this.warningSamples.length < 5) this.warningSamples.push(String((err as Error)?.message ?? err))
+  }
+
+  constructor (plan: SimPlan) {
+    this.plan = plan
+  }
+
+  private elapsed (): number {
+    return Math.round(performance.now() - this.t0)
+  }
+
+  private sampleRss (): void {
+    this.rssPeak = Math.max(this.rssPeak, process.memoryUsage.rss())
+  }
+
+  async run (): Promise<SimResult> {
+    this.sampler = setInterval(() => this.sampleRss(), RSS_SAMPLE_MS)
+    this.sampler.unref()
+    await this.setup()
+    const setupMs = this.elapsed()
+    const { report, partition } = await this.drill()
+    const runMs = this.elapsed() - setupMs
+    this.sampleRss()
+    const n = this.plan.peers
+    const wires = this.links.filter((l) => !l.destroyed).map((l) => l.wire.stats)
+    const stats: SimStats = {
+      peers: n,
+      links: this.edges.length,
+      degreeMax: Math.max(...degrees(n, this.edges)),
+      wallMs: this.elapsed(),
+      setupMs,
+      runMs,
+      rssMb: Math.round(this.rssPeak / 2 ** 20),
+      lossPct: this.plan.lossPct,
+      partitionMs: this.plan.partitionMs,
+      allReached: report.participants.length === n - 1 && report.unreached.length === 0,
+      complete: complete(report, n, this.plan.probes),
+      settled: this.settled,
+      chunks: this.wireChunks + wires.reduce((s, w) => s + w.chunks, 0),
+      retransmitted: this.wireLost + wires.reduce((s, w) => s + w.lost, 0),
+      warnings: this.warnings,
+      warningSamples: this.warningSamples,
+      seed: this.plan.seed
+    }
+    return { report, stats, partition }
+  }
+
+  private progress (e: Omit<Parameters<SimPlan['onProgress']>[0], 'elapsedMs'>): void {
+    this.plan.onProgress({ ...e, elapsedMs: this.elapsed() })
+  }
+
+  // Setup --------------------------------------------------------------------------
+
+  private async setup (): Promise<void> {
+    const n = this.plan.peers
+    this.ownsDir = this.plan.dir === undefined
+    this.dir = this.plan.dir ?? await mkdtemp(path.join(os.tmpdir(), 'tamtam-sim-'))
+    this.peers = new Array<SimPeer>(n)
+    await inBatches([...this.peers.keys()], PEER_BATCH, async (i) => {
+      this.peers[i] = await openPeer(this.dir, i)
+      this.progress({ phase: 'setup', done: this.peers.filter(Boolean).length, total: n })
+    })
+    const { room, invite } = await this.peers[0].tt.createRoom(ROOM)
+    this.rooms = new Array<Room>(n)
+    this.rooms[0] = room
+    await inBatches(this.peers.slice(1), PEER_BATCH, async (p) => { this.rooms[p.index] = await p.tt.joinRoom(invite) })
+    await seedMembers(this.peers, this.rooms)
+    await inBatches(this.peers, PEER_BATCH, async (p) => await startNode(p, this.onWarning))
+    this.edges = meshGraph(n, this.plan.degree, mulberry32(this.plan.seed))
+    this.links = this.edges.map((e, i) => this.link(e, i))
+    await this.settle()
+  }
+
+  /** A fresh link for edge `i` (a new generation after a heal gets new random delays). */
+  private link ([u, v]: Edge, i: number): Link {
+    const seed = (this.plan.seed + Math.imul(i + 1, 0x9e3779b1) + Math.imul(this.linkGeneration, 0x85ebca6b)) >>> 0
+    const wire = { delayMs: this.plan.delayMs, loss: this.plan.lossPct / 100, random: mulberry32(seed) }
+    return new Link(this.peers[u], this.peers[v], wire, this.onWarning)
+  }
+
+  /**
+   * Wait until every link runs the room protocol and every peer holds every member's log
+   * with its binding verified, as in a class whose laptops synced before the drill. Bounded:
+   * after the timeout the drill starts anyway and `settled` is false in the stats.
+   */
+  private async settle (): Promise<void> {
+    const n = this.plan.peers
+    const logs: RoomLogs[] = await Promise.all(this.peers.map(async (p, i) => await p.tt.logs(this.rooms[i])))
+    const ready = (i: number): boolean => {
+      const list = logs[i].list()
+      return list.length === n && list.every((l) => l.author !== null)
+    }
+    const deadline = performance.now() + settleTimeoutMs(n)
+    while (performance.now() < deadline) {
+      const linksUp = this.links.every((l) => l.up(this.rooms[0]))
+      const done = this.peers.filter((_, i) => ready(i)).length
+      this.progress({ phase: 'setup', done, total: n })
+      if (linksUp && done === n) {
+        this.settled = true
+        return
+      }
+      await sleep(Math.min(POLL_MS, 100 + n))
+    }
+  }
+
+  // Drill --------------------------------------------------------------------------
+
+  private async drill (): Promise<{ report: DrillReport, partition: SimPartition | null }> {
+    const { probes, intervalMs, durationMs, partitionMs, partitionAtMs, name } = this.plan
+    const fac = drillsOf(this.peers[0].tt)
+    const room = this.rooms[0]
+    await fac.start(room, { name, probes, intervalMs, durationMs })
+    const start = performance.now()
+    const since = (): number => performance.now() - start
+    const partition = partitionMs > 0 ? this.partition() : null
+    let cut: number[] = []
+    for (;;) {
+      if (partition !== null && cut.length === 0 && partition.healedAtMs === null && since() >= partitionAtMs) {
+        cut = this.cut(partition)
+        partition.atMs = Math.round(since())
+      }
+      if (partition !== null && cut.length > 0 && since() >= partitionAtMs + partitionMs) {
+        partition.before = await fac.report(room)
+        this.heal(cut)
+        cut = []
+        partition.healedAtMs = Math.round(since())
+        this.progress({ phase: 'heal', done: partition.cutLinks, total: this.links.length })
+      }
+      const report = await fac.report(room)
+      this.progress({ phase: 'run', reached: report.participants.filter((p) => p.receipts.length > 0).length, total: this.plan.peers - 1 })
+      if (complete(report, this.plan.peers, probes) || since() >= durationMs) break
+      const next = [durationMs, ...(partition === null ? [] : [partitionAtMs, partitionAtMs + partitionMs])].filter((t) => t > since())
+      await sleep(Math.max(1, Math.min(POLL_MS, ...next.map((t) => t - since()))))
+    }
+    this.progress({ phase: 'report' })
+    return { report: await fac.report(room), partition }
+  }
+
+  /** The group a partition cuts off, chosen from the seed. */
+  private partition (): SimPartition {
+    const group = partitionGroup(this.plan.peers, mulberry32((this.plan.seed ^ 0x5bd1e995) >>> 0))
+    return { group: group.map((i) => this.peers[i].name), cutLinks: cutEdges(this.edges, group).length, atMs: 0, healedAtMs: null, before: null }
+  }
+
+  /** Destroy every link between the group and the rest; returns the edges cut. */
+  private cut (partition: SimPartition): number[] {
+    const group = partition.group.map((name) => this.peers.findIndex((p) => p.name === name))
+    const edges = cutEdges(this.edges, group)
+    for (const i of edges) this.retire(i)
+    return edges
+  }
+
+  /** Re-create the cut links, with fresh stream pairs. */
+  private heal (edges: number[]): void {
+    this.linkGeneration++
+    for (const i of edges) this.links[i] = this.link(this.edges[i], i)
+  }
+
+  private wireChunks = 0
+  private wireLost = 0
+
+  /** Destroy a link, keeping its wire figures for the stats. */
+  private retire (i: number): void {
+    const { chunks, lost } = this.links[i].wire.stats
+    this.wireChunks += chunks
+    this.wireLost += lost
+    this.links[i].destroy()
+  }
+
+  // Close ----------------------------------------------------------------------------
+
+  /** Stop every drill, cut every link, close every store, remove the temp dir (idempotent). */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.sampler !== null) clearInterval(this.sampler)
+    const peers = this.peers.filter(Boolean)
+    await Promise.all(peers.map(async (p) => await drillsOf(p.tt).close().catch(this.onWarning)))
+    for (const link of this.links) link.destroy()
+    await inBatches(peers, PEER_BATCH, async (p) => await closePeer(p).catch(this.onWarning))
+    if (this.ownsDir && this.dir !== '') await rm(this.dir, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
