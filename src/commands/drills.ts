@@ -62,12 +62,18 @@ export const drillList: Command = {
   run: async (tt, args) => await drillsOf(tt).list(await roomArg(tt, args))
 }
 
-/** Write a rendered report to a file, or return it for printing. */
-async function emit (report: DrillReport, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+/** The report format asked for (checked before any work), from --format or the file name. */
+function reportFormat (args: Record<string, unknown>): ReportFormat {
   const output = optStr(args, 'output')
   const asked = optStr(args, 'format')
   if (asked !== undefined && !(REPORT_FORMATS as readonly string[]).includes(asked)) throw fail('USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}`)
-  const format: ReportFormat = (asked as ReportFormat | undefined) ?? (output !== undefined ? formatFromPath(output) : null) ?? 'md'
+  return (asked as ReportFormat | undefined) ?? (output !== undefined ? formatFromPath(output) : null) ?? 'md'
+}
+
+/** Write a rendered report to a file, or return it for printing. */
+async function emit (report: DrillReport, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const output = optStr(args, 'output')
+  const format = reportFormat(args)
   const text = renderReport(report, format, lang(args))
   if (output === undefined) return { format, text, ...summary(report) }
   try {
@@ -84,6 +90,7 @@ export const drillReport: Command = {
   summary: 'build a drill report from the room\'s logs alone',
   run: async (tt, args) => {
     const room = await roomArg(tt, args)
+    reportFormat(args)
     return await emit(await drillsOf(tt).report(room, optStr(args, 'drill')), args)
   }
 }
@@ -93,6 +100,7 @@ export const drillSim: Command = {
   name: 'drill.sim',
   summary: 'rehearse a drill: an in-process simulation over real stores and streams',
   run: async (_tt, args, out) => {
+    reportFormat(args)
     const { simulate } = await import('../drills/sim.js')
     const result = await simulate({
       peers: optInt(args, 'peers') ?? 30,
