@@ -9,6 +9,7 @@ import { formatJson, formatResult } from './format.js'
 import { formatDocuments, progressPrinter, registerDocumentCommands } from './documents.js'
 import { registerDoctorCommand } from './doctor.js'
 import { drillProgress, formatDrills, registerDrillCommands } from './drills.js'
+import { formatRelay, registerRelayCommands } from './relay.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
@@ -17,7 +18,7 @@ async function run (program: Commander, name: string, args: Record<string, unkno
   const { runCommand } = await import('../src/node/index.js')
   const progress = name.startsWith('drill.') ? drillProgress(ctx.json, ctx.t) : progressPrinter(ctx.json, ctx.t)
   const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress })
-  ctx.print(ctx.json ? formatJson(name, result) : (formatDrills(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
+  ctx.print(ctx.json ? formatJson(name, result) : (formatDrills(name, result, ctx.t) ?? formatRelay(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -73,6 +74,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
     .option('--max-connections <n>', h('help.27'), '16')
     .addOption(new Option('--announce-only', h('help.28')))
     .addOption(new Option('--listen-only', h('help.29')))
+    .option('--relay', h('help.relay.up'))
     .addOption(new Option('--bootstrap <host:port>', h('help.30')).argParser(collect).hideHelp())
     .action(async (o) => {
       const { up } = await import('./up.js')
@@ -100,6 +102,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
   registerDocumentCommands(program, async (name, args) => await run(program, name, args), t)
+  registerRelayCommands(program, room, async (name, args) => await run(program, name, args), t)
   registerDrillCommands(program, room, async (name, args) => await run(program, name, args), t)
   registerDoctorCommand(program, async (name, args) => await run(program, name, args), h)
   return program

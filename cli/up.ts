@@ -7,7 +7,7 @@ import type { NetworkOptions } from '../src/network/index.js'
 import type { Translate } from '../src/i18n/index.js'
 
 /** Flags of `up`, as commander parses them. */
-export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string }
+export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean }
 
 /** Turn flags into network options (validated). */
 export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
@@ -61,7 +61,7 @@ function fields (value: unknown): Record<string, unknown> {
 /** Run the node; resolves when it has closed after a signal. */
 export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
   const { TamtamNode } = await import('../src/node/index.js')
-  const node = new TamtamNode({ home: ctx.home, network: await networkOptions(flags) })
+  const node = new TamtamNode({ home: ctx.home, network: await networkOptions(flags), relay: flags.relay === true })
   const print = (type: string, data: Record<string, unknown>): void => {
     ctx.print(ctx.json ? JSON.stringify({ event: type, ts: Date.now(), ...data }) : (TEXT[type]?.(data, ctx.t) ?? `${type}`))
   }
@@ -73,7 +73,7 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
   try {
     await node.open()
     node.tt.on('member', (room, log) => print('member', { room: room.name, core: log.key }))
-    const rooms = node.tt.rooms.list().map((r) => r.name)
+    const rooms = [...node.tt.rooms.list().map((r) => r.name), ...node.tt.relays.list().map((r) => `${r.name} (relay)`)]
     const net = node.network?.status()
     ctx.print(ctx.json
       ? JSON.stringify({ event: 'up', ts: Date.now(), home: ctx.home, rooms, ...net })

@@ -9,6 +9,7 @@ import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { RoomLogs } from './log/room-logs.js'
+import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
 
@@ -32,6 +33,8 @@ export class Tamtam extends EventEmitter {
   readonly home: string
   readonly paths: ReturnType<typeof homePaths>
   readonly rooms: RoomRegistry
+  /** Rooms this home relays without their secret (relay hubs). */
+  readonly relays: RelayRooms
   /** This home's wall clock in ms (Date.now unless a test or a simulation skews it). */
   readonly clock: () => number
   /** The node's network, when this Tamtam runs inside a node; commands check it. */
@@ -50,6 +53,7 @@ export class Tamtam extends EventEmitter {
     this.home = opts.home
     this.paths = homePaths(opts.home)
     this.rooms = new RoomRegistry(this.paths.rooms)
+    this.relays = new RelayRooms(this.paths.relays)
     this.clock = opts.clock ?? Date.now
   }
 
@@ -57,6 +61,7 @@ export class Tamtam extends EventEmitter {
   async open (): Promise<void> {
     await ensureHome(this.home)
     await this.rooms.load()
+    await this.relays.load()
   }
 
   /** True once close() has started. */
@@ -90,6 +95,7 @@ export class Tamtam extends EventEmitter {
         throw fromSystemError(err, `cannot open the store in ${this.home}`)
       }
       this.storeInstance = store
+      await this.relays.open(store)
       return store
     })()
     return await this.storeOpening
@@ -140,6 +146,7 @@ export class Tamtam extends EventEmitter {
       this.sessions.clear()
       this.emit('store-closing')
       for (const s of sessions) await s.then((l) => l.close(), () => {})
+      await this.relays.close()
       const old = this.storeOpening
       this.storeOpening = null
       this.storeInstance = null
@@ -174,6 +181,14 @@ export class Tamtam extends EventEmitter {
   /** The invite code of a room. */
   invite (room: Room): string {
     return encodeInvite(room.secret, room.name)
+  }
+
+  /** Relay a room from its relay code: store and serve its ciphertext. */
+  async addRelay (code: string): Promise<RelayRoom> {
+    await this.open()
+    const room = await this.relays.add(code)
+    this.emit('rooms')
+    return room
   }
 
   /** Forget a room: it leaves the list and stops syncing; its logs stay on disk. */
@@ -217,6 +232,7 @@ export class Tamtam extends EventEmitter {
       const sessions = [...this.sessions.values()]
       this.sessions.clear()
       for (const s of sessions) await s.then((l) => l.close(), () => {})
+      await this.relays.close()
       if (this.storeOpening !== null) await this.storeOpening.then((s) => s.close(), () => {})
     })()
     await this.closing

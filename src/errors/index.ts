@@ -40,9 +40,15 @@ export const ERROR_CODES = {
   USAGE: 'wrong usage: see --help',
   CLOSED: 'the node is closed',
   PROTOCOL_INVALID: 'a peer sent a protocol message that cannot be decoded; the connection was closed',
+  RELAY_CODE_INVALID: 'the relay code is wrong: it starts with "tamrelay1"; ask a room member for it again (`tamtam room relay-code ROOM`)',
   DRILL_NOT_FOUND: 'no such drill in this room: see `tamtam drill list ROOM`',
   DRILL_AMBIGUOUS: 'that prefix matches several drills: type more of the id',
-  PEER_FLOOD: 'a peer went over a flood quota (room messages, or records appended live); it was disconnected'
+  PEER_FLOOD: 'a peer went over a flood quota (room messages, or records appended live); it was disconnected',
+  BUNDLE_INVALID: 'the bundle is damaged or was tampered with; nothing from it was stored: ask for a new copy',
+  BUNDLE_WRONG_ROOM: 'this bundle is for a room not joined here: join the room with its invite (`tamtam room join CODE`) first, then import it again',
+  BUNDLE_VERSION: 'the bundle was made by a newer version of tamtam: update tamtam to import it',
+  BUNDLE_TOO_LARGE: 'the bundle would be over 2 GiB: export only what is new with --since PREVIOUS_BUNDLE',
+  APP_INCOMPLETE: 'this tamtam installation is incomplete (not built, or a dependency or its binary for this platform is missing), so it cannot be shared: run `npm ci` in its folder, then try again'
 } as const
 
 /** A stable error code. */

@@ -11,11 +11,12 @@ export function resolveHome (explicit?: string, env: NodeJS.ProcessEnv = process
 }
 
 /** The fixed file names inside a home dir. */
-export function homePaths (home: string): { identity: string, rooms: string, store: string, socket: string, peers: string } {
+export function homePaths (home: string): { identity: string, rooms: string, relays: string, store: string, socket: string, peers: string } {
   return {
     peers: path.join(home, 'peers.json'),
     identity: path.join(home, 'identity.json'),
     rooms: path.join(home, 'rooms.json'),
+    relays: path.join(home, 'relays.json'),
     store: path.join(home, 'store'),
     socket: path.join(home, 'control.sock')
   }

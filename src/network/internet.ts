@@ -47,15 +47,15 @@ export class InternetPath extends EventEmitter {
   }
 
   /** Join the topics of these rooms (idempotent, never waits for the DHT). */
-  joinRooms (rooms: Room[]): void {
+  joinRooms (topics: Buffer[]): void {
     if (this.swarm === null) return
-    for (const room of rooms) {
-      const hex = room.keys.topic.toString('hex')
+    for (const topic of topics) {
+      const hex = topic.toString('hex')
       if (this.joined.has(hex)) continue
       this.joined.add(hex)
       try {
         // Deliberately not awaited: the discovery's flushed() can take over a minute offline.
-        this.swarm.join(room.keys.topic, { server: true, client: true })
+        this.swarm.join(topic, { server: true, client: true })
       } catch (err) {
         this.emit('warning', err)
       }

@@ -76,14 +76,14 @@ export class Network extends EventEmitter {
     this.manager.on('connection', (stream: NoiseSecretStream, info: ConnectionInfo) => this.onConnection(stream, info))
     this.manager.on('disconnection', (info: ConnectionInfo) => this.emit('disconnected', info))
     this.manager.on('warning', (err: unknown) => this.emit('warning', err))
-    this.replicator.on('room', (peer: PeerRooms, room: Room) => this.emit('room', { publicKey: peer.stream.remotePublicKey?.toString('hex'), room: room.name }))
+    this.replicator.on('room', (peer: PeerRooms, room: { name: string }) => this.emit('room', { publicKey: peer.stream.remotePublicKey?.toString('hex'), room: room.name }))
     this.replicator.on('warning', (err: unknown) => this.emit('warning', err))
     this.replicator.on('self', () => this.emit('presence'))
     this.tt.on('update', (room: Room, log?: MemberLog) => {
       if (log !== undefined && !log.core.writable) this.emit('append', { room: room.name, core: log.key, length: log.readable })
       this.checkSynced(room)
     })
-    this.tt.on('rooms', () => this.internet?.joinRooms(this.tt.rooms.list()))
+    this.tt.on('rooms', () => this.internet?.joinRooms(this.topics()))
     // Replication streams run on the store being reopened (after a full disk): drop them,
     // the manager dials again and the new connections attach to the new store.
     this.tt.on('store-closing', () => { for (const stream of this.sessions.keys()) stream.destroy() })
@@ -125,7 +125,7 @@ export class Network extends EventEmitter {
     })
     try {
       await internet.start()
-      internet.joinRooms(this.tt.rooms.list())
+      internet.joinRooms(this.topics())
     } catch (err) {
       this.emit('warning', err)
     }
@@ -134,6 +134,11 @@ export class Network extends EventEmitter {
   private onCandidate (c: PeerCandidate): void {
     this.emit('found', c)
     if (this.opts.mode !== 'announce-only') this.manager.addCandidate(c)
+  }
+
+  /** Discovery topics of every room we sync, relayed ones included. */
+  private topics (): Buffer[] {
+    return [...this.tt.rooms.list().map((r) => r.keys.topic), ...this.tt.relays.list().map((r) => r.topic)]
   }
 
   /** Keep a manual peer connected (for networks that block multicast). */

@@ -14,7 +14,13 @@ import { drillsOf } from '../drills/index.js'
  * Options for a node. `network: false` runs it without any networking; `documents`
  * tunes (or with false, turns off) serving and auto-fetching documents.
  */
-export interface NodeOptions { home: string, network?: NetworkOptions | false, documents?: AutoFetchOptions | false }
+export interface NodeOptions {
+  home: string
+  network?: NetworkOptions | false
+  documents?: AutoFetchOptions | false
+  /** A relay hub: runs with no identity, serving only the rooms it has relay codes for. */
+  relay?: boolean
+}
 
 /** A running node. Network events are re-emitted as they come. */
 export class TamtamNode extends EventEmitter {
@@ -23,6 +29,7 @@ export class TamtamNode extends EventEmitter {
   private readonly control: ControlServer
   private readonly networkOptions: NetworkOptions | false
   private readonly documentOptions: AutoFetchOptions | false
+  private readonly relay: boolean
   private autoFetcher: AutoFetcher | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -33,13 +40,16 @@ export class TamtamNode extends EventEmitter {
     this.control = new ControlServer(this.tt, this.tt.paths.socket)
     this.networkOptions = opts.network ?? {}
     this.documentOptions = opts.documents ?? {}
+    this.relay = opts.relay === true
   }
 
   /** Open the home, the store, every room, the control socket, then the network (idempotent). */
   async open (): Promise<void> {
     this.opening ??= (async () => {
       await this.tt.open()
-      await this.tt.identity()
+      // A relay hub may have no identity: it never writes to any log.
+      if (this.relay) await this.tt.identity().catch((err) => { if ((err as { code?: string }).code !== 'NOT_INITIALISED') throw err })
+      else await this.tt.identity()
       await this.tt.store()
       for (const room of this.tt.rooms.list()) await this.tt.logs(room)
       await this.control.listen()

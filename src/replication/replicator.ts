@@ -10,13 +10,23 @@ import { liveGrowthQuota } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { attachPeer, type PeerRooms } from './room-sync.js'
+import { memberRoom, relayRoom, type SyncRoom } from './sync-rooms.js'
+import type { RelayRoom } from '../relay/relay-rooms.js'
 
 /** Tracks every connection's room session and gossips member logs between them. */
 export class Replicator extends EventEmitter {
   private readonly tt: Tamtam
   private readonly peers = new Set<PeerRooms>()
   private readonly onMember = (room: Room, log: MemberLog): void => {
-    for (const peer of this.peers) void peer.sendMembers(room, [log.core.key]).catch((err) => this.emit('warning', err))
+    this.announce(memberRoom(this.tt, room), log.core.key)
+  }
+
+  private readonly onRelayMember = (room: RelayRoom, key: string): void => {
+    this.announce(relayRoom(this.tt, room), Buffer.from(key, 'hex'))
+  }
+
+  private announce (room: SyncRoom, key: Buffer): void {
+    for (const peer of this.peers) void peer.sendMembers(room, [key]).catch((err) => this.emit('warning', err))
   }
 
   /** A member log grew faster than the live quota: cut the connection of its author. */
@@ -36,6 +46,7 @@ export class Replicator extends EventEmitter {
     tt.on('member', this.onMember)
     tt.on('rooms', this.onRooms)
     tt.on('flood', this.onFlood)
+    tt.relays.on('member', this.onRelayMember)
   }
 
   /** Every live session. */
@@ -55,9 +66,9 @@ export class Replicator extends EventEmitter {
     const forget = (): void => { this.peers.delete(peer) }
     peer.once('close', forget)
     stream.once('close', forget)
-    peer.on('room', (room: Room) => this.emit('room', peer, room))
+    peer.on('room', (room: SyncRoom) => this.emit('room', peer, room))
     peer.on('warning', (err) => this.emit('warning', err))
-    peer.on('self', (room: Room) => this.emit('self', peer, room))
+    peer.on('self', (room: SyncRoom) => this.emit('self', peer, room))
     peer.once('close', () => this.emit('self', peer, null))
     return peer
   }
@@ -67,6 +78,7 @@ export class Replicator extends EventEmitter {
     this.tt.off('member', this.onMember)
     this.tt.off('rooms', this.onRooms)
     this.tt.off('flood', this.onFlood)
+    this.tt.relays.off('member', this.onRelayMember)
     for (const peer of this.peers) peer.close()
     this.peers.clear()
   }

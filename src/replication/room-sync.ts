@@ -11,8 +11,8 @@ import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type Corestore from 'corestore'
 import type { Channel, Message } from 'protomux'
 import { fail } from '../errors/index.js'
-import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
+import { syncRooms, type SyncRoom } from './sync-rooms.js'
 import { helloEncoding, membersEncoding, roomProof, selfEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self } from './messages.js'
 
 /**
@@ -88,13 +88,13 @@ export class PeerRooms extends EventEmitter {
   sendHello (): void {
     const hash = this.stream.handshakeHash
     if (hash === null || this.helloMessage === null) return
-    const proofs = this.tt.rooms.list().map((r) => roomProof(r.keys.capability, hash, this.stream.isInitiator))
+    const proofs = syncRooms(this.tt).map((r) => roomProof(r.capability, hash, this.stream.isInitiator))
     this.helloMessage.send({ proofs })
   }
 
-  private remoteRoom (proof: Buffer): Room | undefined {
+  private remoteRoom (proof: Buffer): SyncRoom | undefined {
     const hash = this.stream.handshakeHash as Buffer
-    return this.tt.rooms.list().find((r) => roomProof(r.keys.capability, hash, !this.stream.isInitiator).equals(proof))
+    return syncRooms(this.tt).find((r) => roomProof(r.capability, hash, !this.stream.isInitiator).equals(proof))
   }
 
   private async onHello (hello: Hello): Promise<void> {
@@ -109,18 +109,18 @@ export class PeerRooms extends EventEmitter {
   }
 
   /** Tell the peer every member log we know in a shared room (or just `only`). */
-  async sendMembers (room: Room, only?: Buffer[]): Promise<void> {
+  async sendMembers (room: SyncRoom, only?: Buffer[]): Promise<void> {
     if (!this.shared.has(room.id) || this.membersMessage === null) return
-    const logs = await this.tt.logs(room)
-    const cores = only ?? logs.list().filter((l) => !l.invalid).map((l) => l.core.key)
-    const tag = roomProof(room.keys.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
+    const cores = only ?? await room.members()
+    const tag = roomProof(room.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
     for (let i = 0; i < cores.length; i += 1024) this.membersMessage.send({ tag, cores: cores.slice(i, i + 1024) })
   }
 
-  private async sendSelf (room: Room): Promise<void> {
-    const logs = await this.tt.logs(room)
-    const tag = roomProof(room.keys.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
-    this.selfMessage?.send({ tag, core: logs.own.core.key })
+  private async sendSelf (room: SyncRoom): Promise<void> {
+    const core = await room.self()
+    if (core === null) return
+    const tag = roomProof(room.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
+    this.selfMessage?.send({ tag, core })
   }
 
   private onSelf (self: Self): void {
@@ -133,8 +133,8 @@ export class PeerRooms extends EventEmitter {
     this.remoteSelf.set(room.id, core)
     this.emit('self', room)
     // A member whose log flooded us earlier in this run is not served again.
-    void this.tt.logs(room).then((logs) => {
-      if (logs.flooding.has(core)) this.disconnectFlooder(`member ${core.slice(0, 8)} flooded its log earlier; not reconnecting in this run`)
+    void room.flooding(core).then((flooded) => {
+      if (flooded) this.disconnectFlooder(`member ${core.slice(0, 8)} flooded its log earlier; not reconnecting in this run`)
     }, () => {})
   }
 
@@ -144,10 +144,7 @@ export class PeerRooms extends EventEmitter {
       this.ignored++
       return
     }
-    const logs = await this.tt.logs(room)
-    // Only keys the registry accepted (it caps members per room) are opened.
-    const fresh = await this.tt.rooms.addMembers(room, members.cores.map((k) => k.toString('hex')).filter((k) => k !== logs.own.key))
-    for (const key of fresh) await logs.addMember(Buffer.from(key, 'hex'))
+    await room.addMembers(members.cores.map((k) => k.toString('hex')))
   }
 
   /** Count one incoming message against the quota; false (and disconnect) when over it. */
