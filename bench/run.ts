@@ -3,7 +3,7 @@
  *
  *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs]
  *
- *   SUITE       run only these suites (foundation, lan, tui, documents); default: all, in that order
+ *   SUITE       run only these suites (foundation, lan, tui, documents, drills); default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
  *   --no-docs   do not update docs/benchmarks.md
@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks'
 import { foundationMeasures, type BenchContext, type Measure } from './foundation.js'
 import { lanMeasures } from './lan.js'
 import { documentMeasures } from './documents.js'
+import { drillMeasures } from './drills.js'
 import { lanTextTable, updateLanDoc } from './lan-report.js'
 import { Scratch, type Figure } from './measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './tui.js'
@@ -38,7 +39,8 @@ const SUITES: Suite[] = [
   { name: 'foundation', measures: foundationMeasures, text: textTable, writeDoc: updateDoc },
   { name: 'lan', measures: lanMeasures, text: lanTextTable, writeDoc: updateLanDoc },
   { name: 'tui', measures: tuiMeasures, text: tuiTextTable, writeDoc: updateTuiDoc },
-  { name: 'documents', measures: documentMeasures, text: textTable, writeDoc: updateDoc }
+  { name: 'documents', measures: documentMeasures, text: textTable, writeDoc: updateDoc },
+  { name: 'drills', measures: drillMeasures, text: textTable, writeDoc: updateDoc }
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */

@@ -76,12 +76,30 @@ export function degrees (n: number, edges: Edge[]): number[] {
 }
 
 /**
- * The peers a partition cuts off: about `share` of them, chosen at random, never peer 0
- * (the facilitator) and never everyone else. Sorted.
+ * The peers a partition cuts off: about `share` of them, chosen at random but never peer 0
+ * (the facilitator), plus any peer the cut would strand from the facilitator anyway (all
+ * its paths went through the group). So the group is exactly who cannot be reached while
+ * the partition lasts. Sorted.
  */
-export function partitionGroup (n: number, random: () => number, share = 0.3): number[] {
+export function partitionGroup (n: number, edges: Edge[], random: () => number, share = 0.3): number[] {
   const size = Math.min(n - 1, Math.max(1, Math.round(n * share)))
-  return shuffled(n - 1, random).slice(0, size).map((i) => i + 1).sort((a, b) => a - b)
+  const group = new Set(shuffled(n - 1, random).slice(0, size).map((i) => i + 1))
+  const next = Array.from({ length: n }, () => [] as number[])
+  for (const [u, v] of edges) {
+    if (group.has(u) || group.has(v)) continue
+    next[u].push(v)
+    next[v].push(u)
+  }
+  const reached = new Set([0])
+  const todo = [0]
+  while (todo.length > 0) {
+    for (const v of next[todo.pop() as number]) {
+      if (reached.has(v)) continue
+      reached.add(v)
+      todo.push(v)
+    }
+  }
+  return Array.from({ length: n }, (_, i) => i).filter((i) => !reached.has(i))
 }
 
 /** The links a partition cuts: those with exactly one end in the group. */

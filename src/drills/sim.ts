@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RoomLogs } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
@@ -42,6 +42,12 @@ export interface SimStats {
   complete: boolean
   /** Whether every peer had every member's log, verified, and every link was up before the first probe. */
   settled: boolean
+  /**
+   * 90th percentile of the event loop's delay during the drill, in ms. Every peer shares
+   * one process, so a busy simulator delays every hop: latencies near this figure say more
+   * about the simulator's load than about the mesh.
+   */
+  loopDelayP90Ms: number
   /** Chunks sent over all wires, and how many of them needed a retransmission. */
   chunks: number
   retransmitted: number
@@ -100,11 +106,15 @@ class Simulation {
   private edges: Edge[] = []
   private links: Link[] = []
   private linkGeneration = 0
+  /** Figures of the wires of links already destroyed (a partition replaces them). */
+  private wireChunks = 0
+  private wireLost = 0
   private rssPeak = 0
   private sampler: NodeJS.Timeout | null = null
   private warnings = 0
   private readonly warningSamples: string[] = []
   private settled = false
+  private loopDelayP90Ms = 0
   private closed = false
   private readonly onWarning = (err: unknown): void => {
     this.warnings++
@@ -146,6 +156,7 @@ class Simulation {
       allReached: report.participants.length === n - 1 && report.unreached.length === 0,
       complete: complete(report, n, this.plan.probes),
       settled: this.settled,
+      loopDelayP90Ms: this.loopDelayP90Ms,
       chunks: this.wireChunks + wires.reduce((s, w) => s + w.chunks, 0),
       retransmitted: this.wireLost + wires.reduce((s, w) => s + w.lost, 0),
       warnings: this.warnings,
@@ -216,6 +227,18 @@ class Simulation {
   // Drill --------------------------------------------------------------------------
 
   private async drill (): Promise<{ report: DrillReport, partition: SimPartition | null }> {
+    const lag = monitorEventLoopDelay({ resolution: 10 })
+    lag.enable()
+    try {
+      return await this.watch()
+    } finally {
+      lag.disable()
+      this.loopDelayP90Ms = Math.round(lag.percentile(90) / 1e6)
+    }
+  }
+
+  /** Start the drill, cut and heal when due, and poll the report until done or out of time. */
+  private async watch (): Promise<{ report: DrillReport, partition: SimPartition | null }> {
     const { probes, intervalMs, durationMs, partitionMs, partitionAtMs, name } = this.plan
     const fac = drillsOf(this.peers[0].tt)
     const room = this.rooms[0]
@@ -239,8 +262,10 @@ class Simulation {
       const report = await fac.report(room)
       this.progress({ phase: 'run', reached: report.participants.filter((p) => p.receipts.length > 0).length, total: this.plan.peers - 1 })
       if (complete(report, this.plan.peers, probes) || since() >= durationMs) break
-      const next = [durationMs, ...(partition === null ? [] : [partitionAtMs, partitionAtMs + partitionMs])].filter((t) => t > since())
-      await sleep(Math.max(1, Math.min(POLL_MS, ...next.map((t) => t - since()))))
+      // Wake for the next poll, or sooner for a cut or a heal that is due (even if overdue).
+      const due = [durationMs]
+      if (partition !== null && partition.healedAtMs === null) due.push(cut.length === 0 ? partitionAtMs : partitionAtMs + partitionMs)
+      await sleep(Math.max(1, Math.min(POLL_MS, ...due.map((t) => t - since()))))
     }
     this.progress({ phase: 'report' })
     return { report: await fac.report(room), partition }
@@ -248,7 +273,7 @@ class Simulation {
 
   /** The group a partition cuts off, chosen from the seed. */
   private partition (): SimPartition {
-    const group = partitionGroup(this.plan.peers, mulberry32((this.plan.seed ^ 0x5bd1e995) >>> 0))
+    const group = partitionGroup(this.plan.peers, this.edges, mulberry32((this.plan.seed ^ 0x5bd1e995) >>> 0))
     return { group: group.map((i) => this.peers[i].name), cutLinks: cutEdges(this.edges, group).length, atMs: 0, healedAtMs: null, before: null }
   }
 
@@ -265,9 +290,6 @@ class Simulation {
     this.linkGeneration++
     for (const i of edges) this.links[i] = this.link(this.edges[i], i)
   }
-
-  private wireChunks = 0
-  private wireLost = 0
 
   /** Destroy a link, keeping its wire figures for the stats. */
   private retire (i: number): void {
