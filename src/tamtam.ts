@@ -161,8 +161,8 @@ export class Tamtam extends EventEmitter {
 
   /** Create a room with a fresh secret; returns it with its invite. */
   async createRoom (name: string): Promise<{ room: Room, invite: string }> {
-    await this.identity()
-    const room = await this.rooms.add(name, newRoomSecret())
+    const identity = await this.identity()
+    const room = await this.rooms.add(name, newRoomSecret(identity.publicKey))
     await this.logs(room)
     this.emit('rooms')
     return { room, invite: encodeInvite(room.secret, room.name) }

@@ -15,11 +15,15 @@ export const MAX_TEXT_BYTES = 8 * 1024
 /** Largest nickname, in UTF-8 bytes. */
 export const MAX_NAME_BYTES = 256
 
+/** Largest base64 box of a private message: 8 KiB of text plus JSON and box overhead. */
+export const MAX_DM_BOX_CHARS = 12 * 1024
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
 /** Most acknowledgements one drill-seen record lists (keeps it well under MAX_RECORD_BYTES). */
 export const MAX_SEEN_PER_RECORD = 200
 
 /** The record types this version understands. */
-export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete'] as const
+export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete', 'dm', 'mod'] as const
 /** A known record type. */
 export type RecordType = typeof RECORD_TYPES[number]
 
@@ -43,11 +47,17 @@ export interface DrillSeenRecord extends BaseRecord { type: 'drill-seen', drill:
 export interface EditRecord extends BaseRecord { type: 'edit', target: number, text: string }
 /** Deletion of one's own message, by its sequence number in the same log. */
 export interface DeleteRecord extends BaseRecord { type: 'delete', target: number }
+/** A private message: a tweetnacl box from the log's author to one member (protocol.md §3, "Private messages"). */
+export interface DmRecord extends BaseRecord { type: 'dm', nonce: string, box: string }
+/** Moderation actions a moderator can write. */
+export const MOD_ACTIONS = ['hide', 'unhide', 'remove', 'restore', 'add-mod', 'revoke-mod'] as const
+/** A moderation record: hide/unhide a message id, remove/restore a member or add/revoke a moderator (identity hex). */
+export interface ModRecord extends BaseRecord { type: 'mod', action: typeof MOD_ACTIONS[number], target: string, [extra: string]: unknown }
 /** A record of a type this version does not know (kept, then skipped by views). */
 export interface UnknownRecord extends BaseRecord { unknown: true }
 
 /** Any decoded record. */
-export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | EditRecord | DeleteRecord | UnknownRecord
+export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | DmRecord | ModRecord | EditRecord | DeleteRecord | UnknownRecord
 
 /** A record as the caller writes it: the library adds `v` and `ts`. */
 export type NewRecord = LogRecord extends infer R ? R extends LogRecord ? Omit<R, 'v' | 'ts'> : never : never
@@ -75,6 +85,8 @@ const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> 
   'drill-probe': (r) => isStr(r.drill, 128) && isNat(r.seq) ? null : 'bad drill probe',
   'drill-ack': (r) => isStr(r.drill, 128) && isStr(r.probe, 256) && isNat(r.receivedAt) ? null : 'bad drill acknowledgement',
   'drill-seen': (r) => isStr(r.drill, 128) && Array.isArray(r.seen) && r.seen.length <= MAX_SEEN_PER_RECORD && r.seen.every((e) => Array.isArray(e) && e.length === 2 && isStr(e[0], 256) && isNat(e[1])) ? null : 'bad drill-seen record',
+  dm: (r) => isStr(r.nonce, 64) && isStr(r.box, MAX_DM_BOX_CHARS) && BASE64.test(r.nonce) && BASE64.test(r.box) ? null : 'bad private message',
+  mod: (r) => (MOD_ACTIONS as readonly string[]).includes(String(r.action)) && isStr(r.target, 128) && r.target.length > 0 ? null : 'bad moderation record',
   edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',
   delete: (r) => isNat(r.target) ? null : 'bad delete'
 }
