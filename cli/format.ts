@@ -22,7 +22,7 @@ export function itemText (item: TimelineItem, t: Translate): string {
     case 'drill-probe': return t('line.drill', { who, text: item.text })
     default: {
       const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
-      return `${who}: ${text}`
+      return `${who}: ${text}${item.moderated === true ? ` ${t('line.moderated')}` : ''}`
     }
   }
 }
@@ -88,7 +88,7 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
 /** JSON output: one object, or one object per line for lists that scripts stream. */
 export function formatJson (command: string, result: unknown): string {
   if (command === 'log' && Array.isArray(result)) {
-    return result.map((i: TimelineItem) => JSON.stringify({ id: i.id, author: i.author, authorKey: i.authorKey, name: i.name, ts: i.ts, type: i.type, text: i.text, edited: i.edited, deleted: i.deleted })).join('\n')
+    return result.map((i: TimelineItem) => JSON.stringify({ id: i.id, author: i.author, authorKey: i.authorKey, name: i.name, ts: i.ts, type: i.type, text: i.text, edited: i.edited, deleted: i.deleted, moderated: i.moderated })).join('\n')
   }
   return JSON.stringify(result)
 }

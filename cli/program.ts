@@ -10,6 +10,7 @@ import { formatDocuments, progressPrinter, registerDocumentCommands } from './do
 import { registerDoctorCommand } from './doctor.js'
 import { drillProgress, formatDrills, registerDrillCommands } from './drills.js'
 import { formatRelay, registerRelayCommands } from './relay.js'
+import { formatModeration, registerModerationCommands } from './moderation.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
@@ -18,7 +19,7 @@ async function run (program: Commander, name: string, args: Record<string, unkno
   const { runCommand } = await import('../src/node/index.js')
   const progress = name.startsWith('drill.') ? drillProgress(ctx.json, ctx.t) : progressPrinter(ctx.json, ctx.t)
   const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress })
-  ctx.print(ctx.json ? formatJson(name, result) : (formatDrills(name, result, ctx.t) ?? formatRelay(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
+  ctx.print(ctx.json ? formatJson(name, result) : (formatDrills(name, result, ctx.t) ?? formatRelay(name, result, ctx.t) ?? formatModeration(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -63,8 +64,8 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   program.command('send <room> <text...>').description(h('help.18'))
     .action(async (r, words: string[]) => run(program, 'send', { room: r, text: words.join(' ') }))
   program.command('log <room>').description(h('help.19'))
-    .option('--limit <n>', h('help.20'), '50').option('--all', h('help.21'))
-    .action(async (r, o) => run(program, 'log', { room: r, limit: o.limit, all: o.all === true }))
+    .option('--limit <n>', h('help.20'), '50').option('--all', h('help.21')).option('--show-hidden', h('help.showHidden'))
+    .action(async (r, o) => run(program, 'log', { room: r, limit: o.limit, all: o.all === true, showHidden: o.showHidden === true }))
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
   program.command('up').description(h('help.22'))
     .option('--lan-only', h('help.23'))
@@ -102,6 +103,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
   registerDocumentCommands(program, async (name, args) => await run(program, name, args), t)
+  registerModerationCommands(program, async (name, args) => await run(program, name, args), t)
   registerRelayCommands(program, room, async (name, args) => await run(program, name, args), t)
   registerDrillCommands(program, room, async (name, args) => await run(program, name, args), t)
   registerDoctorCommand(program, async (name, args) => await run(program, name, args), h)

@@ -9,6 +9,7 @@ import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { RoomLogs } from './log/room-logs.js'
+import { ModScan, type ModState } from './moderation/moderation.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
@@ -43,6 +44,7 @@ export class Tamtam extends EventEmitter {
   private storeInstance: Corestore | null = null
   private storeOpening: Promise<Corestore> | null = null
   private readonly sessions = new Map<string, Promise<RoomLogs>>()
+  private readonly modScans = new Map<string, ModScan>()
   private closing: Promise<void> | null = null
   /** Set after a write failed with STORAGE_FULL: the next write reopens the store first. */
   private storageFailed = false
@@ -144,6 +146,7 @@ export class Tamtam extends EventEmitter {
     this.reopening ??= (async () => {
       const sessions = [...this.sessions.values()]
       this.sessions.clear()
+      this.modScans.clear()
       this.emit('store-closing')
       for (const s of sessions) await s.then((l) => l.close(), () => {})
       await this.relays.close()
@@ -195,6 +198,7 @@ export class Tamtam extends EventEmitter {
   async leaveRoom (room: Room): Promise<void> {
     const session = this.sessions.get(room.id)
     this.sessions.delete(room.id)
+    this.modScans.delete(room.id)
     if (session !== undefined) await (await session).close()
     await this.rooms.remove(room)
     this.emit('rooms')
@@ -220,10 +224,20 @@ export class Tamtam extends EventEmitter {
     })
   }
 
-  /** The timeline of a room over every log held locally. */
-  async timeline (room: Room): Promise<Timeline> {
+  /** The timeline of a room over every log held locally, with moderation applied. */
+  async timeline (room: Room, opts: { showHidden?: boolean } = {}): Promise<Timeline> {
     const logs = await this.logs(room)
-    return new Timeline(logs.list())
+    return new Timeline(logs.list(), { moderation: await this.moderation(room), showHidden: opts.showHidden })
+  }
+
+  /** The moderation verdict of a room, from its logs (scanned incrementally). */
+  async moderation (room: Room): Promise<ModState> {
+    let scan = this.modScans.get(room.id)
+    if (scan === undefined) {
+      scan = new ModScan(await this.logs(room), room)
+      this.modScans.set(room.id, scan)
+    }
+    return await scan.state()
   }
 
   /** Close every room session, then the store (idempotent). */

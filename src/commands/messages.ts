@@ -20,7 +20,7 @@ export const log: Command = {
   summary: 'show the messages of a room',
   run: async (tt, args) => {
     const room = await roomArg(tt, args)
-    const timeline = await tt.timeline(room)
+    const timeline = await tt.timeline(room, { showHidden: args.showHidden === true })
     if (args.all === true) {
       const items = []
       for await (const item of timeline.all()) items.push(item)

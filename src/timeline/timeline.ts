@@ -44,6 +44,18 @@ export interface TimelineItem {
   seq: number
   edited?: boolean
   deleted?: boolean
+  /** Hidden by a moderator (shown only with showHidden). */
+  moderated?: boolean
+}
+
+/** What moderators hid (see src/moderation): message ids, and members removed from view. */
+export interface Moderated { hidden: Set<string>, removed: Set<string> }
+
+/** Options of a timeline view. */
+export interface TimelineOptions {
+  moderation?: Moderated
+  /** Include what moderators hid, marked `moderated` (the logs keep it: tamper-evident). */
+  showHidden?: boolean
 }
 
 /** Compare two cursors in timeline order. */
@@ -63,9 +75,20 @@ export class Timeline {
   private readonly windowStart = new Map<string, number>()
   /** Records hidden by the flood limit in the last page read. */
   hidden = 0
+  /** Records hidden by moderators in the last page read (0 with showHidden). */
+  moderated = 0
+  private readonly opts: TimelineOptions
 
-  constructor (logs: MemberLog[]) {
+  constructor (logs: MemberLog[], opts: TimelineOptions = {}) {
     this.logs = logs.filter((l) => !l.invalid)
+    this.opts = opts
+  }
+
+  /** Whether moderators hid this entry (its id, or its author). */
+  private isModerated (log: MemberLog, entry: Entry): boolean {
+    const m = this.opts.moderation
+    if (m === undefined) return false
+    return m.hidden.has(messageId(log.key, entry.seq)) || (log.author !== null && m.removed.has(log.author.identity))
   }
 
   /** The last `limit` shown items strictly before `before` (or the end), oldest first. */
@@ -77,12 +100,17 @@ export class Timeline {
     const picked: Entry[] = []
     const folds: Entry[] = []
     this.hidden = 0
+    this.moderated = 0
     while (picked.length < limit) {
       const next = this.latest(current)
       if (next === null) break
       current.set(next.log, await this.readBack(next.log, next.entry.seq - 1))
       if (await this.overFloodLimit(next.log, next.entry)) {
         this.hidden++
+        continue
+      }
+      if (this.opts.showHidden !== true && this.isModerated(next.log, next.entry) && SHOWN.has(next.entry.record.type)) {
+        this.moderated++
         continue
       }
       if (next.entry.record.type === 'edit' || next.entry.record.type === 'delete') folds.push(next.entry)
@@ -212,6 +240,7 @@ export class Timeline {
       const fold = edits.get(`${e.core}.${e.seq}`)
       if (fold?.record.type === 'edit') Object.assign(item, { text: sanitizeText((fold.record as { text: string }).text, { multiline: true }), edited: true })
       if (fold?.record.type === 'delete') Object.assign(item, { text: '', deleted: true })
+      if (this.isModerated(log, e)) item.moderated = true
       return item
     })
   }

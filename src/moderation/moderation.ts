@@ -1,0 +1,136 @@
+/**
+ * Room moderation, computed from the logs alone so every peer reaches the same verdict.
+ * The room's creator (the identity its secret commits to, see isRoomCreator) is the first
+ * moderator; moderators name and revoke others, hide and unhide messages, and remove and
+ * restore members, each with a `mod` record in their own log. Records are applied in one
+ * total order, (ts, core, seq), with each log's ts clamped so it never goes backwards;
+ * a record counts only if its author is a moderator at that point in the order.
+ */
+import type { MemberLog } from '../log/member-log.js'
+import type { RoomLogs } from '../log/room-logs.js'
+import { isRoomCreator, type Room } from '../room/index.js'
+import { messageId } from '../timeline/index.js'
+
+/** One moderation record, with where it sits in the order. */
+export interface ModEntry {
+  ts: number
+  core: string
+  seq: number
+  id: string
+  author: string
+  action: string
+  target: string
+  /** On revoke-mod: the revoked moderator's log and its length as the revoker saw it. */
+  cutoff?: { core: string, length: number }
+}
+
+/** The moderation verdict of a room. */
+export interface ModState {
+  /** Identity of the creator, or null for rooms made before creators were recorded. */
+  creator: string | null
+  /** Current moderators (identity hex), the creator included. */
+  moderators: Set<string>
+  /** Hidden message ids. */
+  hidden: Set<string>
+  /** Removed members (identity hex): all their records are hidden. */
+  removed: Set<string>
+  /** Every record that took effect, in order (for `mod log`). */
+  applied: ModEntry[]
+  /** Records ignored because their author was not a moderator then. */
+  ignored: ModEntry[]
+}
+
+/** Reads a room's mod records incrementally: each refresh reads only new blocks. */
+export class ModScan {
+  private readonly logs: RoomLogs
+  private readonly room: Room
+  private readonly cursors = new Map<string, { scanned: number, lastTs: number }>()
+  private readonly entries: ModEntry[] = []
+  private creator: string | null = null
+
+  constructor (logs: RoomLogs, room: Room) {
+    this.logs = logs
+    this.room = room
+  }
+
+  /** Scan new blocks and return the current verdict. */
+  async state (): Promise<ModState> {
+    for (const log of this.logs.list()) await this.scan(log)
+    return decide(this.creator, this.entries)
+  }
+
+  private async scan (log: MemberLog): Promise<void> {
+    const author = await log.verifyBinding()
+    if (author === null) return
+    if (this.creator === null && isRoomCreator(this.room.secret, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
+    const cursor = this.cursors.get(log.key) ?? { scanned: 1, lastTs: 0 }
+    this.cursors.set(log.key, cursor)
+    const end = log.readable
+    for (let seq = cursor.scanned; seq < end; seq++) {
+      const entry = await log.read(seq)
+      if (entry === null) continue
+      // A hostile client may write decreasing timestamps to slip a record in before its
+      // revocation; clamping keeps each log's records in their written order.
+      cursor.lastTs = Math.max(cursor.lastTs, entry.record.ts)
+      const r = entry.record as unknown as Record<string, unknown>
+      if (r.type !== 'mod') continue
+      const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
+      this.entries.push({
+        ts: cursor.lastTs, core: log.key, seq, id: messageId(log.key, seq), author: author.identity, action: String(r.action), target: String(r.target),
+        cutoff: typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { core: cutoff.core, length: Number(cutoff.length) } : undefined
+      })
+    }
+    cursor.scanned = Math.max(cursor.scanned, end)
+  }
+}
+
+/**
+ * Apply mod records in (ts, core, seq) order. Pure: the same entries give the same verdict.
+ * A revocation carries the revoked moderator's log length as the revoker saw it; records
+ * at or past it never count, even if backdated to before the revocation. Cutoffs can
+ * change which revocations apply, so this repeats until nothing changes (bounded).
+ */
+export function decide (creator: string | null, entries: ModEntry[]): ModState {
+  let cut = new Map<string, number>()
+  let state = pass(creator, entries, cut)
+  for (let i = 0; i < 8; i++) {
+    const next = new Map<string, number>()
+    for (const e of state.applied) if (e.action === 'revoke-mod' && e.cutoff !== undefined) next.set(e.cutoff.core, Math.min(next.get(e.cutoff.core) ?? Infinity, e.cutoff.length))
+    if (sameCuts(next, cut)) break
+    cut = next
+    state = pass(creator, entries, cut)
+  }
+  return state
+}
+
+function sameCuts (a: Map<string, number>, b: Map<string, number>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
+}
+
+function pass (creator: string | null, entries: ModEntry[], cut: Map<string, number>): ModState {
+  const state: ModState = { creator, moderators: new Set(creator === null ? [] : [creator]), hidden: new Set(), removed: new Set(), applied: [], ignored: [] }
+  const ordered = [...entries].sort((a, b) => a.ts - b.ts || (a.core < b.core ? -1 : a.core > b.core ? 1 : 0) || a.seq - b.seq)
+  for (const e of ordered) {
+    if (e.seq >= (cut.get(e.core) ?? Infinity) || !state.moderators.has(e.author) || !apply(state, e)) {
+      state.ignored.push(e)
+      continue
+    }
+    state.applied.push(e)
+  }
+  return state
+}
+
+/** Apply one record from a current moderator; false when it is meaningless. */
+function apply (state: ModState, e: ModEntry): boolean {
+  const isIdentity = /^[0-9a-f]{64}$/.test(e.target)
+  switch (e.action) {
+    case 'hide': state.hidden.add(e.target); return true
+    case 'unhide': return state.hidden.delete(e.target)
+    // The creator can be neither removed nor revoked: someone must be able to undo abuse.
+    case 'remove': if (!isIdentity || e.target === state.creator) return false; state.removed.add(e.target); return true
+    case 'restore': return state.removed.delete(e.target)
+    case 'add-mod': if (!isIdentity) return false; state.moderators.add(e.target); return true
+    case 'revoke-mod': if (e.target === state.creator) return false; return state.moderators.delete(e.target)
+    default: return false
+  }
+}
