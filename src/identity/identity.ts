@@ -106,3 +106,26 @@ export function verify (message: Uint8Array, signature: Uint8Array, publicKey: U
   if (signature.length !== 64 || publicKey.length !== 32) return false
   return nacl.sign.detached.verify(message, signature, publicKey)
 }
+
+/**
+ * Encodings of the ed25519 points of small order (libsodium's blocklist, compared with the
+ * sign bit cleared). tweetnacl accepts a trivial signature for some of them, so a binding
+ * to one of these "identities" proves nothing: anyone could write it under any name.
+ */
+const SMALL_ORDER = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'
+].map((hex) => Buffer.from(hex, 'hex'))
+
+/** Whether a public key is a small-order point no one can be held to. */
+export function isWeakPublicKey (publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return true
+  const key = Buffer.from(publicKey)
+  key[31] &= 0x7f
+  return SMALL_ORDER.some((bad) => bad.equals(key))
+}

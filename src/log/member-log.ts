@@ -8,7 +8,7 @@ import type Corestore from 'corestore'
 import type { Hypercore } from 'hypercore'
 import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
-import { sign, verify } from '../identity/index.js'
+import { isWeakPublicKey, sign, verify } from '../identity/index.js'
 import type { Room } from '../room/index.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
 
@@ -265,6 +265,7 @@ export function checkBinding (block: Buffer | null, room: Room, coreKey: Buffer)
   if (!decoded.ok || decoded.record.type !== 'binding') return { ok: false, reason: 'block 0 is not a binding' }
   const b = decoded.record as BindingRecord
   if (b.room !== room.id || b.core !== coreKey.toString('hex')) return { ok: false, reason: 'binding is for another room or log' }
+  if (isWeakPublicKey(Buffer.from(b.identity, 'hex'))) return { ok: false, reason: 'the identity is a small-order key anyone can sign for' }
   const payload = bindingPayload(room.keys.id, coreKey, Buffer.from(b.identity, 'hex'))
   if (!verify(payload, Buffer.from(b.sig, 'hex'), Buffer.from(b.identity, 'hex'))) return { ok: false, reason: 'bad signature' }
   return { ok: true, identity: b.identity, name: b.name }

@@ -1,0 +1,35 @@
+/** Private message commands: `dm ROOM MEMBER TEXT` and `dms ROOM [MEMBER] [--limit N]`. */
+import { dmsOf } from '../dm/index.js'
+import { resolveMember } from '../dm/members.js'
+import type { Command } from './types.js'
+import { optInt, optStr, str } from './args.js'
+import { roomArg } from './room.js'
+
+/** `dm ROOM MEMBER TEXT`: resolves once the sealed message is stored in our log. */
+export const dm: Command = {
+  name: 'dm',
+  summary: 'send a private message that only one member can read',
+  run: async (tt, args) => {
+    const room = await roomArg(tt, args)
+    const sent = await dmsOf(tt).send(room, str(args, 'member'), str(args, 'text'))
+    return { room: room.name, ...sent }
+  }
+}
+
+/** `dms ROOM`: the conversations; `dms ROOM MEMBER [--limit N]`: the messages with one member, oldest first. */
+export const dms: Command = {
+  name: 'dms',
+  summary: 'list your private conversations, or read one',
+  run: async (tt, args) => {
+    const room = await roomArg(tt, args)
+    const who = optStr(args, 'member')
+    if (who === undefined || who === '') return { room: room.name, conversations: await dmsOf(tt).conversations(room) }
+    const me = (await tt.identity()).publicKey.toString('hex')
+    const member = await resolveMember(await tt.logs(room), me, who)
+    const messages = await dmsOf(tt).messages(room, member.identity, { limit: optInt(args, 'limit') ?? 50 })
+    return { room: room.name, with: member, messages }
+  }
+}
+
+/** The private message commands, for the command table. */
+export const DM_COMMANDS: Command[] = [dm, dms]
