@@ -2,7 +2,7 @@
  * The sealed part of a private message: the plaintext JSON `{ v: 1, to, text }` in a
  * nacl box (XSalsa20-Poly1305) under the pair's shared key, with a random 24-byte nonce.
  * Opening treats the box as hostile: a wrong key, a bad MAC, bad UTF-8 or JSON, or a
- * plaintext off the schema all give null, never an exception. See docs/dm.md.
+ * plaintext off the schema all give null, never an exception. See docs/protocol.md §12.
  */
 import nacl from 'tweetnacl'
 import { fail } from '../errors/index.js'

@@ -1,7 +1,7 @@
 /**
  * Private messages ("DMs"): a nacl box from the author of a log to one member of the room,
  * carried in the author's log like any record, readable by the two of them only.
- * The format and what other peers learn are in docs/dm.md.
+ * The format and what other peers learn are in docs/protocol.md §12.
  */
 import type { Tamtam } from '../tamtam.js'
 import { DirectMessages } from './direct-messages.js'
