@@ -14,6 +14,7 @@ import { formatModeration, registerModerationCommands } from './moderation.js'
 import { formatShareApp, registerShareAppCommand } from './share-app.js'
 import { formatDm, registerDmCommands } from './dm.js'
 import { bundleProgress, formatBundles, registerBundleCommands } from './bundles.js'
+import { formatVerify, registerVerifyCommands } from './verify.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 
 /** Run a library command and print its result. */
@@ -22,7 +23,7 @@ async function run (program: Commander, name: string, args: Record<string, unkno
   const { runCommand } = await import('../src/node/index.js')
   const progress = name.startsWith('drill.') ? drillProgress(ctx.json, ctx.t) : name === 'export' || name === 'import' ? bundleProgress(ctx.json, ctx.t) : progressPrinter(ctx.json, ctx.t)
   const { result } = await runCommand(ctx.home, name, { ...args, lang: ctx.lang }, { info: ctx.note, warn: ctx.note, progress })
-  ctx.print(ctx.json ? formatJson(name, result) : (formatShareApp(name, result, ctx.t) ?? formatDm(name, result, ctx.t) ?? formatBundles(name, result, ctx.t) ?? formatDrills(name, result, ctx.t) ?? formatRelay(name, result, ctx.t) ?? formatModeration(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
+  ctx.print(ctx.json ? formatJson(name, result) : (formatShareApp(name, result, ctx.t) ?? formatDm(name, result, ctx.t) ?? formatBundles(name, result, ctx.t) ?? formatVerify(name, result, ctx.t) ?? formatDrills(name, result, ctx.t) ?? formatRelay(name, result, ctx.t) ?? formatModeration(name, result, ctx.t) ?? formatDocuments(name, result, ctx.t) ?? formatResult(name, result, ctx)))
 }
 
 /** Build the program. `onUp` lets tests or the TUI replace the foreground node. */
@@ -106,6 +107,7 @@ export function buildProgram (t: Translate = translator('en')): Commander {
   peer.command('add <address>').description(h('help.36'))
     .action(async (address) => run(program, 'peer.add', { address }))
   registerDocumentCommands(program, async (name, args) => await run(program, name, args), t)
+  registerVerifyCommands(program, async (name, args) => await run(program, name, args), t)
   registerBundleCommands(program, async (name, args) => await run(program, name, args), t)
   registerDmCommands(program, async (name, args) => await run(program, name, args), t)
   registerShareAppCommand(program, async (name, args) => await run(program, name, args), t)

@@ -6,15 +6,21 @@ import { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { COMMANDS, type Output } from '../../src/commands/index.js'
 import { mutedIn } from '../../src/commands/mute.js'
+import { roomMembers } from '../../src/commands/verify.js'
 import { isTamtamError } from '../../src/errors/index.js'
-import { shortFingerprint } from '../../src/identity/index.js'
 import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
 import { MAX_TEXT_BYTES } from '../../src/log/index.js'
 import { syncState } from '../../src/network/index.js'
 import type { TamtamNode } from '../../src/node/index.js'
+import { displayNames } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
+import type { TimelineItem } from '../../src/timeline/index.js'
+import { dmEntries, dmItems, DmWatch } from './dm-watch.js'
 import { DrillWatch } from './drill-watch.js'
-import { emptyState, type DrillPanel, type TuiState } from './state.js'
+import { MentionTracker } from './mentions.js'
+import { keyChangeWarnings, mentionsMeIn, plainName } from './people.js'
+import { logLengths, memberEntries, scanMentions } from './room-people.js'
+import { emptyState, type DrillPanel, type RoomEntry, type TuiState } from './state.js'
 import { runSlash } from './slash.js'
 
 /** How many timeline items are kept in memory for drawing and scrolling back. */
@@ -39,6 +45,10 @@ export class TuiModel extends EventEmitter {
   readonly node: TamtamNode
   /** Feeds the drill panel, at most one report a second. */
   readonly drillWatch: DrillWatch
+  /** Private conversations, read at most once a second. */
+  readonly dmWatch: DmWatch
+  /** Unread mentions of me, per room. */
+  readonly mentions = new MentionTracker()
   state: TuiState
   t: Translate
   private readonly seenLength = new Map<string, number>()
@@ -46,11 +56,16 @@ export class TuiModel extends EventEmitter {
   private refreshing: Promise<void> | null = null
   private again = false
   private readonly probesHeard = new Set<string>()
+  /** Per room, the identities already warned about (a name back with another key). */
+  private readonly warned = new Map<string, Set<string>>()
+  /** The last failure of private messages, said once rather than on every refresh. */
+  private dmFailed: string | null = null
 
   constructor (node: TamtamNode, lang: string) {
     super()
     this.node = node
     this.drillWatch = new DrillWatch(node.tt)
+    this.dmWatch = new DmWatch(node.tt)
     this.state = emptyState(lang)
     this.t = translator(lang)
   }
@@ -73,10 +88,16 @@ export class TuiModel extends EventEmitter {
     this.emit('change')
   }
 
-  /** The current room, or null. */
+  /** The current room (the room of the conversation on screen, if one is), or null. */
   currentRoom (): Room | null {
     const id = this.state.current
-    return id === null ? null : this.node.tt.rooms.byId(id) ?? null
+    return id === null ? null : this.node.tt.rooms.byId(id.split('/')[0]) ?? null
+  }
+
+  /** The identity of the private conversation on screen, or null when it is a room. */
+  currentDm (): string | null {
+    const at = this.state.current?.indexOf('/@') ?? -1
+    return at === -1 ? null : (this.state.current as string).slice(at + 2)
   }
 
   /** Reload everything from the node; calls are coalesced so bursts cost one refresh. */
@@ -99,24 +120,103 @@ export class TuiModel extends EventEmitter {
     const tt = this.node.tt
     // After quitting, late events may still ask for a refresh: there is nothing to draw.
     if (tt.closed) return
+    this.state.me ??= await this.myIdentity()
     const rooms = tt.rooms.list()
-    if (this.state.current === null || tt.rooms.byId(this.state.current) === undefined) this.state.current = rooms[0]?.id ?? null
-    this.state.rooms = await Promise.all(rooms.map(async (r) => ({ id: r.id, name: r.name, unread: await this.unread(r) })))
+    if (this.currentRoom() === null) this.state.current = rooms[0]?.id ?? null
     const room = this.currentRoom()
+    const dm = this.currentDm()
+    const entries: RoomEntry[] = []
+    for (const r of rooms) {
+      const viewing = r === room && dm === null
+      entries.push({ id: r.id, name: r.name, unread: await this.unread(r), mentions: viewing ? 0 : await this.backgroundMentions(r) })
+      entries.push(...await this.conversationEntries(r, r === room ? dm : null))
+    }
+    this.state.rooms = entries
+    // A conversation no longer listed (its room left, say): back to its room.
+    if (room !== null && !entries.some((e) => e.id === this.state.current)) this.state.current = room.id
     if (room === null) {
-      Object.assign(this.state, { timeline: [], members: [], drill: null })
+      Object.assign(this.state, { timeline: [], members: [], drill: null, dm: null })
       return
     }
     const muted = new Set(mutedIn(room))
+    // Members first: the timeline needs their names to find mentions.
+    await this.loadMembers(room, muted)
+    const shown = this.currentDm()
+    if (shown !== null) await this.loadDm(room, shown)
+    else await this.loadTimeline(room, muted)
+    await this.loadStatus(room)
+    this.state.drill = await this.drillPanel(room)
+  }
+
+  private async loadTimeline (room: Room, muted: Set<string>): Promise<void> {
+    const tt = this.node.tt
     const firstPaint = !this.painted.has(room.id)
     this.painted.add(room.id)
+    // Lengths before items: whatever lands in between is in the items, so counted once.
+    const lengths = await logLengths(tt, room)
     const items = await (await tt.timeline(room)).page({ limit: firstPaint ? FIRST_PAINT_ITEMS : TIMELINE_WINDOW })
     if (firstPaint) setImmediate(() => { this.refresh().catch((err) => this.error(err)) })
     this.state.timeline = items.filter((i) => !muted.has(i.authorKey))
+    this.state.dm = null
     this.seenLength.set(room.id, await this.totalLength(room))
-    await this.loadMembers(room, muted)
-    await this.loadStatus(room)
-    this.state.drill = await this.drillPanel(room)
+    this.ring(room, this.mentions.take(room.id, this.state.timeline, lengths, (i) => mentionsMeIn(i, this.state)))
+    this.mentions.clear(room.id)
+  }
+
+  private async loadDm (room: Room, identity: string): Promise<void> {
+    const name = this.state.rooms.find((e) => e.id === this.state.current)?.name ?? '?'
+    this.state.dm = { room: room.id, identity, name }
+    try {
+      this.state.timeline = dmItems(await this.dmWatch.messages(room, identity))
+    } catch (err) {
+      this.dmFailure(err)
+    }
+  }
+
+  /** My identity (hex), or null on the first run before there is one. */
+  private async myIdentity (): Promise<string | null> {
+    try {
+      return (await this.node.tt.identity()).publicKey.toString('hex')
+    } catch (err) {
+      if (isTamtamError(err, 'NOT_INITIALISED')) return null
+      throw err
+    }
+  }
+
+  /** Unread mentions of a room not on screen (read at most once a second), ringing for new ones. */
+  private async backgroundMentions (room: Room): Promise<number> {
+    if (this.state.me === null) return 0
+    this.ring(room, await scanMentions(this.node.tt, room, this.mentions, this.state.me))
+    return this.mentions.count(room.id)
+  }
+
+  /** Ring the terminal bell for new mentions, if the room asks for it (`/bell on`). */
+  private ring (room: Room, fresh: TimelineItem[]): void {
+    if (fresh.length > 0 && room.settings.bell === true && this.mentions.ringFor(fresh)) this.emit('bell')
+  }
+
+  /** The room-list entries of a room's private conversations; `viewing` is the one on screen. */
+  private async conversationEntries (room: Room, viewing: string | null): Promise<RoomEntry[]> {
+    try {
+      const conversations = await this.dmWatch.conversations(room)
+      // Counted even when empty: a room's first listing is its baseline, even with nothing in it.
+      const unread = this.dmWatch.unread(room.id, conversations, viewing)
+      if (conversations.length === 0) return []
+      const people = [...await roomMembers(this.node.tt, room), ...conversations]
+      const labels = displayNames(people.map((p) => ({ identity: p.identity, name: plainName(p.name) })))
+      return dmEntries(room.id, conversations, labels, unread)
+    } catch (err) {
+      this.dmFailure(err)
+      return []
+    }
+  }
+
+  /** Say a failure of private messages once, not on every refresh. */
+  private dmFailure (err: unknown): void {
+    const text = String((err as Error)?.message ?? err)
+    if (this.dmFailed === text) return
+    this.dmFailed = text
+    this.error(err)
   }
 
   /** The drill panel of a room; a failure becomes a notice and no panel. */
@@ -135,7 +235,7 @@ export class TuiModel extends EventEmitter {
     if (this.state.drill === null || room === null || this.node.tt.closed) return
     const panel = await this.drillPanel(room)
     // The user may have switched rooms meanwhile: that room's panel comes with its own refresh.
-    if (this.state.current !== room.id) return
+    if (this.currentRoom()?.id !== room.id) return
     this.state.drill = panel
     this.emit('change')
   }
@@ -162,22 +262,16 @@ export class TuiModel extends EventEmitter {
     return Math.max(0, total - seen)
   }
 
+  /** The member list; a name back with another key is warned about once per session. */
   private async loadMembers (room: Room, muted: Set<string>): Promise<void> {
-    const logs = await this.node.tt.logs(room)
     const online = this.node.network?.online(room.id) ?? new Set<string>()
-    const members = []
-    for (const log of logs.list()) {
-      const author = await log.verifyBinding()
-      if (author === null) continue
-      members.push({
-        name: (await log.currentName()) ?? author.name,
-        fingerprint: shortFingerprint(Buffer.from(author.identity, 'hex')),
-        online: online.has(log.key),
-        you: log === logs.own,
-        muted: muted.has(author.identity)
-      })
+    this.state.members = await memberEntries(this.node.tt, room, online, muted)
+    const warned = this.warned.get(room.id) ?? new Set<string>()
+    this.warned.set(room.id, warned)
+    for (const warning of keyChangeWarnings(room.name, this.state.members, warned, this.t)) {
+      warned.add(warning.identity)
+      this.notice(warning.text)
     }
-    this.state.members = members
   }
 
   private async loadStatus (room: Room): Promise<void> {
@@ -251,7 +345,9 @@ export class TuiModel extends EventEmitter {
     this.state.scroll = 0
     this.emit('change')
     try {
-      await COMMANDS.get('send')!.run(this.node.tt, { room: room.id, text }, this.out)
+      const dm = this.currentDm()
+      if (dm !== null) await this.dmWatch.send(room, dm, text)
+      else await COMMANDS.get('send')!.run(this.node.tt, { room: room.id, text }, this.out)
     } finally {
       this.state.pending = this.state.pending.filter((p) => p !== pending)
       await this.refresh()

@@ -103,6 +103,9 @@ export async function runScreen (model: TuiModel): Promise<void> {
   screen.on('resize', paint)
   model.on('change', paint)
   model.on('quit', quit)
+  // A mention in a room with /bell on: the terminal's own bell (it may flash instead).
+  const ring = (): void => { screen.program.bell() }
+  model.on('bell', ring)
   model.on('qr', (text: string) => {
     qr?.destroy()
     qr = blessed.box({ parent: screen, top: 0, left: 'center', shrink: true, border: { type: 'line' }, tags: false, content: `${text}\n(Esc)` })
@@ -114,6 +117,7 @@ export async function runScreen (model: TuiModel): Promise<void> {
   read()
   await finished
   model.off('change', paint)
+  model.off('bell', ring)
   guard.detach()
   screen.destroy()
 }

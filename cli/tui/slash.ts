@@ -8,6 +8,7 @@ import { fail } from '../../src/errors/index.js'
 import { defaultReportFile, parseDrill } from './drill-args.js'
 import { formatSpan } from './drill-view.js'
 import type { TuiModel } from './model.js'
+import { PEOPLE_HANDLERS } from './slash-people.js'
 
 type Handler = (model: TuiModel, args: string[], rest: string) => Promise<void>
 
@@ -82,6 +83,7 @@ const HANDLERS: Record<string, Handler> = {
   '/help': async (model) => {
     model.notice(model.t('tui.help'))
     model.notice(model.t('tui.drillHelp'))
+    model.notice(model.t('verify.tuiHelp'))
   },
   '/quit': async (model) => { model.emit('quit') },
   '/lang': async (model, args) => {
@@ -128,7 +130,8 @@ const HANDLERS: Record<string, Handler> = {
   '/share': async (model, _args, rest) => await shareDoc(model, rest),
   '/get': async (model, args) => await getDoc(model, args[0] ?? ''),
   '/docs': async (model) => await listDocs(model),
-  '/drill': async (model, _args, rest) => await drill(model, rest)
+  '/drill': async (model, _args, rest) => await drill(model, rest),
+  ...PEOPLE_HANDLERS
 }
 
 /** Run one slash command line. */

@@ -4,11 +4,36 @@
  */
 import type { TimelineItem } from '../../src/timeline/index.js'
 
-/** One room in the room list. */
-export interface RoomEntry { id: string, name: string, unread: number }
+/**
+ * One entry of the room list: a room, or a private conversation shown under its room
+ * (then `dm` says which, and `name` is the other person's name as shown).
+ */
+export interface RoomEntry {
+  id: string
+  name: string
+  unread: number
+  /** Unread messages that mention me. */
+  mentions?: number
+  dm?: { room: string, identity: string }
+}
 
 /** One member in the member list. */
-export interface MemberEntry { name: string, fingerprint: string, online: boolean, you: boolean, muted: boolean }
+export interface MemberEntry {
+  name: string
+  fingerprint: string
+  online: boolean
+  you: boolean
+  muted: boolean
+  /** Hex public key: names, mentions and verification go by it. */
+  identity?: string
+  /** Their six words were checked here (`/verify NAME --yes`). */
+  verified?: boolean
+  /** Their name was first seen here with another key. */
+  keyChanged?: boolean
+}
+
+/** The private conversation shown instead of the room's timeline. */
+export interface DmView { room: string, identity: string, name: string }
 
 /** A message typed here and not yet durable on disk. */
 export interface PendingMessage { text: string, ts: number }
@@ -63,6 +88,10 @@ export interface TuiState {
   status: { lanPeers: number, internet: boolean | null, missing: number, seen: { k: number, n: number } | null }
   /** The drill running in the current room, or null when none is. */
   drill: DrillPanel | null
+  /** My identity (hex), to tell which messages mention me; null before there is one. */
+  me: string | null
+  /** The private conversation shown, or null when the timeline is the room's. */
+  dm: DmView | null
 }
 
 /** A blank state for the first paint. */
@@ -79,6 +108,8 @@ export function emptyState (lang: string): TuiState {
     focus: 'input',
     notices: [],
     status: { lanPeers: 0, internet: null, missing: 0, seen: null },
-    drill: null
+    drill: null,
+    me: null,
+    dm: null
   }
 }

@@ -4,8 +4,9 @@
  */
 import { formatTime, type Translate } from '../../src/i18n/index.js'
 import { sanitizeName, sanitizeText } from '../../src/text/sanitize.js'
-import { itemText } from '../format.js'
-import type { TuiState } from './state.js'
+import type { TimelineItem } from '../../src/timeline/index.js'
+import { authorLabel, memberLabel, MENTION_MARK, mentionsMeIn } from './people.js'
+import type { RoomEntry, TuiState } from './state.js'
 
 /** Display width of a string: wide (CJK, emoji) characters take two columns. */
 export function displayWidth (text: string): number {
@@ -52,23 +53,62 @@ export function wrap (text: string, width: number): string[] {
   return out
 }
 
-/** The room list: one line per room, with unread counts; the current one marked. */
+/** Unread counts of an entry: `(3)`, `(3, @1)` when one of them mentions me. */
+function counts (entry: RoomEntry): string {
+  const parts = [entry.unread > 0 ? String(entry.unread) : '', (entry.mentions ?? 0) > 0 ? `@${entry.mentions ?? 0}` : ''].filter(Boolean)
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`
+}
+
+/**
+ * The room list: one line per room, with unread counts (and mentions of me); private
+ * conversations under their room as `@Name`; the current entry marked.
+ */
 export function roomsView (state: TuiState, t: Translate): string {
   if (state.rooms.length === 0) return t('tui.noRoom')
   return state.rooms.map((r) => {
     const mark = r.id === state.current ? '>' : ' '
-    const unread = r.unread > 0 && r.id !== state.current ? ` (${r.unread})` : ''
-    return `${mark} ${sanitizeName(r.name)}${unread}`
+    const name = r.dm === undefined ? sanitizeName(r.name) : `  @${sanitizeName(r.name)}`
+    return `${mark} ${name}${r.id === state.current ? '' : counts(r)}`
   }).join('\n')
 }
 
-/** The members: name, short fingerprint, online or offline. */
+/** The members: name (✓ when verified), short fingerprint, online or offline, and warnings. */
 export function membersView (state: TuiState, t: Translate): string {
   return state.members.map((m) => {
     const dot = m.online || m.you ? '●' : '○'
-    const tags = [m.you ? t('tui.you') : m.online ? t('tui.online') : t('tui.offline'), m.muted ? 'mute' : ''].filter(Boolean).join(', ')
-    return `${dot} ${sanitizeName(m.name)} ${m.fingerprint.slice(0, 9)}\n  ${tags}`
+    const tags = [
+      m.you ? t('tui.you') : m.online ? t('tui.online') : t('tui.offline'),
+      m.muted ? 'mute' : '',
+      m.verified === true ? t('tui.verifiedTag') : '',
+      m.keyChanged === true && m.verified !== true && !m.you ? t('tui.keyChangedTag') : ''
+    ].filter(Boolean).join(', ')
+    return `${dot} ${memberLabel(m)} ${m.fingerprint.slice(0, 9)}\n  ${tags}`
   }).join('\n')
+}
+
+/** The text of a timeline line without its time, with the author labelled for this room. */
+export function lineText (item: TimelineItem, who: string, t: Translate): string {
+  switch (item.type) {
+    case 'join': return t('line.join', { who })
+    case 'nick': return t('line.nick', { who, text: item.text })
+    case 'doc': return t('line.doc', { who, text: item.text })
+    case 'drill-probe': return t('line.drill', { who, text: item.text })
+    default: {
+      const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
+      return `${who}: ${text}`
+    }
+  }
+}
+
+/**
+ * One item as screen lines. The first two columns belong to the app: continuation lines
+ * are indented, so no line a peer wrote can pass for a notice or another message, and a
+ * message that mentions me has the mention mark in front of every line.
+ */
+function itemLines (text: string, width: number, mention: boolean): string[] {
+  const lines = wrap(text, Math.max(1, width - 2))
+  if (mention) return lines.map((l, i) => `${i === 0 ? MENTION_MARK : '┃'} ${l}`)
+  return lines.map((l, i) => i === 0 ? l : `  ${l}`)
 }
 
 /**
@@ -77,9 +117,13 @@ export function membersView (state: TuiState, t: Translate): string {
  */
 export function timelineView (state: TuiState, t: Translate, width: number, height: number): string[] {
   const lines: string[] = []
+  if (state.dm !== null) lines.push(...wrap(`-- ${t('tui.dmHeader', { name: sanitizeName(state.dm.name), room: sanitizeName(state.rooms.find((r) => r.id === state.dm?.room)?.name ?? '') })}`, width))
   // Items come sanitised from the library; sanitise again here so no code path that builds
   // an item by hand can ever reach the terminal with escape sequences.
-  for (const item of state.timeline) lines.push(...wrap(`${formatTime(item.ts, state.lang)} ${sanitizeText(itemText(item, t), { multiline: true })}`, width))
+  for (const item of state.timeline) {
+    const text = sanitizeText(lineText(item, authorLabel(item, state.members), t), { multiline: true })
+    lines.push(...itemLines(`${formatTime(item.ts, state.lang)} ${text}`, width, state.dm === null && mentionsMeIn(item, state)))
+  }
   for (const p of state.pending) lines.push(...wrap(`${formatTime(p.ts, state.lang)} ${sanitizeText(p.text, { multiline: true })} … ${t('tui.sending')}`, width))
   for (const n of state.notices) lines.push(...wrap(`-- ${sanitizeText(n, { multiline: true })}`, width))
   const end = Math.max(0, lines.length - state.scroll)
@@ -100,5 +144,6 @@ export function promptView (state: TuiState, t: Translate): string {
   if (state.stage === 'name') return t('tui.askName')
   if (state.stage === 'lang') return t('tui.askLang')
   const room = state.rooms.find((r) => r.id === state.current)
-  return room === undefined ? t('tui.askRoom') : `[${sanitizeName(room.name)}]`
+  if (room === undefined) return t('tui.askRoom')
+  return room.dm === undefined ? `[${sanitizeName(room.name)}]` : `[@${sanitizeName(room.name)}]`
 }

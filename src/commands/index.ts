@@ -14,11 +14,12 @@ import { MODERATION_COMMANDS } from './moderation.js'
 import { SHARE_APP_COMMANDS } from './share-app.js'
 import { DM_COMMANDS } from './dm.js'
 import { BUNDLE_COMMANDS } from './bundles.js'
+import { VERIFY_COMMANDS } from './verify.js'
 
 export type { Command, Output, Args } from './types.js'
 export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, doctor].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, doctor].map((c) => [c.name, c])
 )
