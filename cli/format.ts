@@ -12,9 +12,8 @@ type Result = Record<string, unknown>
 /** What formatting needs: a translator and the language for dates. */
 export interface Formatter { t: Translate, lang: string }
 
-/** The text of a timeline line without its time, shared by the CLI and the TUI. */
-export function itemText (item: TimelineItem, t: Translate): string {
-  const who = `${item.name} (${item.author.slice(0, 9)})`
+/** The text of a timeline line without its time, with the author shown as `who`. */
+export function lineText (item: TimelineItem, who: string, t: Translate): string {
   switch (item.type) {
     case 'join': return t('line.join', { who })
     case 'nick': return t('line.nick', { who, text: item.text })
@@ -25,6 +24,11 @@ export function itemText (item: TimelineItem, t: Translate): string {
       return `${who}: ${text}${item.moderated === true ? ` ${t('line.moderated')}` : ''}`
     }
   }
+}
+
+/** The text of a timeline line without its time, as the CLI prints it. */
+export function itemText (item: TimelineItem, t: Translate): string {
+  return lineText(item, `${item.name} (${item.author.slice(0, 9)})`, t)
 }
 
 /** One timeline line: local date and time, then the text. */

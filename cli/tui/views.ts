@@ -6,6 +6,8 @@ import { formatTime, type Translate } from '../../src/i18n/index.js'
 import { sanitizeName, sanitizeText } from '../../src/text/sanitize.js'
 import type { TimelineItem } from '../../src/timeline/index.js'
 import { authorLabel, memberLabel, MENTION_MARK, mentionsMeIn } from './people.js'
+import { lineText } from '../format.js'
+export { lineText }
 import type { RoomEntry, TuiState } from './state.js'
 
 /** Display width of a string: wide (CJK, emoji) characters take two columns. */
@@ -86,19 +88,6 @@ export function membersView (state: TuiState, t: Translate): string {
   }).join('\n')
 }
 
-/** The text of a timeline line without its time, with the author labelled for this room. */
-export function lineText (item: TimelineItem, who: string, t: Translate): string {
-  switch (item.type) {
-    case 'join': return t('line.join', { who })
-    case 'nick': return t('line.nick', { who, text: item.text })
-    case 'doc': return t('line.doc', { who, text: item.text })
-    case 'drill-probe': return t('line.drill', { who, text: item.text })
-    default: {
-      const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
-      return `${who}: ${text}`
-    }
-  }
-}
 
 /**
  * One item as screen lines. The first two columns belong to the app: continuation lines

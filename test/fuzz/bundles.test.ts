@@ -10,7 +10,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fuzz } from '../helpers/fuzz.js'
+import { fuzz, mutateBytes } from '../helpers/fuzz.js'
 import { decodeBundle, exportBundle, FRAME, frame, HEADER_BYTES, importBundle, openBundle, sealBundle } from '../../src/bundles/index.js'
 import { TamtamError } from '../../src/errors/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
@@ -18,20 +18,7 @@ import { peer, tempDir } from '../helpers/peers.js'
 
 const CODES = new Set(['BUNDLE_INVALID', 'BUNDLE_VERSION', 'BUNDLE_WRONG_ROOM'])
 
-/** A mutation of a byte buffer: flip, set, insert, delete, truncate, duplicate a slice. */
-const mutate = (buf: Buffer) => fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }).map((ops) => {
-  let b = Buffer.from(buf)
-  for (const [op, at, value] of ops) {
-    const i = b.length === 0 ? 0 : at % b.length
-    if (op === 0 && b.length > 0) b[i] ^= 1 << (value % 8)
-    else if (op === 1 && b.length > 0) b[i] = value
-    else if (op === 2) b = Buffer.concat([b.subarray(0, i), Buffer.from([value]), b.subarray(i)])
-    else if (op === 3) b = Buffer.concat([b.subarray(0, i), b.subarray(i + 1)])
-    else if (op === 4) b = b.subarray(0, i)
-    else b = Buffer.concat([b.subarray(0, i), b.subarray(i, i + value), b.subarray(i)])
-  }
-  return b
-})
+const mutate = (buf: Buffer) => mutateBytes(buf)
 
 /** Awa's room with two member logs (hers and Bintou's, carried to her by an earlier bundle). */
 async function setup (t: any) {

@@ -1,7 +1,7 @@
 /** Fuzz of member-log records (issue 8, item 4): decodeRecord never throws, encodeRecord fails only with a code. */
 import t from 'tap'
 import fc from 'fast-check'
-import { fuzz, RUNS } from '../helpers/fuzz.js'
+import { fuzz, RUNS, mutateBytes } from '../helpers/fuzz.js'
 import { decodeRecord, encodeRecord, RECORD_TYPES, MAX_RECORD_BYTES, type LogRecord } from '../../src/log/records.js'
 import { TamtamError } from '../../src/errors/index.js'
 import { checkStorage, docFromEntry } from '../../src/documents/record.js'
@@ -32,20 +32,7 @@ const validRecord: fc.Arbitrary<LogRecord> = fc.oneof(
   fc.record({ type: fc.string({ maxLength: 20 }).filter((s) => !(RECORD_TYPES as readonly string[]).includes(s)), extra: fc.jsonValue({ maxDepth: 2 }) })
 ).chain((r) => fc.record({ v: fc.constantFrom(1, 1, 1, 2), ts: nat }).map((base) => ({ ...r, ...base }) as unknown as LogRecord))
 
-/** A mutation of a byte buffer: flip, set, insert, delete, truncate, duplicate. */
-const mutate = (buf: Buffer) => fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }).map((ops) => {
-  let b = Buffer.from(buf)
-  for (const [op, at, value] of ops) {
-    const i = b.length === 0 ? 0 : at % b.length
-    if (op === 0 && b.length > 0) b[i] ^= 1 << (value % 8)
-    else if (op === 1 && b.length > 0) b[i] = value
-    else if (op === 2) b = Buffer.concat([b.subarray(0, i), Buffer.from([value]), b.subarray(i)])
-    else if (op === 3) b = Buffer.concat([b.subarray(0, i), b.subarray(i + 1)])
-    else if (op === 4) b = b.subarray(0, i)
-    else b = Buffer.concat([b, b]).subarray(0, MAX_RECORD_BYTES + 10)
-  }
-  return b
-})
+const mutate = (buf: Buffer) => mutateBytes(buf, MAX_RECORD_BYTES + 10)
 
 /** A mutation of a record's fields: replace or delete one field, or add one. */
 const mutateFields = (r: Record<string, unknown>) => fc.tuple(fc.constantFrom(...Object.keys(r), 'extra', '__proto__', 'v', 'ts', 'type'), fc.oneof(hostileJson, nasty, fc.constant(undefined))).map(([k, v]) => {

@@ -28,3 +28,23 @@ export function fuzz<T> (t: Test, name: string, arb: fc.Arbitrary<T>, check: (in
   for (const f of failures.slice(0, 3)) t.comment(`  ${name} failing input: ${show(f.input)} (${f.why})`)
   t.equal(failures.length, 0, `${name}: no crash, every failure is a coded error or an explicit result`)
 }
+
+/**
+ * Mutations of a byte buffer: flip a bit, set a byte, insert, delete, truncate, or
+ * duplicate a slice (then cut to `maxLength`, so a mutation cannot grow without bound).
+ */
+export function mutateBytes (buf: Buffer, maxLength = Infinity): fc.Arbitrary<Buffer> {
+  return fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }).map((ops) => {
+    let b = Buffer.from(buf)
+    for (const [op, at, value] of ops) {
+      const i = b.length === 0 ? 0 : at % b.length
+      if (op === 0 && b.length > 0) b[i] ^= 1 << (value % 8)
+      else if (op === 1 && b.length > 0) b[i] = value
+      else if (op === 2) b = Buffer.concat([b.subarray(0, i), Buffer.from([value]), b.subarray(i)])
+      else if (op === 3) b = Buffer.concat([b.subarray(0, i), b.subarray(i + 1)])
+      else if (op === 4) b = b.subarray(0, i)
+      else b = Buffer.concat([b.subarray(0, i), b.subarray(i, i + value), b.subarray(i)]).subarray(0, maxLength)
+    }
+    return b
+  })
+}
