@@ -15,7 +15,7 @@ import type { RoomLogs } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
 import { drillsOf } from './drills.js'
 import { cutEdges, degrees, meshGraph, partitionGroup, type Edge } from './sim-graph.js'
-import { checkSimOptions, type SimOptions, type SimPlan } from './sim-options.js'
+import { checkSimOptions, type SimOptions, type SimPlan, type SimProgress } from './sim-options.js'
 import { closePeer, inBatches, Link, openPeer, PEER_BATCH, seedMembers, startNode, type SimPeer } from './sim-peers.js'
 import { mulberry32 } from './sim-wire.js'
 import type { DrillReport } from './types.js'
@@ -73,21 +73,46 @@ export interface SimPartition {
 /** What a simulation returns. */
 export interface SimResult { report: DrillReport, stats: SimStats, partition: SimPartition | null }
 
-/** How often the facilitator's report is rebuilt during the run. */
+/** How often progress is checked during the run. */
 const POLL_MS = 500
 /** How often memory is sampled. */
 const RSS_SAMPLE_MS = 250
-/** Longest wait for the mesh to settle before the first probe: 120 s plus 15 ms per (peer, member log). */
-const settleTimeoutMs = (peers: number): number => 120_000 + 15 * peers * peers
+/** Longest wait for the mesh to settle before the first probe: 120 s plus 30 ms per (peer, member log), twice what tweetnacl needs. */
+const settleTimeoutMs = (peers: number): number => 120_000 + 30 * peers * peers
 const ROOM = 'sim'
 
 /** Run a simulated drill and return its report. Everything it made is closed and removed. */
 export async function simulate (opts: SimOptions): Promise<SimResult> {
-  const sim = new Simulation(checkSimOptions(opts))
+  const plan = checkSimOptions(opts)
+  plan.signal?.throwIfAborted()
+  const sim = new Simulation(plan)
   try {
     return await sim.run()
   } finally {
     await sim.close()
+  }
+}
+
+/** Acknowledgements written by each participant, per drill, counted from its responder's events. */
+class AckTally {
+  private readonly counts: Array<Map<string, number>>
+
+  constructor (peers: SimPeer[]) {
+    this.counts = peers.slice(1).map((p) => {
+      const byDrill = new Map<string, number>()
+      drillsOf(p.tt).responder?.on('ack', (e: { drill: string }) => byDrill.set(e.drill, (byDrill.get(e.drill) ?? 0) + 1))
+      return byDrill
+    })
+  }
+
+  /** Participants who acknowledged at least one probe of `drill`. */
+  reached (drill: string): number {
+    return this.counts.filter((c) => (c.get(drill) ?? 0) > 0).length
+  }
+
+  /** Whether every participant acknowledged `probes` probes of `drill`. */
+  all (drill: string, probes: number): boolean {
+    return this.counts.every((c) => (c.get(drill) ?? 0) >= probes)
   }
 }
 
@@ -103,6 +128,7 @@ class Simulation {
   private ownsDir = false
   private peers: SimPeer[] = []
   private rooms: Room[] = []
+  private logs: RoomLogs[] = []
   private edges: Edge[] = []
   private links: Link[] = []
   private linkGeneration = 0
@@ -166,8 +192,14 @@ class Simulation {
     return { report, stats, partition }
   }
 
-  private progress (e: Omit<Parameters<SimPlan['onProgress']>[0], 'elapsedMs'>): void {
+  /** Report progress; also where a stop request is noticed between steps. */
+  private progress (e: Omit<SimProgress, 'elapsedMs'>): void {
+    this.plan.signal?.throwIfAborted()
     this.plan.onProgress({ ...e, elapsedMs: this.elapsed() })
+  }
+
+  private async sleep (ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.plan.signal })
   }
 
   // Setup --------------------------------------------------------------------------
@@ -185,7 +217,9 @@ class Simulation {
     this.rooms = new Array<Room>(n)
     this.rooms[0] = room
     await inBatches(this.peers.slice(1), PEER_BATCH, async (p) => { this.rooms[p.index] = await p.tt.joinRoom(invite) })
+    this.plan.signal?.throwIfAborted()
     await seedMembers(this.peers, this.rooms)
+    this.plan.signal?.throwIfAborted()
     await inBatches(this.peers, PEER_BATCH, async (p) => await startNode(p, this.onWarning))
     this.edges = meshGraph(n, this.plan.degree, mulberry32(this.plan.seed))
     this.links = this.edges.map((e, i) => this.link(e, i))
@@ -206,7 +240,7 @@ class Simulation {
    */
   private async settle (): Promise<void> {
     const n = this.plan.peers
-    const logs: RoomLogs[] = await Promise.all(this.peers.map(async (p, i) => await p.tt.logs(this.rooms[i])))
+    const logs = this.logs = await Promise.all(this.peers.map(async (p, i) => await p.tt.logs(this.rooms[i])))
     const ready = (i: number): boolean => {
       const list = logs[i].list()
       return list.length === n && list.every((l) => l.author !== null)
@@ -220,7 +254,7 @@ class Simulation {
         this.settled = true
         return
       }
-      await sleep(Math.min(POLL_MS, 100 + n))
+      await this.sleep(Math.min(POLL_MS, 100 + n))
     }
   }
 
@@ -237,16 +271,24 @@ class Simulation {
     }
   }
 
-  /** Start the drill, cut and heal when due, and poll the report until done or out of time. */
+  /**
+   * Start the drill, cut and heal when due, and watch until every participant acknowledged
+   * every probe and the facilitator timed each acknowledgement, or the time is up. Progress
+   * is counted in memory (responders' ack events, log lengths): a report reads every new
+   * block from the store, and with 100 peers writing at once one took over 30 s, so
+   * reports are only built once the facilitator holds every acknowledgement.
+   */
   private async watch (): Promise<{ report: DrillReport, partition: SimPartition | null }> {
     const { probes, intervalMs, durationMs, partitionMs, partitionAtMs, name } = this.plan
     const fac = drillsOf(this.peers[0].tt)
     const room = this.rooms[0]
-    await fac.start(room, { name, probes, intervalMs, durationMs })
+    const acks = new AckTally(this.peers)
+    const { drill } = await fac.start(room, { name, probes, intervalMs, durationMs })
     const start = performance.now()
     const since = (): number => performance.now() - start
     const partition = partitionMs > 0 ? this.partition() : null
     let cut: number[] = []
+    let report: DrillReport | null = null
     for (;;) {
       if (partition !== null && cut.length === 0 && partition.healedAtMs === null && since() >= partitionAtMs) {
         cut = this.cut(partition)
@@ -259,16 +301,26 @@ class Simulation {
         partition.healedAtMs = Math.round(since())
         this.progress({ phase: 'heal', done: partition.cutLinks, total: this.links.length })
       }
-      const report = await fac.report(room)
-      this.progress({ phase: 'run', reached: report.participants.filter((p) => p.receipts.length > 0).length, total: this.plan.peers - 1 })
-      if (complete(report, this.plan.peers, probes) || since() >= durationMs) break
+      this.progress({ phase: 'run', reached: acks.reached(drill), total: this.plan.peers - 1 })
+      if (acks.all(drill, probes) && this.facilitatorHoldsAll()) {
+        report = await fac.report(room)
+        if (complete(report, this.plan.peers, probes)) break
+      }
+      if (since() >= durationMs) break
       // Wake for the next poll, or sooner for a cut or a heal that is due (even if overdue).
       const due = [durationMs]
       if (partition !== null && partition.healedAtMs === null) due.push(cut.length === 0 ? partitionAtMs : partitionAtMs + partitionMs)
-      await sleep(Math.max(1, Math.min(POLL_MS, ...due.map((t) => t - since()))))
+      await this.sleep(Math.max(1, Math.min(POLL_MS, ...due.map((t) => t - since()))))
     }
     this.progress({ phase: 'report' })
-    return { report: await fac.report(room), partition }
+    if (report === null || !complete(report, this.plan.peers, probes)) report = await fac.report(room)
+    return { report, partition }
+  }
+
+  /** Whether the facilitator's copy of every participant's log is as long as the original. */
+  private facilitatorHoldsAll (): boolean {
+    const copies = new Map(this.logs[0].list().map((l) => [l.key, l]))
+    return this.logs.slice(1).every((own) => (copies.get(own.own.key)?.readable ?? -1) >= own.own.core.length)
   }
 
   /** The group a partition cuts off, chosen from the seed. */
