@@ -5,23 +5,24 @@ import type { Tamtam } from '../tamtam.js'
 import type { Room } from '../room/index.js'
 import type { Command } from './types.js'
 import { str } from './args.js'
+import { matchMembers } from '../names/index.js'
 import { roomArg } from './room.js'
 
-/** Find a member of a room by current nickname or fingerprint prefix; fails when ambiguous. */
+/**
+ * Find a member of a room by fingerprint prefix (4+ hex digits), `Name#ab12`, or nickname
+ * in any case and accents (src/names); fails when nobody or several members match.
+ */
 export async function findMember (tt: Tamtam, room: Room, who: string): Promise<{ identity: string, name: string }> {
   const logs = await tt.logs(room)
-  const matches: Array<{ identity: string, name: string }> = []
+  const members = new Map<string, { identity: string, name: string }>()
   for (const log of logs.list()) {
     const author = await log.verifyBinding()
-    if (author === null) continue
-    const name = (await log.currentName()) ?? author.name
-    const fp = shortFingerprint(Buffer.from(author.identity, 'hex'))
-    if (name === who || fp.startsWith(who.toLowerCase())) matches.push({ identity: author.identity, name })
+    if (author !== null) members.set(author.identity, { identity: author.identity, name: (await log.currentName()) ?? author.name })
   }
-  const unique = [...new Map(matches.map((m) => [m.identity, m])).values()]
-  if (unique.length === 0) throw fail('USAGE', `no member "${who}" in ${room.name}`)
-  if (unique.length > 1) throw fail('USAGE', `"${who}" names ${unique.length} members: use their fingerprint`)
-  return unique[0]
+  const matches = matchMembers([...members.values()], who)
+  if (matches.length === 0) throw fail('USAGE', `no member "${who}" in ${room.name}`)
+  if (matches.length > 1) throw fail('USAGE', `"${who}" names ${matches.length} members: use their fingerprint (${matches.map((m) => shortFingerprint(Buffer.from(m.identity, 'hex')).slice(0, 9)).join(', ')})`)
+  return matches[0]
 }
 
 /** The identities muted in a room. */

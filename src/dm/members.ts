@@ -3,6 +3,7 @@
  * room, by identity (one person may write more than one log, from two homes). Names come
  * from the logs and are sanitised here, so nothing a peer chose reaches a screen raw.
  */
+import { matchMembers } from '../names/index.js'
 import { fail } from '../errors/index.js'
 import { shortFingerprint } from '../identity/index.js'
 import type { MemberLog } from '../log/member-log.js'
@@ -37,16 +38,13 @@ export async function describe (identity: string, log: MemberLog | undefined): P
 export async function resolveMember (logs: RoomLogs, me: string, who: string): Promise<DmMember> {
   const wanted = String(who ?? '').trim()
   if (wanted.length === 0) throw fail('USAGE', 'missing member')
-  let self = false
-  const matches: DmMember[] = []
-  for (const [identity, log] of await membersOf(logs)) {
-    const member = await describe(identity, log)
-    const raw = (await log.currentName()) ?? ''
-    const hit = raw === wanted || member.name === wanted || identity === wanted.toLowerCase() || member.fingerprint.startsWith(wanted.toLowerCase())
-    if (!hit) continue
-    if (identity === me) self = true
-    else matches.push(member)
-  }
+  const everyone: DmMember[] = []
+  for (const [identity, log] of await membersOf(logs)) everyone.push(await describe(identity, log))
+  // The same lookup as everywhere else (src/names): fingerprints of 4+ hex digits first,
+  // then names in any case and accents; a whole identity in hex also works.
+  const found = /^[0-9a-f]{64}$/i.test(wanted) ? everyone.filter((m) => m.identity === wanted.toLowerCase()) : matchMembers(everyone, wanted)
+  const self = found.some((m) => m.identity === me)
+  const matches = found.filter((m) => m.identity !== me)
   const room = sanitizeName(logs.room.name)
   if (matches.length === 0 && self) throw fail('USAGE', 'a private message goes to someone else: you cannot send one to yourself')
   if (matches.length === 0) throw fail('USAGE', `no member "${sanitizeName(wanted)}" in ${room}: check the nickname, or use their fingerprint`)
