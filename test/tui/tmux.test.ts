@@ -259,7 +259,12 @@ t.test('Tab goes round the panes and back to the input, which still holds what w
   const { home: homeDir } = await home(t, tempDir(t), 'Awa', 'atelier')
   const s = await app(t, lan, 'a', homeDir)
   if (!await sees(t, s, /\[atelier\]/, 'the app shows the room')) return
-  await s.keys('abc', 'Tab', 'Tab', 'Tab', 'def', 'Enter')
+  // One key at a time, as a person types: on a loaded machine a burst of keys sent in one
+  // tmux call could reach blessed before it had moved the focus.
+  for (const key of ['abc', 'Tab', 'Tab', 'Tab', 'def', 'Enter']) {
+    await s.keys(key)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
   await sees(t, s, new RegExp(`Awa ${FP}: abc\\s*def`), 'after three Tabs the keyboard is back in the input and Enter sends')
   await s.keys('C-c')
   t.equal(await s.exitCode(), 0, 'Ctrl-C exits with status 0')
