@@ -15,7 +15,7 @@ import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type Bindin
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
 /** User-data key holding the nickname index (latest nick and how far we scanned). */
-const NICK_INDEX = 'tamtam/nick/v1'
+const NICK_INDEX = 'tamtam/nick/v2'
 
 /** Blocks the first screen may read backwards to find a nickname the index has not reached. */
 const NICK_SCAN_BUDGET = 2000
@@ -43,7 +43,7 @@ export class MemberLog {
   invalid = false
   /** Block numbers dropped as malformed or oversized, for diagnostics. */
   private readonly droppedSeqs = new Set<number>()
-  private nick: { name: string, scanned: number } | null = null
+  private nick: LogIndex | null = null
   private lastTs = 0
 
   /** Timestamp of the last record we appended (ts never goes backwards in a log). */
@@ -173,12 +173,9 @@ export class MemberLog {
     const nick = await this.loadNickIndex()
     if (nick === null || nick.scanned !== length - records.length) return
     let changed = false
-    for (const r of records) {
-      if (r.type === 'nick') {
-        nick.name = (r as { name: string }).name
-        changed = true
-      }
-    }
+    records.forEach((r, i) => {
+      changed = indexRecord(nick, length - records.length + i, { ...r, ts: this.lastTs } as unknown as Record<string, unknown>) || changed
+    })
     nick.scanned = length
     await this.persistNickIndex(changed)
   }
@@ -196,12 +193,12 @@ export class MemberLog {
     this.nickPersisted = nick.scanned
   }
 
-  private async loadNickIndex (): Promise<{ name: string, scanned: number } | null> {
+  private async loadNickIndex (): Promise<LogIndex | null> {
     const author = await this.verifyBinding()
     if (author === null) return null
     if (this.nick === null) {
       const cached = await this.core.getUserData(NICK_INDEX)
-      this.nick = cached === null ? { name: author.name, scanned: 1 } : JSON.parse(cached.toString())
+      this.nick = cached === null ? { name: author.name, scanned: 1, lastTs: 0, mods: [] } : JSON.parse(cached.toString())
       this.nickPersisted = this.nick?.scanned ?? 0
     }
     return this.nick
@@ -223,13 +220,24 @@ export class MemberLog {
     let changed = false
     for (let seq = nick.scanned; seq < end; seq++) {
       const entry = await this.read(seq)
-      if (entry?.record.type === 'nick') {
-        nick.name = (entry.record as { name: string }).name
-        changed = true
-      }
+      if (entry !== null) changed = indexRecord(nick, seq, entry.record as unknown as Record<string, unknown>) || changed
     }
     nick.scanned = end
     await this.persistNickIndex(changed)
+  }
+
+  /**
+   * The moderation records of this log (src/moderation), from the same index as the
+   * nickname, so a view reads no block it has read before. When the index lags far behind
+   * (a log just received in bulk), return what is indexed and catch up in the background:
+   * the first screen stays fast and moderation applies a moment later.
+   */
+  async modRecords (): Promise<IndexedMod[]> {
+    const nick = await this.loadNickIndex()
+    if (nick === null) return []
+    if (this.readable - nick.scanned <= NICK_SCAN_BUDGET) await this.indexNicknames()
+    else void this.indexNicknames().catch(() => {})
+    return nick.mods
   }
 
   /**
@@ -257,6 +265,37 @@ export class MemberLog {
     await this.serialised(async () => await this.persistNickIndex(true)).catch(() => {})
     await this.core.close()
   }
+}
+
+/** A moderation record as indexed: block number, ts clamped to never go backwards, fields. */
+export interface IndexedMod { seq: number, ts: number, action: string, target: string, cutoff?: { core: string, length: number } }
+
+/** Most moderation records indexed per log. */
+const MAX_INDEXED_MODS = 10_000
+
+/** What a log's index keeps: current nickname, moderation records, how far it has read. */
+interface LogIndex { name: string, scanned: number, lastTs: number, mods: IndexedMod[] }
+
+/** Add one record to the index; true when something worth persisting changed. */
+function indexRecord (index: LogIndex, seq: number, r: Record<string, unknown>): boolean {
+  // A hostile client may write decreasing timestamps to slip a moderation record in before
+  // its revocation; clamping keeps each log's records in their written order.
+  index.lastTs = Math.max(index.lastTs, Number(r.ts) || 0)
+  if (r.type === 'nick') {
+    index.name = String(r.name)
+    return true
+  }
+  // Capped so a member writing mod records in a loop cannot grow everyone's index forever.
+  if (r.type !== 'mod' || index.mods.length >= MAX_INDEXED_MODS) return false
+  const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
+  index.mods.push({
+    seq,
+    ts: index.lastTs,
+    action: String(r.action),
+    target: String(r.target),
+    ...(typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { cutoff: { core: cutoff.core, length: Number(cutoff.length) } } : {})
+  })
+  return true
 }
 
 /** Check a binding block against the room and core; the verdict is cached by the caller. */

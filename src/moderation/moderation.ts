@@ -40,12 +40,10 @@ export interface ModState {
   ignored: ModEntry[]
 }
 
-/** Reads a room's mod records incrementally: each refresh reads only new blocks. */
+/** A room's moderation, from each log's index (MemberLog.modRecords): no block is read twice. */
 export class ModScan {
   private readonly logs: RoomLogs
   private readonly room: Room
-  private readonly cursors = new Map<string, { scanned: number, lastTs: number }>()
-  private readonly entries: ModEntry[] = []
   private creator: string | null = null
 
   constructor (logs: RoomLogs, room: Room) {
@@ -53,34 +51,18 @@ export class ModScan {
     this.room = room
   }
 
-  /** Scan new blocks and return the current verdict. */
+  /** The current verdict. */
   async state (): Promise<ModState> {
-    for (const log of this.logs.list()) await this.scan(log)
-    return decide(this.creator, this.entries)
+    const entries: ModEntry[] = []
+    for (const log of this.logs.list()) entries.push(...await this.entriesOf(log))
+    return decide(this.creator, entries)
   }
 
-  private async scan (log: MemberLog): Promise<void> {
+  private async entriesOf (log: MemberLog): Promise<ModEntry[]> {
     const author = await log.verifyBinding()
-    if (author === null) return
+    if (author === null) return []
     if (this.creator === null && isRoomCreator(this.room.secret, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
-    const cursor = this.cursors.get(log.key) ?? { scanned: 1, lastTs: 0 }
-    this.cursors.set(log.key, cursor)
-    const end = log.readable
-    for (let seq = cursor.scanned; seq < end; seq++) {
-      const entry = await log.read(seq)
-      if (entry === null) continue
-      // A hostile client may write decreasing timestamps to slip a record in before its
-      // revocation; clamping keeps each log's records in their written order.
-      cursor.lastTs = Math.max(cursor.lastTs, entry.record.ts)
-      const r = entry.record as unknown as Record<string, unknown>
-      if (r.type !== 'mod') continue
-      const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
-      this.entries.push({
-        ts: cursor.lastTs, core: log.key, seq, id: messageId(log.key, seq), author: author.identity, action: String(r.action), target: String(r.target),
-        cutoff: typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { core: cutoff.core, length: Number(cutoff.length) } : undefined
-      })
-    }
-    cursor.scanned = Math.max(cursor.scanned, end)
+    return (await log.modRecords()).map((m) => ({ ...m, core: log.key, id: messageId(log.key, m.seq), author: author.identity }))
   }
 }
 
