@@ -12,8 +12,10 @@ import { performance } from 'node:perf_hooks'
 /** Median, extremes and sample count of one series. */
 export interface Summary { median: number, min: number, max: number, runs: number }
 
-/** One reported figure: a summary with its unit, and optionally a ratio to a baseline. */
+/** One reported figure: a summary with its unit, and optionally a p99 and a ratio to a baseline. */
 export interface Figure extends Summary {
+  /** A stable id, for targets that refer to the figure. */
+  id?: string
   measure: string
   name: string
   unit: string
@@ -21,6 +23,8 @@ export interface Figure extends Summary {
   baseline?: string
   /** This median divided by the baseline's median. */
   ratio?: number
+  /** Nearest-rank 99th percentile, for latency series (with fewer than 100 samples it is the maximum). */
+  p99?: number
   note?: string
 }
 
@@ -33,9 +37,24 @@ export function summarise (samples: number[]): Summary {
   return { median, min: s[0], max: s[s.length - 1], runs: s.length }
 }
 
-/** Build a figure from raw samples. */
-export function figure (measure: string, name: string, unit: string, samples: number[], note?: string): Figure {
-  return { measure, name, unit, ...summarise(samples), ...(note === undefined ? {} : { note }) }
+/** Nearest-rank percentile `p` (0–100) of a non-empty series. */
+export function percentile (samples: number[], p: number): number {
+  if (samples.length === 0) throw new Error('no samples for a percentile')
+  const s = [...samples].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]
+}
+
+/** Build a figure from raw samples; `opts.p99` adds the 99th percentile, `opts.id` a stable id. */
+export function figure (measure: string, name: string, unit: string, samples: number[], note?: string, opts: { p99?: boolean, id?: string } = {}): Figure {
+  return {
+    ...(opts.id === undefined ? {} : { id: opts.id }),
+    measure,
+    name,
+    unit,
+    ...summarise(samples),
+    ...(opts.p99 === true ? { p99: percentile(samples, 99) } : {}),
+    ...(note === undefined ? {} : { note })
+  }
 }
 
 /** Mark `fig` as compared with `base`: ratio of medians. Returns `fig`. */

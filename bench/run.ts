@@ -19,6 +19,8 @@ import { foundationMeasures, type BenchContext, type Measure } from './foundatio
 import { lanMeasures } from './lan.js'
 import { documentMeasures } from './documents.js'
 import { drillMeasures } from './drills.js'
+import { meshSuite } from './mesh.js'
+import { scaleSuite } from './scale.js'
 import { lanTextTable, updateLanDoc } from './lan-report.js'
 import { Scratch, type Figure } from './measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './tui.js'
@@ -40,7 +42,9 @@ const SUITES: Suite[] = [
   { name: 'lan', measures: lanMeasures, text: lanTextTable, writeDoc: updateLanDoc },
   { name: 'tui', measures: tuiMeasures, text: tuiTextTable, writeDoc: updateTuiDoc },
   { name: 'documents', measures: documentMeasures, text: textTable, writeDoc: updateDoc },
-  { name: 'drills', measures: drillMeasures, text: textTable, writeDoc: updateDoc }
+  { name: 'drills', measures: drillMeasures, text: textTable, writeDoc: updateDoc },
+  meshSuite,
+  scaleSuite
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */

@@ -8,11 +8,12 @@ import net from 'node:net'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { PeerCandidate } from '../discovery/types.js'
 import { fail, isTamtamError } from '../errors/index.js'
-import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
 import { ConnectionSet, type LiveConnection } from './connection-set.js'
 import { DialTarget, type DialAddress } from './dial-target.js'
 import { dialTcp } from './dialer.js'
+import { MeshPlanner, SHORT_LIVED_MS, type MeshInputs } from './mesh-planner.js'
 import { secureSocket } from './secure-socket.js'
+import { resolveSettings, validAddress, type Settings } from './settings.js'
 import { TcpListener } from './tcp-listener.js'
 import type { ConnectionInfo, ConnectionManagerOptions, ConnectionSummary, NoiseKeyPair, TransportStats } from './types.js'
 import { socketClosed, streamClosed } from './when-closed.js'
@@ -21,34 +22,11 @@ import { socketClosed, streamClosed } from './when-closed.js'
 export const PUBLIC_KEY_BYTES = 32
 
 /** What became of an authenticated stream offered to the manager. */
-type Adoption = 'accepted' | 'duplicate' | 'self' | 'mismatch' | 'closed' | 'failed'
-
-/** A host we can hand to net.connect and a port it accepts (net.connect throws on bad ports). */
-function validAddress (host: unknown, port: unknown): boolean {
-  return typeof host === 'string' && host !== '' && Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65_535
-}
-
-/** Options with every default filled in. */
-type Settings = Required<Omit<ConnectionManagerOptions, 'keyPair' | 'backoff'>> & { backoff: BackoffOptions }
-
-function resolveSettings (options: ConnectionManagerOptions): Settings {
-  return {
-    port: options.port ?? 0,
-    host: options.host ?? '0.0.0.0',
-    maxConnections: options.maxConnections ?? 16,
-    graceMs: options.graceMs ?? 3000,
-    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
-    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-    dialTimeoutMs: options.dialTimeoutMs ?? 5000,
-    listen: options.listen ?? true,
-    keepAliveMs: options.keepAliveMs ?? 5000,
-    idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
-    random: options.random ?? Math.random
-  }
-}
+type Adoption = 'accepted' | 'duplicate' | 'self' | 'mismatch' | 'refused' | 'closed' | 'failed'
 
 /**
- * One connection per remote key over TCP + Noise. Events:
+ * One connection per remote key over TCP + Noise, at most maxConnections of them, shaped
+ * into a mesh by the policy of mesh.ts once more peers are known than the cap allows. Events:
  * - 'connection' (stream, info): once per surviving connection, after the handshake;
  * - 'disconnection' (info): a connection that was announced is gone (closed, or displaced by a duplicate);
  * - 'warning' (Error): a failed dial or handshake, a rejected key; never thrown.
@@ -64,7 +42,10 @@ export class ConnectionManager extends EventEmitter {
   private readonly pending = new Set<net.Socket>()
   /** Peers to keep dialling: 'key:<hex>' for candidates, 'addr:<host>:<port>' for manual addresses. */
   private readonly targets = new Map<string, DialTarget>()
-  private readonly counters: TransportStats = { dials: 0, dialFailures: 0, accepted: 0, refused: 0, handshakeFailures: 0, duplicates: 0, rejected: 0 }
+  private readonly counters: TransportStats = { dials: 0, dialFailures: 0, accepted: 0, refused: 0, evicted: 0, handshakeFailures: 0, duplicates: 0, rejected: 0 }
+  private readonly mesh: MeshPlanner
+  private readonly selfHex: string
+  private rebalancing = false
   private closed = false
   private closing: Promise<void> | null = null
 
@@ -74,6 +55,8 @@ export class ConnectionManager extends EventEmitter {
     this.keyPair = options.keyPair
     this.publicKey = options.keyPair.publicKey
     this.settings = resolveSettings(options)
+    this.selfHex = this.publicKey.toString('hex')
+    this.mesh = new MeshPlanner(this.settings.mesh, this.settings.meshCooldownMs, this.settings.random)
     this.live = new ConnectionSet(this.publicKey)
     this.listener = new TcpListener((socket) => this.onIncoming(socket), (err) => this.warn(err))
   }
@@ -96,9 +79,10 @@ export class ConnectionManager extends EventEmitter {
   }
 
   /**
-   * A discovery source found a peer. With a key: the lower key dials now, the higher after
-   * graceMs if still not connected, and both keep retrying with backoff while the candidate
-   * is known. Without a key it is a manual address.
+   * A discovery source found a peer. With a key, if the mesh policy wants a link to it: the
+   * lower key dials now, the higher after graceMs if still not connected (a long link we
+   * chose is dialled at once), and both keep retrying with backoff while the candidate is
+   * known and wanted. Without a key it is a manual address.
    */
   addCandidate (candidate: PeerCandidate): void {
     if (this.closed) return
@@ -115,7 +99,8 @@ export class ConnectionManager extends EventEmitter {
     const moved = target.setAddress({ host: candidate.host, port: candidate.port, source: candidate.source })
     if (known && !moved) return // re-announced: keep the current schedule and backoff
     target.attempt = 0
-    if (!this.live.has(key)) target.schedule(this.graceFor(key))
+    target.cancel() // rebalance() schedules it again if it is wanted
+    this.rebalance()
   }
 
   /** The source lost the peer: stop (re)dialling it once no source knows it. An open connection stays. */
@@ -123,7 +108,10 @@ export class ConnectionManager extends EventEmitter {
     if (candidate.publicKey === null) return this.dropTarget(`addr:${candidate.host}:${candidate.port}`)
     const id = `key:${candidate.publicKey.toString('hex')}`
     const target = this.targets.get(id)
-    if (target !== undefined && target.removeSource(candidate.source) === 0) this.dropTarget(id)
+    if (target !== undefined && target.removeSource(candidate.source) === 0) {
+      this.dropTarget(id)
+      this.rebalance()
+    }
   }
 
   /**
@@ -155,13 +143,14 @@ export class ConnectionManager extends EventEmitter {
       stream.destroy()
       return false
     }
-    if (!this.live.has(remoteKey) && this.full()) {
-      this.counters.refused++
-      stream.destroy()
-      return false
-    }
     const { host, port, source } = info
     return this.adopt(stream, { host, port, source, initiator: stream.isInitiator }, null) === 'accepted'
+  }
+
+  /** The mesh policy's last plan: ring neighbours, long links chosen, whether every peer fits (a full mesh). */
+  meshStatus (): { fullMesh: boolean, ring: number, chosen: number, live: number } {
+    const plan = this.mesh.last
+    return { fullMesh: plan?.fullMesh ?? true, ring: plan?.ring.size ?? 0, chosen: plan?.chosen.size ?? 0, live: this.live.size }
   }
 
   /** Every live connection with its byte counts. */
@@ -197,6 +186,62 @@ export class ConnectionManager extends EventEmitter {
     return this.live.size + this.pending.size >= this.settings.maxConnections
   }
 
+  /** What the mesh policy decides from: our key, every peer known, live connections, manual peers. */
+  private inputs (): MeshInputs {
+    const live = new Set(this.live.keys())
+    const view = new Set(live)
+    const pinned = new Set<string>()
+    for (const target of this.targets.values()) {
+      const hex = target.expectedHex
+      if (hex !== null) view.add(hex)
+      else if (target.learnedKey !== null) pinned.add(target.learnedKey.toString('hex'))
+    }
+    view.delete(this.selfHex)
+    return { self: this.selfHex, view, live, pinned }
+  }
+
+  /**
+   * Apply the mesh plan: dial wanted peers that are not connected (ring links after the grace
+   * rule, chosen long links at once), stop dialling the others, close long links beyond the
+   * budget. Runs after anything that changes the view or the live set, coalesced into one
+   * microtask.
+   */
+  private rebalance (): void {
+    if (this.rebalancing || this.closed) return
+    this.rebalancing = true
+    queueMicrotask(() => {
+      this.rebalancing = false
+      if (this.closed) return
+      const plan = this.mesh.plan(this.inputs())
+      for (const target of this.targets.values()) {
+        const hex = target.expectedHex
+        if (hex === null || target.expectedKey === null) continue // manual addresses are always dialled
+        if (!plan.wanted.has(hex)) target.cancel()
+        else if (!this.live.has(target.expectedKey) && !target.dialing && !target.scheduled) {
+          target.schedule(plan.ring.has(hex) ? this.graceFor(target.expectedKey) : this.mesh.longDelay(this.settings.backoff))
+        }
+      }
+      for (const hex of plan.drop) this.evict(hex)
+    })
+  }
+
+  /** Close the live connection to `hex` to make room (mesh policy). */
+  private evict (hex: string): void {
+    const connection = this.live.get(hex)
+    if (connection === undefined || !this.live.delete(connection)) return
+    this.counters.evicted++
+    connection.stream.destroy()
+    this.emit('disconnection', connection.info)
+    this.afterGone(connection.info)
+  }
+
+  /** Whether a dial to `target` may start now: a ring link may use the slots kept for missing ring neighbours. */
+  private mayDial (target: DialTarget): boolean {
+    const hex = target.expectedHex
+    if (hex === null || this.mesh.role(hex) !== 'ring') return !this.full()
+    return this.mesh.admitSocket(this.inputs(), this.pending.size)
+  }
+
   /** First dial delay for `key`: the lower key dials at once, the higher waits for it. */
   private graceFor (key: Buffer): number {
     return Buffer.compare(this.publicKey, key) < 0 ? 0 : this.settings.graceMs
@@ -208,7 +253,7 @@ export class ConnectionManager extends EventEmitter {
   }
 
   private onIncoming (socket: net.Socket): void {
-    if (this.closed || this.full()) {
+    if (this.closed || !this.mesh.admitSocket(this.inputs(), this.pending.size)) {
       this.counters.refused++
       socket.destroy()
       return
@@ -233,7 +278,9 @@ export class ConnectionManager extends EventEmitter {
     if (this.closed || target.stopped || target.dialing || address === null) return
     const key = target.key
     if (key !== null && this.live.has(key)) return // a disconnection will reschedule
-    if (this.full()) return target.schedule(target.nextDelay(this.settings.backoff, this.settings.random))
+    const hex = target.expectedHex
+    if (hex !== null && this.mesh.role(hex) === 'none') return // no longer wanted; rebalance() dials again if that changes
+    if (!this.mayDial(target)) return target.schedule(target.nextDelay(this.settings.backoff, this.settings.random))
     target.dialing = true
     let stream: NoiseSecretStream | null
     try {
@@ -268,7 +315,13 @@ export class ConnectionManager extends EventEmitter {
   private afterDial (target: DialTarget, outcome: Adoption): void {
     if (outcome === 'self') return this.dropTarget(target.id)
     if (outcome === 'accepted' || outcome === 'duplicate') return target.succeeded()
-    if (!this.closed) target.schedule(target.nextDelay(this.settings.backoff, this.settings.random))
+    if (this.closed) return
+    const hex = target.expectedHex
+    if (hex !== null && this.mesh.isChosen(hex)) {
+      this.mesh.cool(hex, true) // a long link that failed: choose another peer instead
+      return this.rebalance()
+    }
+    target.schedule(target.nextDelay(this.settings.backoff, this.settings.random))
   }
 
   /** Take an authenticated stream into the live set, or close it; `target` is the dial it came from. */
@@ -285,6 +338,13 @@ export class ConnectionManager extends EventEmitter {
       stream.destroy()
       return rejection
     }
+    const admission = this.mesh.admit(this.inputs(), remoteKey.toString('hex'))
+    if (!admission.accept) {
+      this.counters.refused++
+      stream.destroy()
+      return 'refused'
+    }
+    if (admission.evict !== null) this.evict(admission.evict)
     const connection: LiveConnection = { stream, handshakeHash, info: { ...partial, publicKey: remoteKey, since: Date.now() } }
     const { kept, replaced } = this.live.add(connection)
     if (!kept) {
@@ -300,6 +360,7 @@ export class ConnectionManager extends EventEmitter {
     }
     for (const t of this.targets.values()) if (t.key?.equals(remoteKey) === true) t.succeeded()
     this.emit('connection', stream, connection.info)
+    this.rebalance()
     return 'accepted'
   }
 
@@ -328,17 +389,31 @@ export class ConnectionManager extends EventEmitter {
       stream.on('error', (err: unknown) => this.warnOpen(err))
     }
     stream.once('close', () => {
-      if (!this.live.delete(connection)) return // displaced by a duplicate: already reported
+      if (!this.live.delete(connection)) return // displaced by a duplicate or evicted: already reported
       this.emit('disconnection', connection.info)
-      this.reconnect(connection.info.publicKey)
+      this.afterGone(connection.info)
     })
   }
 
-  /** A connection to `key` ended: every target for that key retries with backoff (the higher key after the grace). */
+  /** A connection is gone: a long link we chose cools down; wanted peers are dialled again. */
+  private afterGone (info: ConnectionInfo): void {
+    if (this.closed) return
+    const hex = info.publicKey.toString('hex')
+    if (this.mesh.isChosen(hex)) this.mesh.cool(hex, Date.now() - info.since < SHORT_LIVED_MS)
+    this.reconnect(info.publicKey)
+    this.rebalance()
+  }
+
+  /**
+   * A connection to `key` ended: every target for that key that is still wanted (a manual
+   * address, or a ring link) retries with backoff (the higher key after the grace).
+   */
   private reconnect (key: Buffer): void {
     if (this.closed) return
     for (const target of this.targets.values()) {
       if (target.key?.equals(key) !== true || target.dialing || target.scheduled) continue
+      const hex = target.expectedHex
+      if (hex !== null && this.mesh.role(hex) !== 'ring') continue
       const grace = target.expectedKey === null ? 0 : this.graceFor(key)
       target.schedule(grace + target.nextDelay(this.settings.backoff, this.settings.random))
     }

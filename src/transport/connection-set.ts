@@ -41,6 +41,16 @@ export class ConnectionSet {
     return this.byKey.values()
   }
 
+  /** Remote keys (lowercase hex) of the live connections. */
+  keys (): IterableIterator<string> {
+    return this.byKey.keys()
+  }
+
+  /** The live connection to the key `hex`, if any. */
+  get (hex: string): LiveConnection | undefined {
+    return this.byKey.get(hex)
+  }
+
   /** Insert `connection`, or decide between it and the one already held for the same key. */
   add (connection: LiveConnection): AddResult {
     const hex = connection.info.publicKey.toString('hex')

@@ -33,6 +33,11 @@ export class DialTarget {
     return this.expectedKey ?? this.learnedKey
   }
 
+  /** The announced key as lowercase hex, null for a manual address. */
+  get expectedHex (): string | null {
+    return this.expectedKey?.toString('hex') ?? null
+  }
+
   /** The address to dial next. */
   get address (): DialAddress | null {
     let last: DialAddress | null = null

@@ -7,3 +7,5 @@ export type { ConnectionInfo, ConnectionManagerOptions, ConnectionSummary, Noise
 export { backoffDelay, DEFAULT_BACKOFF, JITTER, type BackoffOptions } from './backoff.js'
 export { keepFirst, type DuplicateCandidate } from './duplicate-rule.js'
 export { MAX_HANDSHAKE_FRAME } from './handshake-guard.js'
+export { admit, admitSocket, isFullMesh, meshSettings, planMesh, ringOf, victims, type Admission, type MeshOptions, type MeshPlan, type MeshSettings, type MeshState } from './mesh.js'
+export { graphStats, undirected, distances, type Graph, type GraphStats } from './mesh-graph.js'

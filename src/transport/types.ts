@@ -3,6 +3,7 @@
  */
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { PeerSource } from '../discovery/types.js'
+import type { MeshOptions } from './mesh.js'
 
 /** A Noise key pair (ed25519, as made by `NoiseSecretStream.keyPair()`). */
 export interface NoiseKeyPair { publicKey: Buffer, secretKey: Buffer }
@@ -40,8 +41,10 @@ export interface TransportStats {
   dialFailures: number
   /** Incoming sockets accepted for a handshake. */
   accepted: number
-  /** Incoming sockets closed at once because the manager was full. */
+  /** Connections refused for lack of room: incoming sockets closed at once, or authenticated ones the mesh policy had no slot for. */
   refused: number
+  /** Long links closed to make room for a ring link, or to get back under the long-link budget (see mesh.ts). */
+  evicted: number
   /** Handshakes that failed, timed out or sent oversized frames (both directions). */
   handshakeFailures: number
   /** Authenticated connections closed as duplicates of another one to the same key. */
@@ -58,8 +61,17 @@ export interface ConnectionManagerOptions {
   port?: number
   /** Listen address (default '0.0.0.0'). */
   host?: string
-  /** Default 16. Counts live connections plus handshakes in progress; beyond it incoming sockets are closed at once and no dial starts. */
+  /**
+   * Default 16. Live connections never exceed it. Handshakes in progress count against it too:
+   * beyond it incoming sockets are closed at once and no dial starts, except for as many extra
+   * handshakes as ring neighbours are missing (see mesh.ts).
+   */
   maxConnections?: number
+  /** The mesh policy used once more peers are known than the cap allows (see mesh.ts); defaults follow from the cap. */
+  mesh?: MeshOptions & {
+    /** Default 60000: a refused or closed long link is not chosen again for this long. */
+    cooldownMs?: number
+  }
   /** Default 3000: the higher key waits this long for the lower key to dial before dialling itself. */
   graceMs?: number
   /** Default 10000: a socket that has not completed Noise by then is destroyed. */
