@@ -101,16 +101,21 @@ function sizeMeasure (state: SuiteState, peers: number, runs: number, timeoutMs:
   }
 }
 
-/** The suite: 2 peers (baseline, 3 runs), 30 (3 runs), 100 and 300 (1 run each), then the projection. */
+/**
+ * The suite: 2 peers (baseline, 3 runs), 30 and 100 (1 run each). 300 peers only with
+ * TAMTAM_BENCH_SIM_300=1: every simulated peer opens every member's log, so 300 peers are
+ * 90,000 cores in one process; a run grew past 11 GB of RSS in 41 minutes before it was
+ * stopped, which no workshop laptop (or the 10-minute bench budget) can take.
+ */
 export function drillMeasures (): Measure[] {
   const state: SuiteState = {}
-  return [
+  const measures = [
     sizeMeasure(state, 2, 3, 120_000),
-    sizeMeasure(state, 30, 3, 600_000),
-    sizeMeasure(state, 100, 1, 1800_000),
-    sizeMeasure(state, 300, 1, 3 * 3600_000),
-    sizeMeasure(state, 100, 1, 1800_000, true)
+    sizeMeasure(state, 30, 1, 600_000),
+    sizeMeasure(state, 100, 1, 1800_000)
   ]
+  if (process.env.TAMTAM_BENCH_SIM_300 === '1') measures.push(sizeMeasure(state, 300, 1, 3 * 3600_000))
+  return measures
 }
 
 // Child mode -------------------------------------------------------------------------

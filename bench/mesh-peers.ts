@@ -122,15 +122,7 @@ export function shuffle<T> (items: T[], random: () => number): T[] {
 }
 
 /** A seeded random source (mulberry32), so a run can be repeated. */
-export function seeded (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32 as seeded } from '../src/random.js'
 
 /** Tell every manager about every other peer, each in its own random order, as beacons would. */
 export function introduceAll (peers: MeshPeer[], random: () => number): void {

@@ -6,16 +6,8 @@
 import t, { type Test } from 'tap'
 import { admit, admitSocket, graphStats, meshSettings, planMesh, ringOf, type MeshSettings, type MeshState } from '../../src/transport/index.js'
 
-/** A seeded random source (mulberry32), so every run draws the same mesh. */
-function seeded (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded random source, so every run draws the same mesh. */
+const seeded = mulberry32
 
 /** `n` distinct 32-byte keys as hex, from a seed. */
 function keys (n: number, random: () => number): string[] {
