@@ -4,6 +4,7 @@
  * nothing changes: the mesh must be connected, with a small diameter and nobody over the cap.
  */
 import t, { type Test } from 'tap'
+import { mulberry32 } from '../../src/random.js'
 import { admit, admitSocket, graphStats, meshSettings, planMesh, ringOf, type MeshSettings, type MeshState } from '../../src/transport/index.js'
 
 /** A seeded random source, so every run draws the same mesh. */
