@@ -102,7 +102,14 @@ export const drillSim: Command = {
   run: async (_tt, args, out) => {
     reportFormat(args)
     const { simulate } = await import('../drills/sim.js')
+    // drill sim always runs in the CLI's own process (LOCAL_ONLY in src/node): Ctrl-C must
+    // stop it cleanly, or its temporary stores (gigabytes for 100+ peers) stay behind.
+    const stop = new AbortController()
+    const onSignal = (): void => stop.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
     const result = await simulate({
+      signal: stop.signal,
       peers: optInt(args, 'peers') ?? 30,
       degree: optInt(args, 'degree') ?? 3,
       lossPct: optPercent(args, 'loss') ?? 0,
@@ -111,6 +118,9 @@ export const drillSim: Command = {
       intervalMs: optDuration(args, 'interval'),
       seed: optInt(args, 'seed'),
       onProgress: (e) => out.progress?.({ event: 'sim', ...e })
+    }).finally(() => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
     })
     return { ...(await emit(result.report, args)), stats: result.stats }
   }

@@ -68,7 +68,7 @@ export interface SimPlan {
 }
 
 /** Bounds of the options. */
-export const SIM_LIMITS = { minPeers: 2, maxPeers: 500, maxDegree: 16, maxLossPct: 50, maxDelayMs: 10_000, maxPartitionMs: 3600_000 }
+export const SIM_LIMITS = { minPeers: 2, maxPeers: 200, maxDegree: 16, maxLossPct: 50, maxDelayMs: 10_000, maxPartitionMs: 3600_000 }
 
 /** Defaults: three probes two seconds apart, links of 5 to 30 ms. */
 export const SIM_DEFAULTS = { probes: 3, intervalMs: 2000, delayMs: [5, 30] as [number, number], name: 'Simulation' }

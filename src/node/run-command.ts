@@ -8,8 +8,12 @@ import { fail } from '../errors/index.js'
 import { homePaths } from '../home/index.js'
 import { Tamtam } from '../tamtam.js'
 
-/** Commands that never need the node: they touch only the identity file. */
-const LOCAL_ONLY = new Set(['init', 'whoami'])
+/**
+ * Commands that never go through the node: `init` and `whoami` touch only the identity
+ * file, and `drill sim` touches no home at all and is heavy work that must not run inside
+ * (and slow down) the node, and must stop when its own terminal is interrupted.
+ */
+const LOCAL_ONLY = new Set(['init', 'whoami', 'drill.sim'])
 
 /** Run `name` with `args` against the home, via the node when one is running. */
 export async function runCommand (home: string, name: string, args: Record<string, unknown>, out: Output): Promise<{ result: unknown, via: 'node' | 'local' }> {

@@ -5,8 +5,10 @@
  */
 import t from 'tap'
 import path from 'node:path'
-import { cli } from '../helpers/cli.js'
-import { tempDir } from '../helpers/peers.js'
+import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { BIN, childEnv, cli } from '../helpers/cli.js'
+import { eventually, tempDir } from '../helpers/peers.js'
 
 t.test('--help on every drill command, in English and French', async (t) => {
   for (const words of [['drill'], ['drill', 'start'], ['drill', 'list'], ['drill', 'report'], ['drill', 'sim'], ['room', 'set']]) {
@@ -57,4 +59,22 @@ t.test('clumsy input gets a clear error with a stable code', async (t) => {
   const badPartition = await cli([...home, 'drill', 'sim', '--partition', 'soon'])
   t.equal(badPartition.code, 2, 'drill sim --partition soon: exit 2')
   t.match(badPartition.stderr, /duration such as 20s/, 'says what a duration looks like')
+})
+
+t.test('Ctrl-C during drill sim stops it and leaves no temporary stores behind', async (t) => {
+  const tmp = tempDir(t, 'tamtam-simtmp-')
+  const home = path.join(tempDir(t), 'h')
+  const child = spawn(process.execPath, [BIN, '--home', home, 'drill', 'sim', '--peers', '40', '--degree', '3'], { env: childEnv({ TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout?.on('data', (d) => { out += String(d) })
+  child.stderr?.on('data', (d) => { out += String(d) })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  const started = await eventually(() => readdirSync(tmp).some((d) => d.startsWith('tamtam-sim-')) && readdirSync(path.join(tmp, readdirSync(tmp).find((d) => d.startsWith('tamtam-sim-'))!)).length > 2, 60_000, 50)
+  t.ok(started, 'the simulation started writing its stores')
+  child.kill('SIGINT')
+  const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 60_000))])
+  t.not(code, 'timeout', `it stopped after Ctrl-C (exit ${String(code)})`)
+  t.same(readdirSync(tmp).filter((d) => d.startsWith('tamtam-sim-')), [], 'and removed its temporary stores')
+  void out
 })
