@@ -18,6 +18,7 @@ import { TuiModel } from '../../cli/tui/model.js'
 import { emptyState, type DrillPanel, type TuiState } from '../../cli/tui/state.js'
 import { displayWidth } from '../../cli/tui/views.js'
 import { eventually, link, peer, replicator, tempDir } from '../helpers/peers.js'
+import { appInRoom } from '../helpers/tui-app.js'
 
 const en = translator('en')
 const START = Date.UTC(2026, 10, 29, 14, 5)
@@ -234,16 +235,7 @@ t.test('the watch on a participant: a drill started by someone else shows, and f
   t.match(last, { name: 'Coupure J1', total: 1, unreached: [] })
 })
 
-/** An in-process node as the app runs it, listening only (it never announces), with a room. */
-async function app (t: any): Promise<{ model: TuiModel, node: TamtamNode }> {
-  const node = new TamtamNode({ home: path.join(tempDir(t), 'awa'), network: { lanOnly: true, mode: 'listen-only', beaconPort: randomInt(20000, 60000) } })
-  await node.tt.init('Awa')
-  await node.open()
-  t.teardown(async () => await node.close())
-  const model = new TuiModel(node, 'en')
-  await model.submit('/create atelier')
-  return { model, node }
-}
+const app = appInRoom
 
 /** The notices after typing `line`. */
 async function typed (model: TuiModel, line: string): Promise<string> {

@@ -14,15 +14,11 @@ import type { Tamtam } from '../../src/tamtam.js'
 import { TuiModel } from '../../cli/tui/model.js'
 import { membersView, roomsView, timelineView } from '../../cli/tui/views.js'
 import { eventually, link, peer, tempDir } from '../helpers/peers.js'
+import { appInRoom } from '../helpers/tui-app.js'
 
 /** Awa's app, in the room atelier, with Moussa (a peer) in it too. */
 async function app (t: any): Promise<{ model: TuiModel, node: TamtamNode, moussa: Tamtam }> {
-  const node = new TamtamNode({ home: path.join(tempDir(t), 'awa'), network: { lanOnly: true, mode: 'listen-only', beaconPort: randomInt(20000, 60000) } })
-  await node.tt.init('Awa')
-  await node.open()
-  t.teardown(async () => await node.close())
-  const model = new TuiModel(node, 'en')
-  await model.submit('/create atelier')
+  const { model, node } = await appInRoom(t)
   const moussa = await peer(t, 'Moussa')
   await moussa.joinRoom(node.tt.invite(node.tt.rooms.resolve('atelier')))
   await link(t, node.tt, moussa)
