@@ -1,9 +1,10 @@
 /**
  * The private messages of one room that this peer can read, found by trial decryption.
- * Each refresh reads only the blocks that arrived since the last one, per log, so polling
- * every second is cheap. The author of a message is always the verified identity of the
- * log it is in: the key that opens it is derived from that identity, never from anything
- * the record or its plaintext claims. Plaintext lives in memory only.
+ * Each refresh reads only the `dm` blocks that arrived since the last one, found through
+ * each log's index (src/log/log-index.ts), so polling every second is cheap. The author of
+ * a message is always the verified identity of the log it is in: the key that opens it is
+ * derived from that identity, never from anything the record or its plaintext claims.
+ * Plaintext lives in memory only.
  */
 import type { MemberLog } from '../log/member-log.js'
 import type { DmRecord } from '../log/records.js'
@@ -58,20 +59,34 @@ export class RoomDms {
     for (const log of logs.list()) await this.scanLog(log, [...members.keys()])
   }
 
+  /**
+   * Read the `dm` blocks of a log that arrived since the last call. The log's index says
+   * where they are, so a room of 100,000 messages costs a read per private message, not a
+   * read per block; past the index's cap, blocks are read one by one.
+   */
   private async scanLog (log: MemberLog, members: string[]): Promise<void> {
     const author = await log.verifyBinding()
     if (author === null) return
-    const end = log.readable
-    for (let seq = this.cursors.get(log.key) ?? 1; seq < end; seq++) {
-      const entry = await log.read(seq)
-      if (entry?.record.type !== 'dm') continue
-      const record = entry.record as DmRecord
-      const found = author.identity === this.keys.me ? this.openOwn(record, members) : this.openIncoming(author.identity, record)
-      if (found !== null) this.add({ id: messageId(log.key, seq), core: log.key, seq, ts: record.ts, ...found })
-      else if (author.identity === this.keys.me) this.keepPending({ core: log.key, seq, ts: record.ts, nonce: record.nonce, box: record.box })
-      else this.unreadable++
+    const cursor = this.cursors.get(log.key) ?? 1
+    const { seqs, upTo, capped } = await log.dmPositions()
+    for (const seq of seqs) if (seq >= cursor) await this.readDm(log, author.identity, seq, members)
+    let next = Math.max(cursor, upTo)
+    if (capped) {
+      const end = log.readable
+      for (let seq = next; seq < end; seq++) await this.readDm(log, author.identity, seq, members)
+      next = Math.max(next, end)
     }
-    this.cursors.set(log.key, Math.max(this.cursors.get(log.key) ?? 1, end))
+    this.cursors.set(log.key, next)
+  }
+
+  private async readDm (log: MemberLog, author: string, seq: number, members: string[]): Promise<void> {
+    const entry = await log.read(seq)
+    if (entry?.record.type !== 'dm') return
+    const record = entry.record as DmRecord
+    const found = author === this.keys.me ? this.openOwn(record, members) : this.openIncoming(author, record)
+    if (found !== null) this.add({ id: messageId(log.key, seq), core: log.key, seq, ts: record.ts, ...found })
+    else if (author === this.keys.me) this.keepPending({ core: log.key, seq, ts: record.ts, nonce: record.nonce, box: record.box })
+    else this.unreadable++
   }
 
   /** A record in another member's log: only the pair (author, us) can open it, and it must be for us. */

@@ -10,12 +10,16 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { isWeakPublicKey, sign, verify } from '../identity/index.js'
 import type { Room } from '../room/index.js'
+import { dmPositions, emptyIndex, indexRecord, type DmPositions, type IndexedMod, type LogIndex } from './log-index.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
-/** User-data key holding the nickname index (latest nick and how far we scanned). */
-const NICK_INDEX = 'tamtam/nick/v2'
+/**
+ * User-data key holding the log's index (src/log/log-index.ts). v3 added the private-message
+ * positions; an index under an older key is ignored, and rebuilt once by a scan.
+ */
+const NICK_INDEX = 'tamtam/index/v3'
 
 /** Blocks the first screen may read backwards to find a nickname the index has not reached. */
 const NICK_SCAN_BUDGET = 2000
@@ -33,6 +37,8 @@ export interface Entry { core: string, seq: number, record: LogRecord }
 export function ownCoreName (room: Room): string {
   return `tamtam/room/${room.id}`
 }
+
+export type { IndexedMod } from './log-index.js'
 
 /** A member log. Use `MemberLog.own` for ours and `MemberLog.remote` for others'. */
 export class MemberLog {
@@ -198,7 +204,7 @@ export class MemberLog {
     if (author === null) return null
     if (this.nick === null) {
       const cached = await this.core.getUserData(NICK_INDEX)
-      this.nick = cached === null ? { name: author.name, scanned: 1, lastTs: 0, mods: [] } : JSON.parse(cached.toString())
+      this.nick = parseIndex(cached) ?? emptyIndex(author.name)
       this.nickPersisted = this.nick?.scanned ?? 0
     }
     return this.nick
@@ -241,6 +247,18 @@ export class MemberLog {
   }
 
   /**
+   * Where this log's private messages are (src/dm), from the same index. Unlike modRecords
+   * it always catches up first: a DM missing from `tamtam dms` would look lost. The catch-up
+   * reads only blocks never indexed, and the index is kept, so this is paid once per block.
+   */
+  async dmPositions (): Promise<DmPositions> {
+    const index = await this.loadNickIndex()
+    if (index === null) return { seqs: [], upTo: 1, capped: false }
+    await this.indexNicknames()
+    return dmPositions(index)
+  }
+
+  /**
    * Current nickname: the latest nick record, else the name in the binding. When the index
    * lags far behind (a log just received in bulk), look back at most NICK_SCAN_BUDGET blocks
    * so the first screen stays fast; the background index catches up later.
@@ -267,35 +285,15 @@ export class MemberLog {
   }
 }
 
-/** A moderation record as indexed: block number, ts clamped to never go backwards, fields. */
-export interface IndexedMod { seq: number, ts: number, action: string, target: string, cutoff?: { core: string, length: number } }
-
-/** Most moderation records indexed per log. */
-const MAX_INDEXED_MODS = 10_000
-
-/** What a log's index keeps: current nickname, moderation records, how far it has read. */
-interface LogIndex { name: string, scanned: number, lastTs: number, mods: IndexedMod[] }
-
-/** Add one record to the index; true when something worth persisting changed. */
-function indexRecord (index: LogIndex, seq: number, r: Record<string, unknown>): boolean {
-  // A hostile client may write decreasing timestamps to slip a moderation record in before
-  // its revocation; clamping keeps each log's records in their written order.
-  index.lastTs = Math.max(index.lastTs, Number(r.ts) || 0)
-  if (r.type === 'nick') {
-    index.name = String(r.name)
-    return true
+/** A persisted index, or null when there is none or it does not parse (then it is rebuilt). */
+function parseIndex (cached: Buffer | null): LogIndex | null {
+  if (cached === null) return null
+  try {
+    const index = JSON.parse(cached.toString()) as LogIndex
+    return Number.isSafeInteger(index.scanned) && Array.isArray(index.mods) && Array.isArray(index.dms) ? index : null
+  } catch {
+    return null
   }
-  // Capped so a member writing mod records in a loop cannot grow everyone's index forever.
-  if (r.type !== 'mod' || index.mods.length >= MAX_INDEXED_MODS) return false
-  const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
-  index.mods.push({
-    seq,
-    ts: index.lastTs,
-    action: String(r.action),
-    target: String(r.target),
-    ...(typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { cutoff: { core: cutoff.core, length: Number(cutoff.length) } } : {})
-  })
-  return true
 }
 
 /** Check a binding block against the room and core; the verdict is cached by the caller. */
