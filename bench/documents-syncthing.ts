@@ -1,5 +1,5 @@
 /**
- * Syncthing side by side with the documents suite (issue 5): the same 100 MB over the same
+ * Syncthing side by side with the documents suite (issue 5): the same 50 MB over the same
  * 50 Mbit/s tbf link between two namespace hosts, Internet cut, with raw TCP measured on
  * that link in the same run. Syncthing 1.19 (Debian's package) runs with global discovery,
  * relays, NAT traversal, usage reporting, crash reporting and upgrades off, and each device

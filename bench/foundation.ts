@@ -151,8 +151,8 @@ async function measureScreenCli (ctx: BenchContext, fixture: RoomsFixture): Prom
   const firstBase = figure('first screen', `first ${cmd}, ${SMALL_ROOM} messages`, 'ms', [firstSmall], 'one sample, right after the room was written')
   const firstBigFig = figure('first screen', `first ${cmd}, ${BIG_ROOM.toLocaleString('en')} messages`, 'ms', [firstBig],
     'one sample, right after the room was written: MemberLog.currentName scans every block once to build its nickname index')
-  const base = figure('first screen', `${cmd}, ${SMALL_ROOM} messages`, 'ms', small)
-  const bigFig = figure('first screen', `${cmd}, ${BIG_ROOM.toLocaleString('en')} messages`, 'ms', big)
+  const base = figure('first screen', `${cmd}, ${SMALL_ROOM} messages`, 'ms', small, undefined, { p99: true })
+  const bigFig = figure('first screen', `${cmd}, ${BIG_ROOM.toLocaleString('en')} messages`, 'ms', big, undefined, { p99: true, id: 'screen.big' })
   return [firstBase, against(firstBigFig, firstBase), base, against(bigFig, base)]
 }
 
@@ -221,7 +221,8 @@ async function measureColdStart (ctx: BenchContext): Promise<Figure[]> {
   await repeat(COLD_RUNS, 60_000, async () => {
     for (let c = 0; c < commands.length; c++) samples[c].push((await runNode(commands[c][1], { cwd: ctx.root })).ms)
   })
-  const figs = commands.map(([name], c) => figure('cold start', name, 'ms', samples[c], 'wall time, spawn to exit'))
+  const ids = ['cold.node', 'cold.help', 'cold.log']
+  const figs = commands.map(([name], c) => figure('cold start', name, 'ms', samples[c], 'wall time, spawn to exit', { p99: true, id: ids[c] }))
   for (const f of figs.slice(1)) {
     against(f, figs[0])
     f.note = `${(f.median - figs[0].median).toFixed(0)} ms over bare node; wall time, spawn to exit`

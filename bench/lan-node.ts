@@ -8,7 +8,8 @@ import { EventEmitter } from 'node:events'
 import net from 'node:net'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
-import { exec, killGroup, type NetnsLan } from './netns.js'
+import { Tamtam } from '../src/tamtam.js'
+import { exec, killGroup, NetnsLan, netnsUnsupported } from './netns.js'
 
 /** One JSON line printed by a child. */
 export type Event = Record<string, any>
@@ -44,6 +45,50 @@ async function pool<T, R> (items: T[], width: number, fn: (item: T, i: number) =
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker))
   return out
 }
+
+/**
+ * The same homes as roomHomes, made with the library in this process: for 50 hosts the CLI
+ * would spawn about 100 processes. Returns the homes in order.
+ */
+export async function roomHomesInProcess (dir: string, count: number, room: string): Promise<string[]> {
+  const homes = Array.from({ length: count }, (_, i) => path.join(dir, `h${i}`))
+  let invite = ''
+  for (const [i, home] of homes.entries()) {
+    const tt = new Tamtam({ home })
+    try {
+      await tt.init(`peer${i}`)
+      if (i === 0) invite = (await tt.createRoom(room)).invite
+      else await tt.joinRoom(invite)
+    } finally {
+      await tt.close()
+    }
+  }
+  return homes
+}
+
+/** Run `fn` on a fresh LAN of `hosts`, always tearing it down. */
+export async function withLan<T> (hosts: number, fn: (lan: NetnsLan) => Promise<T>): Promise<T> {
+  const lan = await NetnsLan.create(hosts)
+  try {
+    return await fn(lan)
+  } finally {
+    await lan.destroy()
+  }
+}
+
+/** Fail at once, before any setup, where namespace LANs cannot run (not root, no `ip netns`). */
+export function needNetns (): void {
+  const reason = netnsUnsupported()
+  if (reason !== null) throw new Error(`skipped: a namespace LAN needs root and 'ip netns' (${reason})`)
+}
+
+/** Stop every node (in parallel, each bounded). */
+export async function stopAll (nodes: TamtamNode[]): Promise<void> {
+  await Promise.all(nodes.map(async (n) => await n.stop()))
+}
+
+/** A node's `up` event. */
+export const isUp = (e: Event): boolean => e.event === 'up'
 
 /** `count` homes under `dir`, each with an identity, all in room `room` (home 0 created it). */
 export async function roomHomes (bin: string, dir: string, count: number, room: string): Promise<string[]> {
@@ -151,10 +196,10 @@ export class TamtamNode extends EventLog {
     this.spawnedAt = spawnedAt
   }
 
-  /** Spawn the node (does not wait for it). */
-  static spawn (lan: NetnsLan, host: number, bin: string, home: string): TamtamNode {
+  /** Spawn the node (does not wait for it); `extraFlags` go after UP_FLAGS, so they override them. */
+  static spawn (lan: NetnsLan, host: number, bin: string, home: string, extraFlags: string[] = []): TamtamNode {
     const spawnedAt = Date.now()
-    return new TamtamNode(lan.spawn(host, process.execPath, [bin, '--home', home, '--json', ...UP_FLAGS]), home, spawnedAt)
+    return new TamtamNode(lan.spawn(host, process.execPath, [bin, '--home', home, '--json', ...UP_FLAGS, ...extraFlags]), home, spawnedAt)
   }
 
   /** The node's control socket. */

@@ -48,7 +48,7 @@ interface Target { label: string, figure: string, stat: 'p99' | 'ratio', op: '<'
 export const TARGETS: Target[] = [
   { label: 'start to first connection, p99 under 1 s', figure: 'connect.spawn', stat: 'p99', op: '<', limit: 1000 },
   { label: 'message delivery to 9 peers, p99 under 250 ms', figure: 'delivery.latency', stat: 'p99', op: '<', limit: 250 },
-  { label: '50 MB core over a 50 Mbit/s tbf link, 0.9 or more of raw TCP', figure: 'transfer.shaped.hypercore', stat: 'ratio', op: '>=', limit: 0.9 }
+  { label: 'for reference only, the same goal with 49 peers through a capped mesh: p99 under 250 ms', figure: 'delivery50.latency', stat: 'p99', op: '<', limit: 250 }
 ]
 
 /** One line per target: met, missed, or not measured. */
@@ -103,9 +103,10 @@ export function lanSection (result: BenchResult): string {
     `Written by \`node dist/bench/run.js lan\` on ${m.date} (${result.seconds.toFixed(0)} s run).`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}. ${loadLine()}`.trimEnd(),
     'Hosts are network namespaces on one bridge with no default route (the Internet is cut); nodes run',
-    '`tamtam up --lan-only --announce-interval 200`. p50 is the median; p99 is nearest-rank, so with 20',
-    'samples it is the maximum. Ratio is this median over the median of its baseline, measured in the same',
-    'run. Latencies are receiver event time minus author append time (the namespaces share one clock).',
+    '`tamtam up --lan-only --announce-interval 200` (1000 for the 50-host LAN). p50 is the median; p99 is',
+    'nearest-rank, so with 20 samples it is the maximum. Ratio is this median over the median of its baseline,',
+    'measured in the same run. Latencies are receiver event time minus author append time (the namespaces share',
+    'one clock). All the nodes share this machine\'s cores: 50 nodes on 2 cores is far more crowded than 50 laptops.',
     '',
     '| measure | figure | p50 | p99 | min | max | runs | ratio (baseline) | note |',
     '|---|---|--:|--:|--:|--:|--:|---|---|'

@@ -104,7 +104,7 @@ async function watchStalls<T> (fn: () => Promise<T>): Promise<{ value: T, stalls
 }
 
 /** The suite's plan: 100 peers, cap 8. */
-export const MESH_PLAN = { peers: 100, maxConnections: 8, messages: 30, gapMs: 300, oneHopMessages: 20, roundTrips: 100, seed: 9 }
+export const MESH_PLAN = { peers: 100, maxConnections: 8, messages: 20, gapMs: 300, oneHopMessages: 20, roundTrips: 100, seed: 9 }
 /** The target, in ms. */
 const TARGET_MS = 5000
 /** Marker of the child's result line on stdout. */

@@ -3,14 +3,16 @@
  *
  *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs]
  *
- *   SUITE       run only these suites (foundation, lan, tui, documents, drills); default: all, in that order
+ *   SUITE       run only these suites (foundation, lan, tui, documents, drills, mesh, scale);
+ *               default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
  *   --no-docs   do not update docs/benchmarks.md
  *
  * Each measure runs in turn; one that throws is reported and the others still run. The
  * exit code is 1 when any measure failed, 2 for an unknown suite. Progress goes to stderr.
- * Each suite rewrites only its own section of docs/benchmarks.md.
+ * Each suite rewrites only its own section of docs/benchmarks.md; then the summary at its top
+ * (bench/summary.ts) is rebuilt from docs/bench-results.json, which keeps each suite's latest result.
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +27,7 @@ import { lanTextTable, updateLanDoc } from './lan-report.js'
 import { Scratch, type Figure } from './measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './tui.js'
 import { machine, textTable, updateDoc, type BenchResult, type Failure } from './report.js'
+import { updateSummary } from './summary.js'
 
 /** Package root: dist/bench/run.js sits two levels below it. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -96,6 +99,7 @@ async function main (argv: string[]): Promise<number> {
     process.stderr.write(`bench: ${err.message}\n`)
     return 2
   }
+  const runStarted = performance.now()
   const scratch = new Scratch()
   const onSignal = (signal: NodeJS.Signals): void => {
     scratch.cleanupSync()
@@ -129,6 +133,19 @@ async function main (argv: string[]): Promise<number> {
       ctx.progress(`bench: updated the ${suite.name} section of ${path.relative(process.cwd(), doc) || doc}`)
     } catch (err) {
       process.stderr.write(`bench: cannot update ${doc}: ${String(err)}\n`)
+      failed = true
+    }
+  }
+  const total = (performance.now() - runStarted) / 1000
+  ctx.progress(`bench: ${suites.length} suite${suites.length === 1 ? '' : 's'} in ${(total / 60).toFixed(1)} min`)
+  if (writeDocs) {
+    const doc = path.join(ROOT, 'docs', 'benchmarks.md')
+    try {
+      // The whole run's time goes in the summary only when every suite ran.
+      await updateSummary(doc, results, suites.length === SUITES.length ? total : null)
+      ctx.progress('bench: updated the summary of docs/benchmarks.md, docs/bench-summary.svg and docs/bench-results.json')
+    } catch (err) {
+      process.stderr.write(`bench: cannot update the summary: ${String(err)}\n`)
       failed = true
     }
   }

@@ -5,11 +5,9 @@
  *    no peer, measured in a fresh process against the same process on a room of 10 messages.
  *    The fixture is real: 100 homes each append 1,000 messages (about 200 bytes) to their own
  *    member log, and one of them downloads the 99 others by Hypercore replication.
- * 2. Delivery latency with 50 peers, in process (bench/mesh.ts with 50 peers, cap 8), against
- *    a raw TCP round trip and a one-hop delivery measured in the same run.
+ * (Delivery with 50 peers is measured on a namespace LAN: bench/lan-delivery.ts.)
  * Every measurement runs in its own child process (`node dist/bench/scale.js --child MODE JSON`).
  */
-import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
@@ -18,7 +16,6 @@ import type { BenchContext, Measure } from './foundation.js'
 import { against, figure, runNode, type Figure } from './measure.js'
 import { markdownSection, targetLines, textTable, updateDoc, type BenchResult, type Target } from './report.js'
 import { closePeers, inBatches, openPeers, peakRssMb, waitUntil } from './mesh-peers.js'
-import { cpuFigure, deliveryFigures, MESH_PLAN, reachChart, runMeshChild, type MeshRun } from './mesh.js'
 import { Replicator } from '../src/replication/index.js'
 import type { NewRecord } from '../src/log/records.js'
 import { Tamtam } from '../src/tamtam.js'
@@ -29,7 +26,6 @@ const PER_MEMBER = 1_000
 const SMALL_MESSAGES = 10
 const SCREEN = 40
 const RSS_RUNS = 3
-const DELIVERY_PEERS = 50
 /** The issue's RSS target, in MB. */
 const RSS_TARGET_MB = 150
 /** Marker of a child's result line on stdout. */
@@ -94,7 +90,7 @@ interface Held { rssMb: number, peakRssMb: number, heapUsedMb: number, externalM
 /** Open `home`, read the first screen of `room`, start the network side, settle, and measure. */
 async function hold (home: string, roomName: string): Promise<Held> {
   const tt = new Tamtam({ home })
-  const manager = new ConnectionManager({ keyPair: NoiseSecretStream.keyPair(), host: '127.0.0.1', maxConnections: MESH_PLAN.maxConnections })
+  const manager = new ConnectionManager({ keyPair: NoiseSecretStream.keyPair(), host: '127.0.0.1', maxConnections: 8 })
   let replicator: Replicator | null = null
   try {
     const t0 = performance.now()
@@ -156,41 +152,26 @@ async function measureRss (ctx: BenchContext): Promise<Figure[]> {
     base, rss, peak,
     figure(m, 'first open after the bulk write (uncounted above)', 'MB', [first.rssMb], `one sample; open and first screen took ${first.openMs.toFixed(0)} ms (nickname index built once)`),
     figure(m, 'open room and read the first screen', 'ms', big.map((h) => h.openMs),
-      'almost all of it is the moderation scan (ModScan reads every block of every log in a fresh process); logs open in about 0.3 s, a page in 0.1 s'),
+      'open the store and the 100 logs, read their indexes (names, moderation), then one page'),
     figure(m, 'fixture: 100 homes append 1,000 messages each, one downloads the other 99 logs', 's', [fixture.buildMs / 1000],
       `one sample; Hypercore replication of 99,099 blocks in process took ${(fixture.replicateMs / 1000).toFixed(1)} s`)
   ]
 }
 
-let lastDelivery: MeshRun | null = null
-
-async function measureDelivery (ctx: BenchContext): Promise<Figure[]> {
-  const run = await runMeshChild(ctx, { ...MESH_PLAN, peers: DELIVERY_PEERS, dir: await ctx.scratch.dir('scale-delivery') }, 15 * 60_000)
-  lastDelivery = run
-  const { rtt, hop, reach, latency } = deliveryFigures(`delivery, ${DELIVERY_PEERS} peers`, 'scale', run)
-  const shape = figure(`delivery, ${DELIVERY_PEERS} peers`, 'connections per peer', 'links', run.degrees, `diameter ${run.graph.diameter}; cap ${run.maxConnections}; in process, one CPU for all ${run.peers} peers`)
-  return [rtt, hop, latency, reach, cpuFigure(`delivery, ${DELIVERY_PEERS} peers`, run), shape]
-}
-
 const TARGETS: Target[] = [
-  { label: `RSS of a node holding ${MEMBERS} members and ${(MEMBERS * PER_MEMBER).toLocaleString('en')} messages under ${RSS_TARGET_MB} MB`, figure: 'scale.rss', stat: 'max', op: '<', limit: RSS_TARGET_MB },
-  { label: `for reference only, the LAN goal for 10 peers applied to ${DELIVERY_PEERS} in-process peers: delivery p99 under 250 ms`, figure: 'scale.latency', stat: 'p99', op: '<', limit: 250 }
+  { label: `RSS of a node holding ${MEMBERS} members and ${(MEMBERS * PER_MEMBER).toLocaleString('en')} messages under ${RSS_TARGET_MB} MB`, figure: 'scale.rss', stat: 'max', op: '<', limit: RSS_TARGET_MB }
 ]
 
 const INTRO = [
   'RSS is measured in a fresh process that opens the room, reads its first screen and starts the network side',
   '(listener and replicator, no peer), after a GC and 1.5 s idle; the baseline is the same process on a room of',
-  '10 messages. Delivery with 50 peers runs the mesh bench (`bench/mesh.ts`) with 50 in-process peers on one',
-  'CPU: every peer\'s work is serialised, so these latencies are upper bounds for 50 machines. p99 is nearest-rank.',
+  '10 messages. Delivery with 50 peers is in the LAN section: 50 `tamtam up` processes in namespaces.',
   'Ratio is this median over the median of its baseline, measured in the same run.'
 ]
 
 async function updateScaleDoc (file: string, result: BenchResult): Promise<void> {
-  const chart = 'bench-scale.svg'
-  if (lastDelivery !== null) await writeFile(path.join(path.dirname(file), chart), reachChart(lastDelivery, `Delivery with ${DELIVERY_PEERS} peers: time to reach each one`))
   const after = ['Targets (issue 9):', ...targetLines(result.figures, TARGETS).map((l) => `- ${l}`)]
-  if (lastDelivery !== null) after.push('', `![delivery with ${DELIVERY_PEERS} peers: one line per message](${chart})`)
-  await updateDoc(file, result, (r) => markdownSection(r, { title: 'Scale: 100 members, 100k messages; 50 peers', intro: INTRO, after }))
+  await updateDoc(file, result, (r) => markdownSection(r, { title: 'Scale: 100 members, 100k messages', intro: INTRO, after }))
 }
 
 function scaleText (result: BenchResult): string {
@@ -200,8 +181,7 @@ function scaleText (result: BenchResult): string {
 /** The measures of the suite. */
 export function scaleMeasures (): Measure[] {
   return [
-    { id: 'scale-rss', title: `RSS holding ${MEMBERS} members and ${(MEMBERS * PER_MEMBER).toLocaleString('en')} messages`, run: measureRss },
-    { id: 'scale-delivery', title: `delivery latency with ${DELIVERY_PEERS} in-process peers`, run: measureDelivery }
+    { id: 'scale-rss', title: `RSS holding ${MEMBERS} members and ${(MEMBERS * PER_MEMBER).toLocaleString('en')} messages`, run: measureRss }
   ]
 }
 

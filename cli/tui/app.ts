@@ -26,7 +26,7 @@ export async function runTui (opts: TuiOptions): Promise<void> {
   model.needsLang = !langFromEnvironment(opts.lang)
   try {
     await node.tt.identity()
-    await node.open()
+    await node.openLocal()
   } catch (err) {
     if (!isTamtamError(err, 'NOT_INITIALISED')) {
       await node.close()
@@ -45,6 +45,8 @@ export async function runTui (opts: TuiOptions): Promise<void> {
     if (model.state.stage === 'chat') {
       await model.refresh()
       if (model.state.rooms.length === 0) model.notice(model.t('tui.askRoom'))
+      // The first screen needs only the store: the network starts once it is drawn.
+      setImmediate(() => { node.open().then(refresh, (err) => model.error(err)) })
     }
     await runScreen(model)
   } finally {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { fail } from '../errors/index.js'
-import { exportBundle, importBundle, type ProgressListener } from '../bundles/index.js'
+import type { ProgressListener } from '../bundles/index.js'
 import type { Args, Command, Output } from './types.js'
 import { optStr, str } from './args.js'
 import { roomArg } from './room.js'
@@ -21,6 +21,9 @@ function absolute (args: Args, key: string, optional = false): string | undefine
 }
 
 /** Forward bundle progress and warnings to the command's output. */
+/** The bundle code, loaded on first use: the app and the node start without it. */
+const bundles = async (): Promise<typeof import('../bundles/index.js')> => await import('../bundles/index.js')
+
 function reporting (out: Output): { onProgress: ProgressListener, onWarning: (message: string) => void } {
   return { onProgress: (event) => out.progress?.({ ...event }), onWarning: (message) => out.warn(message) }
 }
@@ -31,6 +34,7 @@ export const bundleExport: Command = {
   summary: 'write a room\'s logs to an encrypted bundle file, to carry by hand',
   run: async (tt, args, out) => {
     const room = await roomArg(tt, args)
+    const { exportBundle } = await bundles()
     return await exportBundle(tt, room, absolute(args, 'file'), { since: absolute(args, 'since', true), ...reporting(out) })
   }
 }
@@ -39,7 +43,7 @@ export const bundleExport: Command = {
 export const bundleImport: Command = {
   name: 'import',
   summary: 'verify a bundle file and add its new blocks to the room it is for',
-  run: async (tt, args, out) => await importBundle(tt, absolute(args, 'file'), reporting(out))
+  run: async (tt, args, out) => await (await bundles()).importBundle(tt, absolute(args, 'file'), reporting(out))
 }
 
 /** Every bundle command, for the command table. */

@@ -5,7 +5,6 @@
  */
 // client.js, not index.js: the control index imports the server, which imports the command table (a cycle).
 import { callNode, NO_NODE } from '../control/client.js'
-import { runDoctor } from '../doctor/index.js'
 import { fail } from '../errors/index.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command } from './types.js'
@@ -32,5 +31,6 @@ async function nodePort (tt: Tamtam): Promise<number | null> {
 export const doctor: Command = {
   name: 'doctor',
   summary: 'check the network: interfaces, multicast, client isolation, port, firewall',
-  run: async (tt, args) => await runDoctor({ waitMs: waitMs(args.wait), nodePort: await nodePort(tt), dialBack: tt.network?.dialBack === undefined ? undefined : async () => await (tt.network as Required<NonNullable<Tamtam['network']>>).dialBack() })
+  // The checks are loaded on first use: the app and the node start without them.
+  run: async (tt, args) => await (await import('../doctor/index.js')).runDoctor({ waitMs: waitMs(args.wait), nodePort: await nodePort(tt), dialBack: tt.network?.dialBack === undefined ? undefined : async () => await (tt.network as Required<NonNullable<Tamtam['network']>>).dialBack() })
 }

@@ -5,7 +5,8 @@
  */
 import path from 'node:path'
 import { fail } from '../errors/index.js'
-import { documentsOf, parseSize, syncRoom, DEFAULT_STALL_MS, type DocumentLimits } from '../documents/index.js'
+import type { Documents } from '../documents/documents.js'
+import { parseSize, DEFAULT_STALL_MS, type DocumentLimits } from '../documents/limits.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Args, Command } from './types.js'
 import { optInt, optStr, str } from './args.js'
@@ -19,6 +20,14 @@ function absolute (args: Args, key: string, required = false): string | undefine
   if (value === undefined) return undefined
   if (!path.isAbsolute(value)) throw fail('USAGE', `${key} must be an absolute path`)
   return value
+}
+
+/**
+ * The documents of `tt`, loaded on first use: Hyperblobs and the fetch code are not needed
+ * to start the app or the node, only to share and fetch.
+ */
+async function documentsOf (tt: Tamtam): Promise<Documents> {
+  return (await import('../documents/index.js')).documentsOf(tt)
 }
 
 /** The stall timeout in ms, from `stallTimeout` in seconds (default 30). */
@@ -50,7 +59,7 @@ export const share: Command = {
   summary: 'announce a file in a room (name, size, type, sha256)',
   run: async (tt, args, out) => {
     const room = await roomArg(tt, args)
-    return await documentsOf(tt).share(room, absolute(args, 'path', true), { name: optStr(args, 'name'), mime: optStr(args, 'mime'), onProgress: out.progress })
+    return await (await documentsOf(tt)).share(room, absolute(args, 'path', true), { name: optStr(args, 'name'), mime: optStr(args, 'mime'), onProgress: out.progress })
   }
 }
 
@@ -58,7 +67,7 @@ export const share: Command = {
 export const docs: Command = {
   name: 'docs',
   summary: 'list the documents of a room',
-  run: async (tt, args) => await documentsOf(tt).list(await roomArg(tt, args))
+  run: async (tt, args) => await (await documentsOf(tt)).list(await roomArg(tt, args))
 }
 
 /** `get ROOM ID [-o PATH] [--dir DIR] [--stall-timeout S] [--lan-only]` */
@@ -71,11 +80,12 @@ export const get: Command = {
     const output = absolute(args, 'output')
     const dir = absolute(args, 'dir')
     const stall = stallMs(args)
-    const fetch = async (temporary: boolean): Promise<unknown> => await documentsOf(tt).get(room, id, {
+    const documents = await documentsOf(tt)
+    const fetch = async (temporary: boolean): Promise<unknown> => await documents.get(room, id, {
       output, dir, stallMs: stall, waitForDocMs: temporary ? stall : 0, onProgress: out.progress
     })
     // A document already here (ours, or fetched before) needs no network.
-    if (tt.network === null && await documentsOf(tt).isLocal(room, id)) return await fetch(false)
+    if (tt.network === null && await documents.isLocal(room, id)) return await fetch(false)
     return await withNetwork(tt, args, fetch)
   }
 }
@@ -91,7 +101,8 @@ export const docsSync: Command = {
     return await withNetwork(tt, args, async (temporary) => {
       // A process that just connected has not heard of every document yet: let the logs arrive.
       if (temporary) await settle(tt, room, Math.min(stall, 5000))
-      return await syncRoom(documentsOf(tt), room, dir, { stallMs: stall, onProgress: out.progress })
+      const { syncRoom } = await import('../documents/sync.js')
+      return await syncRoom(await documentsOf(tt), room, dir, { stallMs: stall, onProgress: out.progress })
     })
   }
 }
@@ -105,7 +116,7 @@ export const docsLimits: Command = {
     const patch: Partial<DocumentLimits> = {}
     const sizes: Array<[string, keyof DocumentLimits]> = [['maxFile', 'maxFileBytes'], ['quota', 'quotaBytes'], ['autoFetch', 'autoFetchBytes']]
     for (const [arg, key] of sizes) if (args[arg] !== undefined && args[arg] !== null) patch[key] = parseSize(args[arg])
-    const documents = documentsOf(tt)
+    const documents = await documentsOf(tt)
     const limits = Object.keys(patch).length > 0 ? await documents.setLimits(room, patch) : documents.limits(room)
     return { room: room.name, ...limits, usedBytes: await documents.usage(room) }
   }

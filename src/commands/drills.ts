@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises'
 import { fail, fromSystemError } from '../errors/index.js'
 import { DEFAULT_PLAN, drillsOf, type DrillReport } from '../drills/index.js'
-import { renderReport, REPORT_FORMATS, formatFromPath, type ReportFormat } from '../drills/render/index.js'
+import { REPORT_FORMATS, formatFromPath, type ReportFormat } from '../drills/render/formats.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command, Output } from './types.js'
 import { lang, optDuration, optInt, optPercent, optStr } from './args.js'
@@ -74,6 +74,8 @@ function reportFormat (args: Record<string, unknown>): ReportFormat {
 async function emit (report: DrillReport, args: Record<string, unknown>): Promise<Record<string, unknown>> {
   const output = optStr(args, 'output')
   const format = reportFormat(args)
+  // The renderers are loaded on first use: the app and the node start without them.
+  const { renderReport } = await import('../drills/render/index.js')
   const text = renderReport(report, format, lang(args))
   if (output === undefined) return { format, text, ...summary(report) }
   try {

@@ -6,7 +6,8 @@
  * derived from that identity, never from anything the record or its plaintext claims.
  * Plaintext lives in memory only.
  */
-import type { MemberLog } from '../log/member-log.js'
+import { readIndexed } from '../log/indexed-read.js'
+import type { Entry, MemberLog } from '../log/member-log.js'
 import type { DmRecord } from '../log/records.js'
 import type { RoomLogs } from '../log/room-logs.js'
 import { sanitizeText } from '../text/sanitize.js'
@@ -68,20 +69,11 @@ export class RoomDms {
     const author = await log.verifyBinding()
     if (author === null) return
     const cursor = this.cursors.get(log.key) ?? 1
-    const { seqs, upTo, capped } = await log.dmPositions()
-    for (const seq of seqs) if (seq >= cursor) await this.readDm(log, author.identity, seq, members)
-    let next = Math.max(cursor, upTo)
-    if (capped) {
-      const end = log.readable
-      for (let seq = next; seq < end; seq++) await this.readDm(log, author.identity, seq, members)
-      next = Math.max(next, end)
-    }
-    this.cursors.set(log.key, next)
+    this.cursors.set(log.key, await readIndexed(log, ['dm'], cursor, (entry) => this.readDm(log, author.identity, entry, members)))
   }
 
-  private async readDm (log: MemberLog, author: string, seq: number, members: string[]): Promise<void> {
-    const entry = await log.read(seq)
-    if (entry?.record.type !== 'dm') return
+  private readDm (log: MemberLog, author: string, entry: Entry, members: string[]): void {
+    const { seq } = entry
     const record = entry.record as DmRecord
     const found = author === this.keys.me ? this.openOwn(record, members) : this.openIncoming(author, record)
     if (found !== null) this.add({ id: messageId(log.key, seq), core: log.key, seq, ts: record.ts, ...found })

@@ -15,15 +15,13 @@ import { sanitizeText } from '../text/sanitize.js'
 import { messageId } from '../timeline/index.js'
 import { DocIndex, type IndexedDoc } from './doc-index.js'
 import { estimateBytes, fetchBlocks, localBlocks, writeVerified, type FetchStats, type FetchTarget, type Placement } from './fetch.js'
-import { applyLimits, formatBytes, roomLimits, type DocumentLimits } from './limits.js'
+import { applyLimits, DEFAULT_STALL_MS, formatBytes, roomLimits, type DocumentLimits } from './limits.js'
 import { cleanMime, guessMime } from './mime.js'
 import { RateMeter, throttleProgress, type ProgressEvent } from './progress.js'
 import { RoomBlobs } from './room-blobs.js'
 import { safeFileName } from './safe-name.js'
 import { docView, type DocView } from './view.js'
 
-/** Default wait with nothing received before a fetch gives up. */
-export const DEFAULT_STALL_MS = 30_000
 /** Longest announced name, in UTF-8 bytes (the record schema's limit). */
 const MAX_DOC_NAME_BYTES = 1024
 /** User-data key, on a blobs core, listing its blobs found not to match their sha256. */

@@ -77,3 +77,6 @@ export function formatBytes (bytes: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`
 }
+
+/** Default wait with nothing received before a fetch gives up. */
+export const DEFAULT_STALL_MS = 30_000

@@ -1,9 +1,11 @@
 /**
  * An incremental index of the drill records of one room: probes, acknowledgements and
  * facilitator receipts ("seen"), read from every member log. Each refresh only reads the
- * blocks that arrived since the last one, so the TUI can redraw a live drill every second
- * even in a room with a long history. Everything here comes from the logs alone.
+ * drill blocks that arrived since the last one (found through each log's index), so the
+ * TUI can redraw a live drill every second even in a room with a long history. Everything
+ * here comes from the logs alone.
  */
+import { readIndexed } from '../log/indexed-read.js'
 import type { MemberLog } from '../log/member-log.js'
 import type { RoomLogs } from '../log/room-logs.js'
 import { messageId } from '../timeline/index.js'
@@ -12,6 +14,9 @@ import { messageId } from '../timeline/index.js'
 export interface ProbeEntry { core: string, seq: number, id: string, drill: string, number: number, ts: number, record: Record<string, unknown> }
 /** An acknowledgement, attributed to the log it is in (never to anything it claims). */
 export interface AckEntry { core: string, seq: number, id: string, drill: string, probe: string, receivedAt: number, ts: number, via: string | null }
+
+/** The record types this index reads (found through each log's own index). */
+const DRILL_TYPES = ['drill-probe', 'drill-ack', 'drill-seen'] as const
 
 /** What the index knows about one member log. */
 interface LogCursor { scanned: number }
@@ -46,12 +51,8 @@ export class DrillScan {
     if (await log.verifyBinding() === null) return
     const cursor = this.cursors.get(log.key) ?? { scanned: 1 }
     this.cursors.set(log.key, cursor)
-    const end = log.readable
-    for (let seq = cursor.scanned; seq < end; seq++) {
-      const entry = await log.read(seq)
-      if (entry !== null) this.add(log.key, seq, entry.record as unknown as Record<string, unknown>)
-    }
-    cursor.scanned = Math.max(cursor.scanned, end)
+    const next = await readIndexed(log, DRILL_TYPES, cursor.scanned, (entry) => this.add(log.key, entry.seq, entry.record as unknown as Record<string, unknown>))
+    cursor.scanned = Math.max(cursor.scanned, next)
   }
 
   private add (core: string, seq: number, r: Record<string, unknown>): void {

@@ -10,7 +10,7 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { isWeakPublicKey, sign, verify } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { dmPositions, emptyIndex, indexRecord, type DmPositions, type IndexedMod, type LogIndex } from './log-index.js'
+import { emptyIndex, indexRecord, isLogIndex, positionsIn, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -247,15 +247,16 @@ export class MemberLog {
   }
 
   /**
-   * Where this log's private messages are (src/dm), from the same index. Unlike modRecords
-   * it always catches up first: a DM missing from `tamtam dms` would look lost. The catch-up
-   * reads only blocks never indexed, and the index is kept, so this is paid once per block.
+   * Where this log's records of `types` are (DMs, drill records), from the same index.
+   * Unlike modRecords it always catches up first: a DM missing from `tamtam dms` would look
+   * lost. The catch-up reads only blocks never indexed, and the index is kept, so each
+   * block is read once.
    */
-  async dmPositions (): Promise<DmPositions> {
+  async positions (types: readonly PositionType[]): Promise<Positions> {
     const index = await this.loadNickIndex()
     if (index === null) return { seqs: [], upTo: 1, capped: false }
     await this.indexNicknames()
-    return dmPositions(index)
+    return positionsIn(index, types)
   }
 
   /**
@@ -289,8 +290,8 @@ export class MemberLog {
 function parseIndex (cached: Buffer | null): LogIndex | null {
   if (cached === null) return null
   try {
-    const index = JSON.parse(cached.toString()) as LogIndex
-    return Number.isSafeInteger(index.scanned) && Array.isArray(index.mods) && Array.isArray(index.dms) ? index : null
+    const index: unknown = JSON.parse(cached.toString())
+    return isLogIndex(index) ? index : null
   } catch {
     return null
   }

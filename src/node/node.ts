@@ -5,8 +5,8 @@
  */
 import { EventEmitter } from 'node:events'
 import { ControlServer } from '../control/index.js'
-import { AutoFetcher, documentsOf, type AutoFetchOptions } from '../documents/index.js'
-import { loadPeers, Network, type NetworkOptions } from '../network/index.js'
+import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
+import type { Network, NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
 import { drillsOf } from '../drills/index.js'
 
@@ -31,6 +31,7 @@ export class TamtamNode extends EventEmitter {
   private readonly documentOptions: AutoFetchOptions | false
   private readonly relay: boolean
   private autoFetcher: AutoFetcher | null = null
+  private openingLocal: Promise<void> | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -43,24 +44,39 @@ export class TamtamNode extends EventEmitter {
     this.relay = opts.relay === true
   }
 
-  /** Open the home, the store, every room, the control socket, then the network (idempotent). */
-  async open (): Promise<void> {
-    this.opening ??= (async () => {
+  /**
+   * Open the home, the store and every room: all the app needs to show them, so it paints
+   * its first screen before the network starts (idempotent).
+   */
+  async openLocal (): Promise<void> {
+    this.openingLocal ??= (async () => {
       await this.tt.open()
       // A relay hub may have no identity: it never writes to any log.
       if (this.relay) await this.tt.identity().catch((err) => { if ((err as { code?: string }).code !== 'NOT_INITIALISED') throw err })
       else await this.tt.identity()
       await this.tt.store()
       for (const room of this.tt.rooms.list()) await this.tt.logs(room)
+    })()
+    await this.openingLocal
+  }
+
+  /** openLocal, then the control socket, the network, documents and drills (idempotent). */
+  async open (): Promise<void> {
+    // The app starts the network just after its first paint: a quit before that wins.
+    if (this.closing !== null) return
+    this.opening ??= (async () => {
+      await this.openLocal()
       await this.control.listen()
       if (this.networkOptions !== false) await this.startNetwork(this.networkOptions)
-      if (this.networkOptions !== false && this.documentOptions !== false) this.startDocuments(this.documentOptions)
+      if (this.networkOptions !== false && this.documentOptions !== false) await this.startDocuments(this.documentOptions)
       if (this.network !== null) await this.startDrills(this.network)
     })()
     await this.opening
   }
 
   private async startNetwork (opts: NetworkOptions): Promise<void> {
+    // Loaded here, not at startup: the app paints its first screen before the network starts.
+    const { loadPeers, Network } = await import('../network/index.js')
     const saved = await loadPeers(this.tt.paths.peers)
     const network = new Network(this.tt, { ...opts, peers: [...(opts.peers ?? []), ...saved] })
     this.network = network
@@ -72,7 +88,9 @@ export class TamtamNode extends EventEmitter {
   }
 
   /** Serve every known document onward and auto-fetch the small ones (documents issue). */
-  private startDocuments (opts: AutoFetchOptions): void {
+  private async startDocuments (opts: AutoFetchOptions): Promise<void> {
+    // Loaded here, not at startup: the app paints its first screen without Hyperblobs.
+    const { AutoFetcher, documentsOf } = await import('../documents/index.js')
     const fetcher = new AutoFetcher(documentsOf(this.tt), opts)
     this.autoFetcher = fetcher
     fetcher.on('warning', (err: unknown) => this.emit('warning', err))
@@ -90,10 +108,12 @@ export class TamtamNode extends EventEmitter {
   /** Close in reverse order: documents, network, control socket, then rooms and store (idempotent). */
   async close (): Promise<void> {
     this.closing ??= (async () => {
+      await this.openingLocal?.catch(() => {})
       await this.opening?.catch(() => {})
       this.autoFetcher?.stop()
       await drillsOf(this.tt).close()
-      await documentsOf(this.tt).close()
+      // Commands run through the control socket may have opened them too.
+      await (await import('../documents/index.js')).documentsOf(this.tt).close()
       this.tt.network = null
       await this.network?.stop()
       await this.control.close()

@@ -1,26 +1,12 @@
 import t from 'tap'
 import { dmsOf } from '../../src/dm/index.js'
-import { MemberLog } from '../../src/log/member-log.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { eventually, link, peer } from '../helpers/peers.js'
+import { countReads } from '../helpers/reads.js'
+
+const reads = async (fn: () => Promise<unknown>): Promise<number> => (await countReads(fn)).n
 
 const room = (tt: Tamtam): ReturnType<Tamtam['rooms']['resolve']> => tt.rooms.resolve('atelier')
-
-/** Count the blocks MemberLog.read is asked for while `fn` runs. */
-async function reads (fn: () => Promise<unknown>): Promise<number> {
-  const original = MemberLog.prototype.read
-  let n = 0
-  MemberLog.prototype.read = async function (this: MemberLog, seq: number) {
-    n++
-    return await original.call(this, seq)
-  }
-  try {
-    await fn()
-  } finally {
-    MemberLog.prototype.read = original
-  }
-  return n
-}
 
 t.test('polling reads only the blocks that arrived since the last poll', async (t) => {
   const [a, b] = await Promise.all([peer(t, 'Awa'), peer(t, 'Moussa')])

@@ -1,28 +1,12 @@
 import t from 'tap'
 import { dmsOf } from '../../src/dm/index.js'
-import { MAX_INDEXED_DMS } from '../../src/log/log-index.js'
-import { MemberLog } from '../../src/log/member-log.js'
+import { MAX_INDEXED_POSITIONS } from '../../src/log/log-index.js'
 import type { NewRecord } from '../../src/log/records.js'
 import { Tamtam } from '../../src/tamtam.js'
 import { eventually, link, peer } from '../helpers/peers.js'
+import { countReads } from '../helpers/reads.js'
 
 const room = (tt: Tamtam): ReturnType<Tamtam['rooms']['resolve']> => tt.rooms.resolve('atelier')
-
-/** Count the blocks MemberLog.read is asked for while `fn` runs (instrumentation, not a mock). */
-async function reads<T> (fn: () => Promise<T>): Promise<{ n: number, value: T }> {
-  const original = MemberLog.prototype.read
-  let n = 0
-  MemberLog.prototype.read = async function (this: MemberLog, seq: number) {
-    n++
-    return await original.call(this, seq)
-  }
-  try {
-    const value = await fn()
-    return { n, value }
-  } finally {
-    MemberLog.prototype.read = original
-  }
-}
 
 /**
  * Awa and Moussa in one room, linked once each knows the other's log. `before` runs on Awa
@@ -62,7 +46,7 @@ t.test('a fresh process finds the DMs of a big room through the log index, not b
   const again = new Tamtam({ home })
   t.teardown(() => again.close())
   await again.open()
-  const { n, value } = await reads(async () => await dmsOf(again).messages(room(again), ida))
+  const { n, value } = await countReads(async () => await dmsOf(again).messages(room(again), ida))
   t.same(value.map((m) => m.text), ['rendez-vous à 17h'], 'the reopened home shows the DM')
   t.ok(n <= 5, `reading it took ${n} block reads, not one per block of the 20,102`)
 })
@@ -70,10 +54,10 @@ t.test('a fresh process finds the DMs of a big room through the log index, not b
 t.test('past the index cap of DM positions, later DMs are still found (by reading the rest)', async (t) => {
   // Junk DM records (well formed, nobody can open them) fill the index up to its cap.
   const junk = { nonce: Buffer.alloc(24, 1).toString('base64'), box: Buffer.alloc(64, 2).toString('base64') }
-  const { a, b, ida } = await pair(t, async (a) => await appendMany(a, MAX_INDEXED_DMS + 5, () => ({ type: 'dm', ...junk }) as NewRecord))
+  const { a, b, ida } = await pair(t, async (a) => await appendMany(a, MAX_INDEXED_POSITIONS + 5, () => ({ type: 'dm', ...junk }) as NewRecord))
   await dmsOf(a).send(room(a), 'Moussa', 'après le plafond')
   const aAtB = (await b.logs(room(b))).list().find((l) => !l.core.writable)!
-  t.ok(await eventually(() => aAtB.readable === MAX_INDEXED_DMS + 7, 60_000), 'every block reached Moussa')
+  t.ok(await eventually(() => aAtB.readable === MAX_INDEXED_POSITIONS + 7, 60_000), 'every block reached Moussa')
   t.same((await dmsOf(b).messages(room(b), ida)).map((m) => m.text), ['après le plafond'], 'Moussa reads the DM written after the cap')
   t.same((await dmsOf(a).messages(room(a), (await b.identity()).publicKey.toString('hex'))).map((m) => m.text), ['après le plafond'], 'Awa reads her own DM after the cap')
 })

@@ -8,6 +8,7 @@ import { renderHtml } from './html.js'
 import { toLang, type Lang } from './labels.js'
 import { renderMarkdown } from './markdown.js'
 import { reachChartSvg } from './svg.js'
+import type { ReportFormat } from './formats.js'
 
 export { renderCsv, CSV_HEADER } from './csv.js'
 export { renderHtml } from './html.js'
@@ -15,12 +16,7 @@ export { renderMarkdown } from './markdown.js'
 export { reachChartSvg, latencyHistogramSvg, type ChartOptions } from './svg.js'
 export { type Lang, toLang } from './labels.js'
 export { formatMs } from './format.js'
-
-/** Formats a report can be written in. */
-export type ReportFormat = 'md' | 'csv' | 'html' | 'json' | 'svg'
-
-/** Every format, in the order help texts list them. */
-export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'csv', 'html', 'json', 'svg']
+export { REPORT_FORMATS, formatFromPath, type ReportFormat } from './formats.js'
 
 /** The report in `format`; json is the report itself, svg the reach chart. Ends with a newline. */
 export function renderReport (report: DrillReport, format: ReportFormat, lang: Lang = 'en'): string {
@@ -33,18 +29,4 @@ export function renderReport (report: DrillReport, format: ReportFormat, lang: L
   }
   // Only reachable from untyped callers: a programmer error, so it throws.
   throw new TypeError(`unknown report format: ${String(format)}`)
-}
-
-// Extensions people actually type, mapped to the format they mean.
-// A Map, not an object literal: "x.constructor" must not find Object's own properties.
-const EXTENSIONS = new Map<string, ReportFormat>([
-  ['md', 'md'], ['markdown', 'md'], ['csv', 'csv'], ['html', 'html'], ['htm', 'html'], ['json', 'json'], ['svg', 'svg']
-])
-
-/** The format named by a file's extension (case-insensitive), or null when there is none we know. */
-export function formatFromPath (file: string): ReportFormat | null {
-  const base = file.split(/[\\/]/).pop() ?? ''
-  const dot = base.lastIndexOf('.')
-  if (dot <= 0) return null
-  return EXTENSIONS.get(base.slice(dot + 1).toLowerCase()) ?? null
 }
