@@ -217,7 +217,9 @@ export async function measureDelivery (ctx: BenchContext, plan: DeliveryPlan): P
       return [...deliveryFigures(plan, rtts, lat, cpu, sent.length * receivers.length), shape]
     } finally {
       for (const c of clients) c.close()
+      const stopping = Date.now()
       await stopAll(nodes)
+      ctx.progress(`  ${nodes.length} nodes stopped in ${Date.now() - stopping} ms`)
     }
   })
 }

@@ -2,8 +2,8 @@
  * The summary at the top of docs/benchmarks.md: one row per target of issue 9, read from
  * the latest result of each suite, and one SVG chart (docs/bench-summary.svg) showing each
  * measured value as a share of its target. Every suite's result is kept in
- * docs/bench-results.json, so running one suite refreshes its rows and keeps the others
- * (each row says when it was measured).
+ * docs/bench-results.json, with the time of the last full run, so running one suite
+ * refreshes its rows and keeps the others (each row says when it was measured).
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -12,6 +12,16 @@ import { formatValue, type BenchResult } from './report.js'
 
 /** The latest result of every suite, by suite name. */
 export type Results = Record<string, BenchResult>
+
+/** What docs/bench-results.json holds. */
+export interface Stored {
+  /** The last run of every suite: its wall time (from the first suite to the last) and when it ended. */
+  lastFullRun: { seconds: number, date: string } | null
+  suites: Results
+}
+
+/** Two medians closer than this are a tie: a "faster than" goal is then not claimed as met. */
+const TIE = 0.01
 
 /** One row: a figure (by suite and id), the statistic compared, and the goal. */
 interface Goal {
@@ -71,25 +81,33 @@ const show = (row: Row, stat: 'median' | 'p99'): string => {
   return f === null || v === undefined ? '' : formatValue(v, f.unit)
 }
 
-const verdict = (row: Row): string => row.value === null ? 'not measured' : row.met === null ? 'reference' : row.met ? 'met' : '**missed**'
+/** A "faster than" row whose ratio is within TIE of 1: neither is faster (both may fill the link). */
+const isTie = (row: Row): boolean => row.goal.over !== undefined && row.value !== null && Math.abs(row.value - 1) < TIE
+
+const verdict = (row: Row): string => {
+  if (row.value === null) return 'not measured'
+  if (isTie(row)) return 'tie (within 1%)'
+  return row.met === null ? 'reference' : row.met ? 'met' : '**missed**'
+}
 
 /** The compared value in words: a ratio, or the statistic with its unit. */
 function compared (row: Row): string {
   if (row.value === null || row.figure === null) return ''
-  if (row.goal.stat === 'ratio') return `${row.value.toFixed(2)}×`
+  if (row.goal.stat === 'ratio') return `${row.value.toFixed(row.goal.over === undefined ? 2 : 3)}×`
   return `${row.goal.stat} ${formatValue(row.value, row.figure.unit)}`
 }
 
 /** The markdown section, markers included. */
-export function summarySection (results: Results, totalSeconds: number | null): string {
+export function summarySection (results: Results, lastFullRun: Stored['lastFullRun']): string {
   const rows = GOALS.map((g) => evaluate(results, g))
   const out = [
     '<!-- bench:summary:start -->',
     '## Summary: the targets of issue 9',
     '',
-    totalSeconds === null
+    lastFullRun === null
       ? 'Rows come from the latest run of each suite (the date is in the last column).'
-      : `The whole \`npm run bench\` took ${(totalSeconds / 60).toFixed(1)} minutes. Rows come from the latest run of each suite (the date is in the last column).`,
+      : `The last run of every suite (\`npm run bench\`, ended ${lastFullRun.date.slice(0, 16).replace('T', ' ')}) took ${(lastFullRun.seconds / 60).toFixed(1)} minutes, plus the build.`,
+    ...(lastFullRun === null ? [] : ['Rows come from the latest run of each suite (the date is in the last column).']),
     'p99 is nearest-rank: with fewer than 100 samples it is the slowest. Each suite\'s section below has every',
     'figure, its baseline measured in the same run (raw TCP, bare `node`, a small room) and the ratio to it.',
     '',
@@ -128,10 +146,10 @@ export function summaryChart (results: Results): string {
     const value = row.value as number
     const share = row.goal.op === '>=' ? limit / value : value / limit
     const y = top + i * rowH
-    const color = row.met === true ? '#2e7d32' : '#c62828'
+    const color = isTie(row) ? '#f9a825' : row.met === true ? '#2e7d32' : '#c62828'
     parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${esc(row.goal.label.length > 52 ? row.goal.label.slice(0, 51) + '…' : row.goal.label)}</text>`)
     parts.push(`<rect x="${left}" y="${y + 4}" width="${(x(share) - left).toFixed(1)}" height="${rowH - 10}" fill="${color}"/>`)
-    parts.push(`<text x="${x(share) + 4}" y="${y + 15}">${share.toFixed(2)}${share > 2 ? ' (cut)' : ''}</text>`)
+    parts.push(`<text x="${(x(share) + 4).toFixed(1)}" y="${y + 15}">${share.toFixed(2)}${share > 2 ? ' (cut)' : ''}</text>`)
   })
   const bottom = top + rows.length * rowH
   for (const tick of [0, 0.5, 1, 1.5, 2]) {
@@ -143,12 +161,13 @@ export function summaryChart (results: Results): string {
 }
 
 /** Read docs/bench-results.json (empty when missing or unreadable: the summary then says "not measured"). */
-export async function readResults (file: string): Promise<Results> {
+export async function readResults (file: string): Promise<Stored> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown
-    return typeof parsed === 'object' && parsed !== null ? parsed as Results : {}
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Stored> | null
+    const suites = typeof parsed?.suites === 'object' && parsed.suites !== null ? parsed.suites : {}
+    return { lastFullRun: parsed?.lastFullRun ?? null, suites }
   } catch {
-    return {}
+    return { lastFullRun: null, suites: {} }
   }
 }
 
@@ -159,20 +178,22 @@ export async function readResults (file: string): Promise<Results> {
 export async function updateSummary (doc: string, fresh: BenchResult[], totalSeconds: number | null): Promise<void> {
   const dir = path.dirname(doc)
   const resultsFile = path.join(dir, 'bench-results.json')
-  const results = await readResults(resultsFile)
-  for (const r of fresh) if (r.figures.length > 0) results[r.suite] = r
-  await writeFile(resultsFile, JSON.stringify(results, null, 1) + '\n')
-  await writeFile(path.join(dir, 'bench-summary.svg'), summaryChart(results))
+  const stored = await readResults(resultsFile)
+  for (const r of fresh) if (r.figures.length > 0) stored.suites[r.suite] = r
+  if (totalSeconds !== null) stored.lastFullRun = { seconds: totalSeconds, date: new Date().toISOString() }
+  await writeFile(resultsFile, JSON.stringify(stored, null, 1) + '\n')
+  await writeFile(path.join(dir, 'bench-summary.svg'), summaryChart(stored.suites))
   const text = await readFile(doc, 'utf8')
   const start = '<!-- bench:summary:start -->'
   const end = '<!-- bench:summary:end -->'
-  const section = summarySection(results, totalSeconds)
+  const section = summarySection(stored.suites, stored.lastFullRun)
   const i = text.indexOf(start)
   const j = text.indexOf(end)
   let next: string
   if (i !== -1 && j > i) next = text.slice(0, i) + section + text.slice(j + end.length)
   else {
-    const first = text.indexOf('<!-- bench:')
+    // Before the first suite section: a marker at the start of a line (the header quotes one in backticks).
+    const first = text.search(/^<!-- bench:/m)
     next = first === -1 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, first)}${section}\n\n${text.slice(first)}`
   }
   await writeFile(doc, next)

@@ -4,7 +4,8 @@
  */
 import { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
-import { COMMANDS, type Output } from '../../src/commands/index.js'
+import { commandNamed } from '../../src/commands/lazy.js'
+import type { Output } from '../../src/commands/types.js'
 import { mutedIn } from '../../src/commands/mute.js'
 import { roomMembers } from '../../src/commands/verify.js'
 import { isTamtamError } from '../../src/errors/index.js'
@@ -317,7 +318,7 @@ export class TuiModel extends EventEmitter {
   }
 
   private async answerName (name: string): Promise<void> {
-    await COMMANDS.get('init')!.run(this.node.tt, { name }, this.out)
+    await (await commandNamed('init'))!.run(this.node.tt, { name }, this.out)
     this.state.stage = this.needsLang ? 'lang' : 'chat'
     await this.node.open()
     if (this.state.stage === 'chat') this.notice(this.t('tui.askRoom'))
@@ -347,7 +348,7 @@ export class TuiModel extends EventEmitter {
     try {
       const dm = this.currentDm()
       if (dm !== null) await this.dmWatch.send(room, dm, text)
-      else await COMMANDS.get('send')!.run(this.node.tt, { room: room.id, text }, this.out)
+      else await (await commandNamed('send'))!.run(this.node.tt, { room: room.id, text }, this.out)
     } finally {
       this.state.pending = this.state.pending.filter((p) => p !== pending)
       await this.refresh()

@@ -2,7 +2,8 @@
  * Slash commands about people: `/msg NAME TEXT`, `/verify [NAME [--yes|--undo]]`,
  * `/whoami` and `/bell on|off`. Verification runs the same command functions as the CLI.
  */
-import { COMMANDS, type Command } from '../../src/commands/index.js'
+import { commandNamed } from '../../src/commands/lazy.js'
+import type { Command } from '../../src/commands/types.js'
 import { pickMember, roomMembers, VERIFY_COMMANDS } from '../../src/commands/verify.js'
 import { fail } from '../../src/errors/index.js'
 import { summarise } from '../../src/identity/index.js'
@@ -22,7 +23,7 @@ function needRoom (model: TuiModel): Room {
 
 async function runVerify (model: TuiModel, name: string, args: Record<string, unknown>): Promise<void> {
   // The shared table when it lists the command, else this module's own (same functions).
-  const command: Command = COMMANDS.get(name) ?? VERIFY_TABLE.get(name) as Command
+  const command: Command = await commandNamed(name) ?? VERIFY_TABLE.get(name) as Command
   const result = await command.run(model.node.tt, { lang: model.state.lang, room: needRoom(model).id, ...args }, model.out)
   model.notice(formatVerify(name, result, model.t, { tui: true }) ?? '')
 }

@@ -3,7 +3,8 @@
  * (src/commands), so the two never disagree; only the presentation differs.
  */
 import path from 'node:path'
-import { COMMANDS, type Output } from '../../src/commands/index.js'
+import { commandNamed } from '../../src/commands/lazy.js'
+import type { Output } from '../../src/commands/types.js'
 import { fail } from '../../src/errors/index.js'
 import { defaultReportFile, parseDrill } from './drill-args.js'
 import { formatSpan } from './drill-view.js'
@@ -13,7 +14,7 @@ import { PEOPLE_HANDLERS } from './slash-people.js'
 type Handler = (model: TuiModel, args: string[], rest: string) => Promise<void>
 
 async function call (model: TuiModel, name: string, args: Record<string, unknown>, out: Output = model.out): Promise<any> {
-  const command = COMMANDS.get(name)
+  const command = await commandNamed(name)
   if (command === undefined) throw fail('USAGE', `${name} is not available in this version`)
   return await command.run(model.node.tt, { lang: model.state.lang, ...args }, out)
 }
@@ -50,7 +51,7 @@ async function getDoc (model: TuiModel, id: string): Promise<void> {
       model.emit('change')
     }
   }
-  const r = await COMMANDS.get('get')!.run(model.node.tt, { room: roomId(model), id, dir: process.cwd() }, out) as Record<string, unknown>
+  const r = await (await commandNamed('get'))!.run(model.node.tt, { room: roomId(model), id, dir: process.cwd() }, out) as Record<string, unknown>
   model.notice(`${String(r.path ?? r.file ?? JSON.stringify(r))}`)
 }
 

@@ -5,7 +5,8 @@
  */
 import net from 'node:net'
 import { promises as fs } from 'node:fs'
-import { COMMANDS, SILENT, type Output } from '../commands/index.js'
+import { commandNamed } from '../commands/lazy.js'
+import { SILENT, type Output } from '../commands/types.js'
 import { TamtamError, fail } from '../errors/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { CONTROL_VERSION, LineSplitter, MAX_REQUEST_BYTES, type ControlReply, type ControlRequest } from './protocol.js'
@@ -68,7 +69,7 @@ export class ControlServer {
     const id = Number(request?.id) || 0
     try {
       if (request.v !== CONTROL_VERSION) throw fail('CONTROL_PROTOCOL', `control protocol version ${String(request.v)} is not ${CONTROL_VERSION}; update tamtam`)
-      const command = COMMANDS.get(String(request.cmd))
+      const command = await commandNamed(String(request.cmd))
       if (command === undefined) throw fail('USAGE', `unknown command ${String(request.cmd)}`)
       const wantsProgress = (request as { progress?: unknown }).progress === true
       const out: Output = wantsProgress ? { ...SILENT, progress: (event) => send({ v: CONTROL_VERSION, id, progress: event }) } : SILENT

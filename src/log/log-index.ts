@@ -1,10 +1,16 @@
 /**
  * What a member log's local index keeps, so views never read a block twice: the current
  * nickname, the moderation records (src/moderation) and where the rare records are
- * (private messages for src/dm, drill records for src/drills), so a room of 100,000
+ * (private messages for src/dm, drill records for src/drills, documents for src/documents), so a room of 100,000
  * messages costs those views a read per rare record, not a read per block. The index lives in the core's user data (MemberLog persists it) and is local:
  * never sent, so its shape may change with a new key and one rescan.
  */
+
+/**
+ * The user-data key of the index. v3 added the positions of private messages and drill
+ * records, v4 those of documents; an index under an older key is ignored and rebuilt once.
+ */
+export const INDEX_KEY = 'tamtam/index/v4'
 
 /** A moderation record as indexed: block number, ts clamped to never go backwards, fields. */
 export interface IndexedMod { seq: number, ts: number, action: string, target: string, cutoff?: { core: string, length: number } }
@@ -13,7 +19,7 @@ export interface IndexedMod { seq: number, ts: number, action: string, target: s
 export const MAX_INDEXED_MODS = 10_000
 
 /** Record types whose block numbers the index keeps. */
-export const POSITION_TYPES = ['dm', 'drill-probe', 'drill-ack', 'drill-seen'] as const
+export const POSITION_TYPES = ['dm', 'drill-probe', 'drill-ack', 'drill-seen', 'doc'] as const
 export type PositionType = typeof POSITION_TYPES[number]
 
 /**

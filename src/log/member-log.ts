@@ -10,16 +10,13 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { isWeakPublicKey, sign, verify } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { emptyIndex, indexRecord, isLogIndex, positionsIn, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
+import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
-/**
- * User-data key holding the log's index (src/log/log-index.ts). v3 added the private-message
- * positions; an index under an older key is ignored, and rebuilt once by a scan.
- */
-const NICK_INDEX = 'tamtam/index/v3'
+/** User-data key holding the log's index (src/log/log-index.ts). */
+const NICK_INDEX = INDEX_KEY
 
 /** Blocks the first screen may read backwards to find a nickname the index has not reached. */
 const NICK_SCAN_BUDGET = 2000

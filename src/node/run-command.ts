@@ -3,7 +3,8 @@
  * (it owns the store), otherwise by opening the home in this process.
  */
 import { callNode, NO_NODE } from '../control/index.js'
-import { COMMANDS, type Output } from '../commands/index.js'
+import { commandNamed } from '../commands/lazy.js'
+import type { Output } from '../commands/types.js'
 import { fail } from '../errors/index.js'
 import { homePaths } from '../home/index.js'
 import { Tamtam } from '../tamtam.js'
@@ -17,7 +18,7 @@ const LOCAL_ONLY = new Set(['init', 'whoami', 'drill.sim'])
 
 /** Run `name` with `args` against the home, via the node when one is running. */
 export async function runCommand (home: string, name: string, args: Record<string, unknown>, out: Output): Promise<{ result: unknown, via: 'node' | 'local' }> {
-  const command = COMMANDS.get(name)
+  const command = await commandNamed(name)
   if (command === undefined) throw fail('USAGE', `unknown command ${name}`)
   if (!LOCAL_ONLY.has(name)) {
     const result = await callNode(homePaths(home).socket, name, args, undefined, out.progress)

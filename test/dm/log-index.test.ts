@@ -1,6 +1,6 @@
 import t from 'tap'
 import { dmsOf } from '../../src/dm/index.js'
-import { MAX_INDEXED_POSITIONS } from '../../src/log/log-index.js'
+import { INDEX_KEY, MAX_INDEXED_POSITIONS } from '../../src/log/log-index.js'
 import type { NewRecord } from '../../src/log/records.js'
 import { Tamtam } from '../../src/tamtam.js'
 import { eventually, link, peer } from '../helpers/peers.js'
@@ -73,7 +73,7 @@ t.test('an index written by an older version, or damaged, is rebuilt and no DM i
   t.teardown(() => damaged.close())
   await damaged.open()
   const log = (await damaged.logs(room(damaged))).list().find((l) => !l.core.writable)!
-  await log.core.setUserData('tamtam/index/v3', Buffer.from('{"scanned":'))
+  await log.core.setUserData(INDEX_KEY, Buffer.from('{"scanned":'))
   await damaged.close()
 
   const again = new Tamtam({ home })
