@@ -7,7 +7,7 @@
  *   other members (store and forward), with no target of its own.
  * Both compare with a raw TCP round trip between two of the same namespaces, measured with
  * the nodes running. All the nodes share this machine's cores, so the 50-host series is
- * spaced further apart: at 100 ms, 50 nodes would need more CPU than 2 cores have.
+ * spaced further apart (see DELIVERY_50).
  */
 import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
@@ -18,6 +18,8 @@ import type { NetnsLan } from './netns.js'
 
 const ROOM = 'bench'
 const WARM_MESSAGES = 3
+/** All nodes together under half a core: the LAN is idle apart from beacons and keep-alives. */
+const QUIET_SHARE = 0.5
 const PINGS = 50
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -33,7 +35,12 @@ export interface DeliveryPlan {
 }
 
 export const DELIVERY_10: DeliveryPlan = { key: 'delivery', peers: 10, messages: 50, spacingMs: 100, upFlags: [] }
-export const DELIVERY_50: DeliveryPlan = { key: 'delivery50', peers: 50, messages: 20, spacingMs: 500, upFlags: ['--announce-interval', '1000'] }
+/**
+ * 50 nodes need about 0.6–0.9 s of CPU in all per message (13–19 ms each, 2 cores here): at
+ * 500 ms apart the machine ran at 70–90% and one run in three queued into seconds of delay,
+ * so the 50-host series is one message a second.
+ */
+export const DELIVERY_50: DeliveryPlan = { key: 'delivery50', peers: 50, messages: 15, spacingMs: 1000, upFlags: ['--announce-interval', '1000'] }
 
 interface Sent { id: string, seq: number, ts: number }
 
@@ -79,6 +86,25 @@ async function waitMesh (plan: DeliveryPlan, clients: ControlClient[], timeoutMs
   throw new Error(`the ${plan.peers}-node mesh did not settle within ${timeoutMs} ms; room peers per node: ${counts.join(', ')}`)
 }
 
+/**
+ * Bounded wait until the nodes together use under QUIET_SHARE of one core over a second:
+ * after the mesh forms, every node still opens and syncs every member log (for 50 nodes,
+ * seconds of CPU), and a series sent meanwhile measured that work instead of delivery.
+ */
+async function waitQuiet (nodes: TamtamNode[], timeoutMs: number): Promise<{ ms: number, share: number }> {
+  const t0 = Date.now()
+  let share = Number.NaN
+  for (let i = 0; i < 1000 && Date.now() - t0 < timeoutMs; i++) {
+    const before = await cpuOf(nodes)
+    const start = Date.now()
+    await sleep(1000)
+    const after = await cpuOf(nodes)
+    share = after.reduce((n, v, j) => n + v - before[j], 0) / (Date.now() - start)
+    if (share < QUIET_SHARE) return { ms: Date.now() - t0, share }
+  }
+  return { ms: Date.now() - t0, share } // measured anyway: the figures' note says how busy the nodes were
+}
+
 /** The receiver's first 'append' event showing block `seq` of the core starting with `prefix`. */
 const arrival = (prefix: string, seq: number) => (e: Event): boolean =>
   e.event === 'append' && String(e.core).startsWith(prefix) && Number(e.length) > seq
@@ -106,8 +132,8 @@ async function tcpRtt (lan: NetnsLan, script: string): Promise<number[]> {
   }
 }
 
-/** Start a node on every host, then wait (bounded) for the mesh; returns the room-peer counts. */
-async function startMesh (ctx: BenchContext, plan: DeliveryPlan, lan: NetnsLan, bin: string, homes: string[], nodes: TamtamNode[], clients: ControlClient[]): Promise<number[]> {
+/** Start a node on every host, then wait (bounded) for the mesh and for quiet; returns the room-peer counts and the wait for quiet. */
+async function startMesh (ctx: BenchContext, plan: DeliveryPlan, lan: NetnsLan, bin: string, homes: string[], nodes: TamtamNode[], clients: ControlClient[]): Promise<{ counts: number[], quiet: { ms: number, share: number } }> {
   const spawned = Date.now()
   nodes.push(...homes.map((home, i) => TamtamNode.spawn(lan, i, bin, home, plan.upFlags)))
   await Promise.all(nodes.map(async (n) => await n.waitFor(isUp, 120_000, 'up')))
@@ -116,7 +142,9 @@ async function startMesh (ctx: BenchContext, plan: DeliveryPlan, lan: NetnsLan, 
   const t0 = Date.now()
   const counts = await waitMesh(plan, clients, 120_000)
   ctx.progress(`  ${plan.peers} nodes settled ${Date.now() - t0} ms after the last 'up'; room peers per node ${Math.min(...counts)} to ${Math.max(...counts)}`)
-  return counts
+  const quiet = await waitQuiet(nodes, 60_000)
+  ctx.progress(`  then quiet after ${quiet.ms} ms: all nodes together at ${(quiet.share * 100).toFixed(0)}% of one core`)
+  return { counts, quiet }
 }
 
 /** Send a few uncounted messages so every receiver has opened the sender's log; returns the log's id prefix. */
@@ -129,8 +157,8 @@ async function warmUp (sender: ControlClient, receivers: TamtamNode[]): Promise<
   return prefix
 }
 
-/** The measured series: what was sent, and each node's CPU ms per message (idle use over the same span subtracted). */
-async function series (plan: DeliveryPlan, sender: ControlClient, nodes: TamtamNode[], prefix: string): Promise<{ sent: Sent[], cpu: number[] }> {
+/** The measured series: what was sent, each node's CPU ms per message (idle use subtracted), and the idle use of all nodes in cores. */
+async function series (plan: DeliveryPlan, sender: ControlClient, nodes: TamtamNode[], prefix: string): Promise<{ sent: Sent[], cpu: number[], idleShare: number }> {
   const before = await cpuOf(nodes)
   const t0 = Date.now()
   const sent = await sendSeries(plan, sender)
@@ -142,7 +170,8 @@ async function series (plan: DeliveryPlan, sender: ControlClient, nodes: TamtamN
   const idleMs = Math.min(spanMs, 3000)
   await sleep(idleMs)
   const idle = await cpuOf(nodes)
-  return { sent, cpu: nodes.map((_, i) => ((busy[i] - before[i]) - (idle[i] - busy[i]) * spanMs / idleMs) / plan.messages) }
+  const idleShare = idle.reduce((n, v, i) => n + v - busy[i], 0) / idleMs
+  return { sent, idleShare, cpu: nodes.map((_, i) => ((busy[i] - before[i]) - (idle[i] - busy[i]) * spanMs / idleMs) / plan.messages) }
 }
 
 /** Latency samples: all of them, and per message the first and the last receiver. */
@@ -157,7 +186,7 @@ function latencies (sent: Sent[], receivers: TamtamNode[], prefix: string): { al
   return out
 }
 
-function deliveryFigures (plan: DeliveryPlan, rtts: number[], lat: ReturnType<typeof latencies>, cpu: number[], expected: number): LanFigure[] {
+function deliveryFigures (plan: DeliveryPlan, rtts: number[], lat: ReturnType<typeof latencies>, cpu: number[], idleShare: number, expected: number): LanFigure[] {
   const m = `delivery, ${plan.peers} peers`
   const receivers = plan.peers - 1
   const missing = expected - lat.all.length
@@ -168,7 +197,7 @@ function deliveryFigures (plan: DeliveryPlan, rtts: number[], lat: ReturnType<ty
     lanFigure(`${plan.key}.${id}`, m, `per message, the ${which} of the ${receivers} receivers to get it`, 'ms', values.length > 0 ? values : [Number.NaN], { p99: true })
   const total = cpu.reduce((a, b) => a + b, 0)
   const cpuFig = lanFigure(`${plan.key}.cpu`, m, 'CPU per message in each receiving node (idle use subtracted)', 'ms', cpu.slice(1),
-    { note: `sender ${cpu[0].toFixed(1)} ms; all ${plan.peers} nodes ${total.toFixed(1)} ms of CPU per message, on ${cpus().length} cores; /proc ticks of 10 ms` })
+    { note: `sender ${cpu[0].toFixed(1)} ms; all ${plan.peers} nodes ${total.toFixed(1)} ms of CPU per message, on ${cpus().length} cores; idle, all nodes together use ${(idleShare * 100).toFixed(0)}% of one core (beacons, keep-alives); /proc ticks of 10 ms` })
   return [base, versus(all, base), perMessage('fastest', 'first', lat.fastest), perMessage('slowest', 'last', lat.slowest), cpuFig]
 }
 
@@ -193,6 +222,13 @@ function degreeFigure (plan: DeliveryPlan, counts: number[]): LanFigure {
     { note: 'one sample per node; connection cap 16, so most messages are forwarded by other members' })
 }
 
+/** How long the nodes stayed busy after the mesh formed (every node syncing every member log). */
+function quietFigure (plan: DeliveryPlan, quiet: { ms: number, share: number }): LanFigure {
+  const done = quiet.share < QUIET_SHARE
+  return lanFigure(`${plan.key}.quiet`, `delivery, ${plan.peers} peers`, `mesh formed to all nodes under ${QUIET_SHARE * 100}% of one core (first sync of every member log)`, 'ms', [quiet.ms],
+    { note: `one sample; all ${plan.peers} nodes on ${cpus().length} cores; ${done ? '' : 'NOT quiet by the deadline; '}then at ${(quiet.share * 100).toFixed(0)}% of one core; the series starts after it` })
+}
+
 /** The delivery measure of `plan`. */
 export async function measureDelivery (ctx: BenchContext, plan: DeliveryPlan): Promise<LanFigure[]> {
   needNetns()
@@ -206,15 +242,15 @@ export async function measureDelivery (ctx: BenchContext, plan: DeliveryPlan): P
     const nodes: TamtamNode[] = []
     const clients: ControlClient[] = []
     try {
-      const counts = await startMesh(ctx, plan, lan, bin, homes, nodes, clients)
+      const { counts, quiet } = await startMesh(ctx, plan, lan, bin, homes, nodes, clients)
       const receivers = nodes.slice(1)
       const prefix = await warmUp(clients[0], receivers)
       const rtts = await tcpRtt(lan, child) // with the nodes running and idle, as during the series
-      const { sent, cpu } = await series(plan, clients[0], nodes, prefix)
+      const { sent, cpu, idleShare } = await series(plan, clients[0], nodes, prefix)
       const lat = latencies(sent, receivers, prefix)
       if (lat.all.length === 0) throw new Error('no message was delivered')
       const shape = plan.peers <= 16 ? fullMeshFigure(plan, nodes) : degreeFigure(plan, counts)
-      return [...deliveryFigures(plan, rtts, lat, cpu, sent.length * receivers.length), shape]
+      return [...deliveryFigures(plan, rtts, lat, cpu, idleShare, sent.length * receivers.length), shape, quietFigure(plan, quiet)]
     } finally {
       for (const c of clients) c.close()
       const stopping = Date.now()
