@@ -4,7 +4,8 @@
  * the CLI and the TUI all go through this class; it never touches a terminal.
  */
 import { EventEmitter } from 'node:events'
-import Corestore from 'corestore'
+import type Corestore from 'corestore'
+import { requireCjs } from './cjs.js'
 import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
@@ -13,6 +14,8 @@ import { ModScan, type ModState } from './moderation/moderation.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
+
+const CorestoreClass = requireCjs('corestore') as typeof Corestore
 
 /** What commands may ask of a running node's network (set by the node, null otherwise). */
 export interface NetworkHandle {
@@ -88,7 +91,7 @@ export class Tamtam extends EventEmitter {
   async store (): Promise<Corestore> {
     if (this.closing !== null) throw fail('CLOSED')
     this.storeOpening ??= (async () => {
-      const store = new Corestore(this.paths.store)
+      const store = new CorestoreClass(this.paths.store)
       try {
         await store.ready()
       } catch (err) {

@@ -4,9 +4,12 @@
  * Opening treats the box as hostile: a wrong key, a bad MAC, bad UTF-8 or JSON, or a
  * plaintext off the schema all give null, never an exception. See docs/protocol.md §12.
  */
-import nacl from 'tweetnacl'
+import type Nacl from 'tweetnacl'
+import { requireCjs } from '../cjs.js'
 import { fail } from '../errors/index.js'
 import { MAX_DM_BOX_CHARS, MAX_TEXT_BYTES } from '../log/records.js'
+
+const nacl = requireCjs('tweetnacl') as typeof Nacl
 
 /** Version of the plaintext inside the box. */
 export const DM_VERSION = 1

@@ -5,9 +5,13 @@
  * without any new key being published. The shared key of a pair (nacl.box.before) is
  * the same from both ends, which is how a sender reads back its own sent messages.
  */
-import ed2curve from 'ed2curve'
-import nacl from 'tweetnacl'
+import type Ed2curve from 'ed2curve'
+import type Nacl from 'tweetnacl'
+import { requireCjs } from '../cjs.js'
 import type { Identity } from '../identity/index.js'
+
+const nacl = requireCjs('tweetnacl') as typeof Nacl
+const ed2curve = requireCjs('ed2curve') as typeof Ed2curve
 
 /** Shared keys of one identity with every other one, each computed once (tweetnacl is slow). */
 export class DmKeys {

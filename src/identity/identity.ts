@@ -3,11 +3,14 @@
  * Stored as JSON with mode 0600 in the home dir. The same key signs log bindings,
  * and later invites, bundles and drill reports.
  */
-import nacl from 'tweetnacl'
+import type Nacl from 'tweetnacl'
+import { requireCjs } from '../cjs.js'
 import { fail } from '../errors/index.js'
 import { readJson, writeJsonPrivate } from '../home/index.js'
 import { sanitizeName } from '../text/sanitize.js'
 import { shortFingerprint, fingerprintWords } from './fingerprint.js'
+
+const nacl = requireCjs('tweetnacl') as typeof Nacl
 
 /** Version of the identity file format. */
 export const IDENTITY_FILE_VERSION = 1
