@@ -15,8 +15,6 @@ import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type Bindin
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
-/** User-data key holding the log's index (src/log/log-index.ts). */
-const NICK_INDEX = INDEX_KEY
 
 /** Blocks the first screen may read backwards to find a nickname the index has not reached. */
 const NICK_SCAN_BUDGET = 2000
@@ -192,7 +190,7 @@ export class MemberLog {
     const nick = this.nick
     if (nick === null) return
     if (!force && nick.scanned - this.nickPersisted < NICK_PERSIST_EVERY) return
-    await this.core.setUserData(NICK_INDEX, JSON.stringify(nick))
+    await this.core.setUserData(INDEX_KEY, JSON.stringify(nick))
     this.nickPersisted = nick.scanned
   }
 
@@ -200,7 +198,7 @@ export class MemberLog {
     const author = await this.verifyBinding()
     if (author === null) return null
     if (this.nick === null) {
-      const cached = await this.core.getUserData(NICK_INDEX)
+      const cached = await this.core.getUserData(INDEX_KEY)
       this.nick = parseIndex(cached) ?? emptyIndex(author.name)
       this.nickPersisted = this.nick?.scanned ?? 0
     }

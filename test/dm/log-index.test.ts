@@ -3,7 +3,7 @@ import { dmsOf } from '../../src/dm/index.js'
 import { INDEX_KEY, MAX_INDEXED_POSITIONS } from '../../src/log/log-index.js'
 import type { NewRecord } from '../../src/log/records.js'
 import { Tamtam } from '../../src/tamtam.js'
-import { eventually, link, peer } from '../helpers/peers.js'
+import { appendMany, eventually, link, peer } from '../helpers/peers.js'
 import { countReads } from '../helpers/reads.js'
 
 const room = (tt: Tamtam): ReturnType<Tamtam['rooms']['resolve']> => tt.rooms.resolve('atelier')
@@ -27,15 +27,10 @@ async function pair (t: any, before: (a: Tamtam) => Promise<void> = async () => 
   return { a, b, ida: (await a.identity()).publicKey.toString('hex') }
 }
 
-async function appendMany (tt: Tamtam, count: number, make: (i: number) => NewRecord): Promise<void> {
-  const own = (await tt.logs(room(tt))).own
-  for (let i = 0; i < count; i += 1000) await own.append(Array.from({ length: Math.min(1000, count - i) }, (_, j) => make(i + j)))
-}
-
 t.test('a fresh process finds the DMs of a big room through the log index, not by reading every block', async (t) => {
-  const { a, b, ida } = await pair(t, async (a) => await appendMany(a, 20_000, (i) => ({ type: 'msg', text: `message ${i}` }) as NewRecord))
+  const { a, b, ida } = await pair(t, async (a) => await appendMany(a, 'atelier', 20_000, (i) => ({ type: 'msg', text: `message ${i}` }) as NewRecord))
   await dmsOf(a).send(room(a), 'Moussa', 'rendez-vous à 17h')
-  await appendMany(a, 100, (i) => ({ type: 'msg', text: `later ${i}` }) as NewRecord)
+  await appendMany(a, 'atelier', 100, (i) => ({ type: 'msg', text: `later ${i}` }) as NewRecord)
   const aAtB = (await b.logs(room(b))).list().find((l) => !l.core.writable)!
   t.ok(await eventually(() => aAtB.readable === 20_102, 30_000), 'every block reached Moussa')
   t.same((await dmsOf(b).messages(room(b), ida)).map((m) => m.text), ['rendez-vous à 17h'], 'Moussa reads it in the running process')
@@ -54,7 +49,7 @@ t.test('a fresh process finds the DMs of a big room through the log index, not b
 t.test('past the index cap of DM positions, later DMs are still found (by reading the rest)', async (t) => {
   // Junk DM records (well formed, nobody can open them) fill the index up to its cap.
   const junk = { nonce: Buffer.alloc(24, 1).toString('base64'), box: Buffer.alloc(64, 2).toString('base64') }
-  const { a, b, ida } = await pair(t, async (a) => await appendMany(a, MAX_INDEXED_POSITIONS + 5, () => ({ type: 'dm', ...junk }) as NewRecord))
+  const { a, b, ida } = await pair(t, async (a) => await appendMany(a, 'atelier', MAX_INDEXED_POSITIONS + 5, () => ({ type: 'dm', ...junk }) as NewRecord))
   await dmsOf(a).send(room(a), 'Moussa', 'après le plafond')
   const aAtB = (await b.logs(room(b))).list().find((l) => !l.core.writable)!
   t.ok(await eventually(() => aAtB.readable === MAX_INDEXED_POSITIONS + 7, 60_000), 'every block reached Moussa')

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import NoiseSecretStream from '@hyperswarm/secret-stream'
+import type { NewRecord } from '../../src/log/records.js'
 import { Tamtam } from '../../src/tamtam.js'
 import { Replicator, type PeerRooms } from '../../src/replication/index.js'
 
@@ -67,4 +68,10 @@ export async function lines (tt: Tamtam, roomName: string, limit = 1000): Promis
   const room = tt.rooms.resolve(roomName)
   const items = await (await tt.timeline(room)).page({ limit })
   return items.map((i) => `${i.id} ${i.name} ${i.type} ${i.text}`)
+}
+
+/** Append `count` records made by `make` to our own log in `roomName`, 1,000 per batch (one author, no network). */
+export async function appendMany (tt: Tamtam, roomName: string, count: number, make: (i: number) => NewRecord): Promise<void> {
+  const own = (await tt.logs(tt.rooms.resolve(roomName))).own
+  for (let i = 0; i < count; i += 1000) await own.append(Array.from({ length: Math.min(1000, count - i) }, (_, j) => make(i + j)))
 }
