@@ -46,6 +46,7 @@ const TEXT: Record<string, (e: Record<string, any>, t: Translate) => string> = {
   append: () => '',
   member: (e, t) => t('up.member', { room: String(e.room), key: short(e.core) }),
   'drill-ack': (e, t) => t('up.drillAck', { room: String(e.room), probe: String(e.probe) }),
+  'waiting-home': (_e, t) => t('up.waitingHome'),
   warning: (e, t) => t('up.warning', { message: String(e.message) }),
   stopping: (e, t) => t('up.stopping', { reason: String(e.reason) })
 }

@@ -23,6 +23,8 @@ export interface NetworkHandle {
   addPeer: (peer: { host: string, port: number }) => void
   status: () => Record<string, unknown>
   dialBack?: () => Promise<Array<{ peer: string, host: string, ok: boolean | null }>>
+  /** Ask connected members of the room to fetch these blobs-core blocks too, to pass them on. */
+  wantBlocks?: (room: Room, core: Buffer, start: number, length: number) => void
 }
 
 /** Options for opening a home. */

@@ -25,6 +25,13 @@ export async function callNode (socketPath: string, cmd: string, args: Record<st
   }
 }
 
+/** True when a node answers on `socketPath` (a connection is accepted), without asking anything. */
+export async function nodeListening (socketPath: string): Promise<boolean> {
+  const socket = await connect(socketPath).catch(() => null)
+  socket?.destroy()
+  return socket !== null
+}
+
 async function connect (socketPath: string): Promise<net.Socket | null> {
   return await new Promise((resolve, reject) => {
     const socket = net.connect(socketPath)

@@ -27,6 +27,9 @@ const MAX_DOC_NAME_BYTES = 1024
 /** User-data key, on a blobs core, listing its blobs found not to match their sha256. */
 const BAD_KEY = 'tamtam/bad-blobs/v1'
 
+/** How often a running fetch asks connected members again to fetch with it (new peers, stalls). */
+const WANT_REPEAT_MS = 5_000
+
 /** The open documents state of one room. */
 export interface RoomDocs { room: Room, logs: RoomLogs, index: DocIndex, blobs: RoomBlobs }
 
@@ -62,6 +65,11 @@ export interface GetResult extends Omit<FetchStats, 'localBlocksAtStart'> {
 export class Documents extends EventEmitter {
   readonly tt: Tamtam
   private readonly rooms = new Map<string, Promise<RoomDocs>>()
+  /** Documents being fetched because a peer asked (room id/doc id): one fetch each. */
+  private readonly passing = new Set<string>()
+  /** Documents a peer asked for that our limits refused: said once, then ignored. */
+  private readonly refused = new Set<string>()
+  private readonly closing = new AbortController()
   private closed = false
 
   constructor (tt: Tamtam) {
@@ -197,8 +205,55 @@ export class Documents extends EventEmitter {
       const needed = doc.size - estimateBytes(target(doc), have)
       if (used + needed > limits.quotaBytes) throw fail('QUOTA_EXCEEDED', `${doc.name} needs ${formatBytes(needed)} more; ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)} used`)
     }
-    const stats = await fetchBlocks(core, target(doc), { stallMs: opts.stallMs ?? DEFAULT_STALL_MS, onProgress: opts.onProgress, signal: opts.signal })
-    return { core, stats }
+    const stopAsking = have < doc.blob.blockLength ? this.askPeers(room, doc.blobs, doc.blob) : () => {}
+    try {
+      const stats = await fetchBlocks(core, target(doc), { stallMs: opts.stallMs ?? DEFAULT_STALL_MS, onProgress: opts.onProgress, signal: opts.signal })
+      return { core, stats }
+    } finally {
+      stopAsking()
+    }
+  }
+
+  /**
+   * While a fetch runs, ask the connected members of the room to fetch the same blocks, so a
+   * peer that never asked for the document still passes it on across a hop. Again every few
+   * seconds, for peers that connect later. Returns the function that stops asking.
+   */
+  private askPeers (room: Room, core: Buffer, blob: { blockOffset: number, blockLength: number }): () => void {
+    const network = this.tt.network
+    if (network?.wantBlocks === undefined) return () => {}
+    const ask = (): void => network.wantBlocks?.(room, core, blob.blockOffset, blob.blockLength)
+    ask()
+    const timer = setInterval(ask, WANT_REPEAT_MS)
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
+  /**
+   * A connected member asked for blocks of a blobs core: fetch the document they belong to,
+   * so its blocks flow on to that member as they arrive. Only blocks of a document announced
+   * in this room are fetched, under the same per-file limit and quota as our own fetches.
+   */
+  async passOn (room: Room, core: Buffer, start: number, length: number, stallMs = DEFAULT_STALL_MS): Promise<{ id: string } | null> {
+    if (this.closed || length === 0) return null
+    const rd = await this.open(room)
+    await rd.index.refresh()
+    const item = rd.index.list().find(({ doc }) => doc.blobs?.equals(core) === true && doc.blob !== null &&
+      start >= doc.blob.blockOffset && start + length <= doc.blob.blockOffset + doc.blob.blockLength)
+    if (item === undefined) return null
+    const key = `${room.id}/${item.doc.id}`
+    if (this.passing.has(key) || this.refused.has(key)) return null
+    this.passing.add(key)
+    try {
+      await this.fetch(room, item, { stallMs, signal: this.closing.signal })
+      return { id: item.doc.id }
+    } catch (err) {
+      if (this.closed) return null
+      if (isTamtamError(err, 'DOC_TOO_LARGE') || isTamtamError(err, 'QUOTA_EXCEEDED') || isTamtamError(err, 'DOC_HASH_MISMATCH')) this.refused.add(key)
+      throw err
+    } finally {
+      this.passing.delete(key)
+    }
   }
 
   /** Fetch a document and write it out, verified; on a hash mismatch nothing is written and the blocks are dropped. */
@@ -255,6 +310,7 @@ export class Documents extends EventEmitter {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.closing.abort()
     this.tt.off('store-closing', this.onStoreClosing)
     this.emit('close')
     const rooms = [...this.rooms.values()]

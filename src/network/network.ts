@@ -196,6 +196,11 @@ export class Network extends EventEmitter {
     return await this.dialBacks.request(this.manager.port)
   }
 
+  /** Ask connected members of the room to fetch these blocks too (documents across a hop). */
+  wantBlocks (room: Room, core: Buffer, start: number, length: number): void {
+    this.replicator.want(room, core, start, length)
+  }
+
   /** Own member logs (hex) of the peers connected now in a room: those members are online. */
   online (roomId: string): Set<string> {
     const cores = new Set<string>()

@@ -4,11 +4,13 @@
  * and runs the network. close() undoes open() in reverse order.
  */
 import { EventEmitter } from 'node:events'
-import { ControlServer } from '../control/index.js'
+import { ControlServer, nodeListening } from '../control/index.js'
+import { fail } from '../errors/index.js'
 import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
 import type { Network, NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
 import { drillsOf } from '../drills/index.js'
+import { NODE_LOCK_WAIT_MS, openStoreWaiting } from './home-lock.js'
 
 /**
  * Options for a node. `network: false` runs it without any networking; `documents`
@@ -20,6 +22,8 @@ export interface NodeOptions {
   documents?: AutoFetchOptions | false
   /** A relay hub: runs with no identity, serving only the rooms it has relay codes for. */
   relay?: boolean
+  /** How long to wait for one-shot commands to let go of the store (default 60 s). */
+  lockWaitMs?: number
 }
 
 /** A running node. Network events are re-emitted as they come. */
@@ -30,6 +34,7 @@ export class TamtamNode extends EventEmitter {
   private readonly networkOptions: NetworkOptions | false
   private readonly documentOptions: AutoFetchOptions | false
   private readonly relay: boolean
+  private readonly lockWaitMs: number
   private autoFetcher: AutoFetcher | null = null
   private openingLocal: Promise<void> | null = null
   private opening: Promise<void> | null = null
@@ -42,6 +47,7 @@ export class TamtamNode extends EventEmitter {
     this.networkOptions = opts.network ?? {}
     this.documentOptions = opts.documents ?? {}
     this.relay = opts.relay === true
+    this.lockWaitMs = opts.lockWaitMs ?? NODE_LOCK_WAIT_MS
   }
 
   /**
@@ -54,7 +60,10 @@ export class TamtamNode extends EventEmitter {
       // A relay hub may have no identity: it never writes to any log.
       if (this.relay) await this.tt.identity().catch((err) => { if ((err as { code?: string }).code !== 'NOT_INITIALISED') throw err })
       else await this.tt.identity()
-      await this.tt.store()
+      // A node already serving this home answers on its socket: fail now rather than wait.
+      if (await nodeListening(this.tt.paths.socket)) throw fail('HOME_LOCKED', `a tamtam node already runs on ${this.tt.home}`)
+      // A one-shot command may hold the store for a moment (it runs alone when no node answers).
+      await openStoreWaiting(this.tt, this.lockWaitMs, () => this.emit('waiting-home', {}))
       for (const room of this.tt.rooms.list()) await this.tt.logs(room)
     })()
     await this.openingLocal
@@ -91,7 +100,16 @@ export class TamtamNode extends EventEmitter {
   private async startDocuments (opts: AutoFetchOptions): Promise<void> {
     // Loaded here, not at startup: the app paints its first screen without Hyperblobs.
     const { AutoFetcher, documentsOf } = await import('../documents/index.js')
-    const fetcher = new AutoFetcher(documentsOf(this.tt), opts)
+    const documents = documentsOf(this.tt)
+    // A member fetching a document asks us to fetch it too, so its blocks cross this hop.
+    this.network?.replicator.on('want', (_peer: unknown, sync: { id: string }, want: { core: Buffer, start: number, length: number }) => {
+      const room = this.tt.rooms.byId(sync.id)
+      if (room === undefined) return
+      documents.passOn(room, want.core, want.start, want.length).then((passed) => {
+        if (passed !== null) this.emit('document-passed', { room: room.name, id: passed.id })
+      }, (err: unknown) => this.emit('warning', err))
+    })
+    const fetcher = new AutoFetcher(documents, opts)
     this.autoFetcher = fetcher
     fetcher.on('warning', (err: unknown) => this.emit('warning', err))
     fetcher.on('fetched', (info: unknown) => this.emit('document', info))

@@ -5,9 +5,11 @@
 import { callNode, NO_NODE } from '../control/index.js'
 import { commandNamed } from '../commands/lazy.js'
 import type { Output } from '../commands/types.js'
-import { fail } from '../errors/index.js'
+import { fail, isTamtamError } from '../errors/index.js'
 import { homePaths } from '../home/index.js'
+import { loadLang, translator } from '../i18n/index.js'
 import { Tamtam } from '../tamtam.js'
+import { COMMAND_LOCK_WAIT_MS, homeInUse, LOCK_POLL_MS, sleep } from './home-lock.js'
 
 /**
  * Commands that never go through the node: `init` and `whoami` touch only the identity
@@ -16,17 +18,51 @@ import { Tamtam } from '../tamtam.js'
  */
 const LOCAL_ONLY = new Set(['init', 'whoami', 'drill.sim'])
 
-/** Run `name` with `args` against the home, via the node when one is running. */
-export async function runCommand (home: string, name: string, args: Record<string, unknown>, out: Output): Promise<{ result: unknown, via: 'node' | 'local' }> {
+/** Options of runCommand; tests shorten the wait. */
+export interface RunOptions { lockWaitMs?: number }
+
+/**
+ * Run `name` with `args` against the home, via the node when one is running. When another
+ * process holds the home (a node still starting, or another one-shot command), wait for
+ * the node's control socket or for the lock, whichever comes first, up to `lockWaitMs`.
+ */
+export async function runCommand (home: string, name: string, args: Record<string, unknown>, out: Output, opts: RunOptions = {}): Promise<{ result: unknown, via: 'node' | 'local' }> {
   const command = await commandNamed(name)
   if (command === undefined) throw fail('USAGE', `unknown command ${name}`)
-  if (!LOCAL_ONLY.has(name)) {
-    const result = await callNode(homePaths(home).socket, name, args, undefined, out.progress)
+  const paths = homePaths(home)
+  if (LOCAL_ONLY.has(name)) return await runLocal(home, command.run, args, out, false)
+  const waitMs = opts.lockWaitMs ?? COMMAND_LOCK_WAIT_MS
+  const deadline = Date.now() + waitMs
+  let told = false
+  for (;;) {
+    const result = await callNode(paths.socket, name, args, undefined, out.progress)
     if (result !== NO_NODE) return { result, via: 'node' }
+    try {
+      return await runLocal(home, command.run, args, out, await homeInUse(paths))
+    } catch (err) {
+      if (!isTamtamError(err, 'HOME_LOCKED')) throw err
+      if (Date.now() >= deadline) {
+        throw fail('HOME_LOCKED', `another tamtam process has held ${home} for ${Math.round(waitMs / 1000)} s and no node answered on ${paths.socket}`, err)
+      }
+    }
+    if (!told) {
+      told = true
+      out.info(translator(await loadLang(String(args.lang ?? 'en')))('node.waitingForHome'))
+    }
+    await sleep(LOCK_POLL_MS)
   }
+}
+
+/**
+ * Run the command in this process. With `lockFirst`, the store is opened before the command
+ * starts, so a held lock fails here, before the command has changed anything, and the
+ * caller can safely try again.
+ */
+async function runLocal (home: string, run: (tt: Tamtam, args: Record<string, unknown>, out: Output) => Promise<unknown>, args: Record<string, unknown>, out: Output, lockFirst: boolean): Promise<{ result: unknown, via: 'local' }> {
   const tt = new Tamtam({ home })
   try {
-    return { result: await command.run(tt, args, out), via: 'local' }
+    if (lockFirst) await tt.store()
+    return { result: await run(tt, args, out), via: 'local' }
   } finally {
     await tt.close()
   }

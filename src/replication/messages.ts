@@ -20,6 +20,13 @@ export interface Hello { proofs: Buffer[] }
 /** Self: the sender's own member log in the room identified by `tag` (who is online). */
 export interface Self { tag: Buffer, core: Buffer }
 
+/**
+ * Want: the sender is fetching blocks [start, start + length) of a document's blobs core
+ * `core` and asks the receiver to fetch them too, so it can pass them on as they arrive.
+ * `tag` is a member proof (roomProof under the room's member key), which relays cannot make.
+ */
+export interface Want { tag: Buffer, core: Buffer, start: number, length: number }
+
 /** Members: the member-log keys the sender knows in the room identified by `tag`. */
 export interface Members { tag: Buffer, cores: Buffer[] }
 
@@ -88,4 +95,26 @@ export const selfEncoding: Encoding<Self> = {
     c.fixed32.encode(state as never, m.core)
   },
   decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array), core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array) })
+}
+
+/** Encoding of the want message (added after self; older peers ignore unknown message types). */
+export const wantEncoding: Encoding<Want> = {
+  preencode: (state, m) => {
+    c.fixed32.preencode(state as never, m.tag)
+    c.fixed32.preencode(state as never, m.core)
+    c.uint.preencode(state as never, m.start)
+    c.uint.preencode(state as never, m.length)
+  },
+  encode: (state, m) => {
+    c.fixed32.encode(state as never, m.tag)
+    c.fixed32.encode(state as never, m.core)
+    c.uint.encode(state as never, m.start)
+    c.uint.encode(state as never, m.length)
+  },
+  decode: (state) => ({
+    tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
+    core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
+    start: c.uint.decode(state as never),
+    length: c.uint.decode(state as never)
+  })
 }

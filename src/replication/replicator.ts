@@ -69,8 +69,15 @@ export class Replicator extends EventEmitter {
     peer.on('room', (room: SyncRoom) => this.emit('room', peer, room))
     peer.on('warning', (err) => this.emit('warning', err))
     peer.on('self', (room: SyncRoom) => this.emit('self', peer, room))
+    peer.on('want', (room: SyncRoom, want: unknown) => this.emit('want', peer, room, want))
     peer.once('close', () => this.emit('self', peer, null))
     return peer
+  }
+
+  /** Ask every peer sharing the room to fetch these blocks too (see PeerRooms.sendWant). */
+  want (room: Room, core: Buffer, start: number, length: number): void {
+    const sync = memberRoom(this.tt, room)
+    for (const peer of this.peers) peer.sendWant(sync, core, start, length)
   }
 
   /** Stop listening to the Tamtam; connections are closed by their owner. */

@@ -13,7 +13,7 @@ import type { Channel, Message } from 'protomux'
 import { fail } from '../errors/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { syncRooms, type SyncRoom } from './sync-rooms.js'
-import { helloEncoding, membersEncoding, roomProof, selfEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self } from './messages.js'
+import { helloEncoding, membersEncoding, roomProof, selfEncoding, wantEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self, type Want } from './messages.js'
 
 /**
  * Per-connection quota on room-protocol messages (hello, members, self together): at most
@@ -45,6 +45,7 @@ export class PeerRooms extends EventEmitter {
   private helloMessage: Message<Hello> | null = null
   private membersMessage: Message<Members> | null = null
   private selfMessage: Message<Self> | null = null
+  private wantMessage: Message<Want> | null = null
 
   constructor (tt: Tamtam, stream: NoiseSecretStream) {
     super()
@@ -60,7 +61,8 @@ export class PeerRooms extends EventEmitter {
       messages: [
         { encoding: helloEncoding, onmessage: (m: Hello) => { if (this.admit()) void this.onHello(m).catch((err) => this.fail(err)) } },
         { encoding: membersEncoding, onmessage: (m: Members) => { if (this.admit()) void this.onMembers(m).catch((err) => this.fail(err)) } },
-        { encoding: selfEncoding, onmessage: (m: Self) => { if (this.admit()) this.onSelf(m) } }
+        { encoding: selfEncoding, onmessage: (m: Self) => { if (this.admit()) this.onSelf(m) } },
+        { encoding: wantEncoding, onmessage: (m: Want) => { if (this.admit()) this.onWant(m) } }
       ],
       onopen: (version: number) => this.onOpen(version),
       onclose: () => this.emit('close')
@@ -70,6 +72,7 @@ export class PeerRooms extends EventEmitter {
     this.helloMessage = channel.messages[0] as Message<Hello>
     this.membersMessage = channel.messages[1] as Message<Members>
     this.selfMessage = channel.messages[2] as Message<Self>
+    this.wantMessage = channel.messages[3] as Message<Want>
     channel.open(ROOM_PROTOCOL_VERSION)
   }
 
@@ -98,11 +101,21 @@ export class PeerRooms extends EventEmitter {
   }
 
   private async onHello (hello: Hello): Promise<void> {
+    const fresh: SyncRoom[] = []
     for (const proof of hello.proofs) {
       const room = this.remoteRoom(proof)
       if (room === undefined || this.shared.has(room.id)) continue
       this.shared.add(room.id)
+      fresh.push(room)
       this.emit('room', room)
+    }
+    if (fresh.length === 0) return
+    // A room the peer joined during this connection: our first hello named it before the
+    // peer held it, so the peer dropped that proof. Prove it again, before the members
+    // message that the peer would otherwise drop too. The peer finds nothing new in this
+    // hello's answer, so it ends after one round.
+    this.sendHello()
+    for (const room of fresh) {
       await this.sendMembers(room)
       await this.sendSelf(room)
     }
@@ -145,6 +158,27 @@ export class PeerRooms extends EventEmitter {
       return
     }
     await room.addMembers(members.cores.map((k) => k.toString('hex')))
+  }
+
+  /**
+   * Ask the peer to fetch blocks of a document's blobs core too, so it can pass them on
+   * (a document crossing a hop whose middle peer never asked for it). Members only.
+   */
+  sendWant (room: SyncRoom, core: Buffer, start: number, length: number): void {
+    if (!this.shared.has(room.id) || room.memberKey === null || this.wantMessage === null) return
+    const tag = roomProof(room.memberKey, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
+    this.wantMessage.send({ tag, core, start, length })
+  }
+
+  /** A want counts only with a member proof for a room shared on this connection. */
+  private onWant (want: Want): void {
+    const hash = this.stream.handshakeHash as Buffer
+    const room = syncRooms(this.tt).find((r) => r.memberKey !== null && this.shared.has(r.id) && roomProof(r.memberKey, hash, !this.stream.isInitiator).equals(want.tag))
+    if (room === undefined) {
+      this.ignored++
+      return
+    }
+    this.emit('want', room, { core: want.core, start: want.start, length: want.length })
   }
 
   /** Count one incoming message against the quota; false (and disconnect) when over it. */

@@ -12,6 +12,8 @@ export interface SyncRoom {
   id: string
   name: string
   capability: Buffer
+  /** Key of member proofs (want messages); null for a relay, which cannot make them. */
+  memberKey: Buffer | null
   /** Member logs to announce: every valid log we hold. */
   members: () => Promise<Buffer[]>
   /** Our own log in the room, or null for a relay (it writes nothing). */
@@ -28,6 +30,7 @@ export function memberRoom (tt: Tamtam, room: Room): SyncRoom {
     id: room.id,
     name: room.name,
     capability: room.keys.capability,
+    memberKey: room.keys.memberKey,
     members: async () => (await tt.logs(room)).list().filter((l) => !l.invalid).map((l) => l.core.key),
     self: async () => (await tt.logs(room)).own.core.key,
     addMembers: async (keys) => {
@@ -46,6 +49,7 @@ export function relayRoom (tt: Tamtam, room: RelayRoom): SyncRoom {
     id: room.id,
     name: room.name,
     capability: room.capability,
+    memberKey: null,
     members: async () => room.members.map((k) => Buffer.from(k, 'hex')),
     self: async () => null,
     addMembers: async (keys) => { await tt.relays.addMembers(room.id, keys) },

@@ -13,7 +13,8 @@ export const ROOM_LABELS = {
   id: 'tamtam/room-id/v1',
   topic: 'tamtam/topic/v1',
   encryption: 'tamtam/block-encryption/v1',
-  capability: 'tamtam/handshake-capability/v1'
+  capability: 'tamtam/handshake-capability/v1',
+  member: 'tamtam/member-proof/v1'
 } as const
 
 /** The values derived from a room secret. */
@@ -26,6 +27,11 @@ export interface RoomKeys {
   encryptionKey: Buffer
   /** Key for proving knowledge of the secret inside a Noise session. */
   capability: Buffer
+  /**
+   * Key for proving membership, not just the capability: relay codes carry the capability,
+   * so a relay hub can pass the room handshake; only members can make this proof.
+   */
+  memberKey: Buffer
 }
 
 /** HMAC-SHA256(secret, label). */
@@ -40,7 +46,8 @@ export function deriveRoomKeys (secret: Buffer): RoomKeys {
     id: deriveKey(secret, ROOM_LABELS.id),
     topic: deriveKey(secret, ROOM_LABELS.topic),
     encryptionKey: deriveKey(secret, ROOM_LABELS.encryption),
-    capability: deriveKey(secret, ROOM_LABELS.capability)
+    capability: deriveKey(secret, ROOM_LABELS.capability),
+    memberKey: deriveKey(secret, ROOM_LABELS.member)
   }
 }
 

@@ -113,6 +113,8 @@ export const messages = {
   'up.warning': 'warning: {message}',
   'up.stopping': 'stopping ({reason})…',
   'up.down': 'stopped cleanly',
+  'up.waitingHome': 'another tamtam command is using this home; waiting for it to finish…',
+  'node.waitingForHome': 'another tamtam process is opening this home; waiting for it…',
 
   // Terminal app.
   'tui.askName': 'Welcome to tamtam. What is your name?',

@@ -110,6 +110,8 @@ export const messages: Catalogue = {
   'up.warning': 'attention : {message}',
   'up.stopping': 'arrêt en cours ({reason})…',
   'up.down': 'arrêté proprement',
+  'up.waitingHome': 'une autre commande tamtam utilise ce dossier ; attente de sa fin…',
+  'node.waitingForHome': 'un autre processus tamtam ouvre ce dossier ; attente…',
 
   'tui.askName': 'Bienvenue dans tamtam. Quel est votre nom ?',
   'tui.askLang': 'Langue ? Tapez fr pour le français ou en pour l\'anglais.',
