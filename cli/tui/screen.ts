@@ -7,7 +7,7 @@ import { MAX_TEXT_BYTES } from '../../src/log/index.js'
 import { drillView } from './drill-view.js'
 import type { TuiModel } from './model.js'
 import { PasteGuard } from './paste-guard.js'
-import { membersView, promptView, roomsView, statusView, timelineView } from './views.js'
+import { charWidth, membersView, promptView, roomsView, statusView, timelineView, WIDE_CHAR } from './views.js'
 
 const ROOMS_WIDTH = 18
 const MEMBERS_WIDTH = 24
@@ -16,8 +16,54 @@ const BOTTOM_ROWS = 3
 /** The drill panel never leaves the timeline fewer rows than this. */
 const MIN_TIMELINE_ROWS = 5
 
+/** The parts of blessed's unicode module that decide how many cells a character takes. */
+interface BlessedUnicode {
+  charWidth: (text: string | number, index?: number) => number
+  codePointAt: (text: string, index: number) => number
+  combining: Record<number, boolean>
+  chars: { all: RegExp }
+}
+
+let widthsTaught = false
+
+/**
+ * blessed's table of wide characters dates from Unicode 5: it gives ✅, ⭐, 🀄 or 😀 one cell
+ * where the terminal draws two, and the rest of the row, borders and members pane included,
+ * lands out of place. Teach it the views' table, once: a second cell is reserved after every
+ * wide character (`chars.all`) and skipped when drawing (`charWidth`), and a zero-width
+ * character joins the cell before it (`combining`).
+ */
+function teachWidths (): void {
+  if (widthsTaught) return
+  widthsTaught = true
+  const unicode = (blessed as unknown as { unicode: BlessedUnicode }).unicode
+  const blessedWidth = unicode.charWidth
+  unicode.charWidth = (text, index = 0) => {
+    const cp = typeof text === 'number' ? text : unicode.codePointAt(text, index)
+    return cp < 0x300 ? blessedWidth(text, index) : charWidth(cp)
+  }
+  unicode.chars.all = new RegExp(`(${WIDE_CHAR.source})`, 'gu')
+  unicode.combining = new Proxy(unicode.combining, {
+    get: (known, key) => typeof key === 'string' && /^\d+$/.test(key) ? charWidth(Number(key)) === 0 : Reflect.get(known, key)
+  })
+}
+
+/**
+ * The views wrap the timeline and the drill panel to the pane's columns. blessed would wrap
+ * them a second time counting UTF-16 units, not columns, and break every row holding two
+ * emoji: let it only split the lines.
+ */
+function keepRows (box: blessed.Widgets.BoxElement): void {
+  const element = box as unknown as { _wrapContent: (content: string, width: number) => unknown }
+  const wrapContent = element._wrapContent
+  element._wrapContent = function (this: unknown, content: string) {
+    return wrapContent.call(this, content, Number.MAX_SAFE_INTEGER)
+  }
+}
+
 /** Build the screen for a model; resolves when the user quits. */
 export async function runScreen (model: TuiModel): Promise<void> {
+  teachWidths()
   const guard = new PasteGuard(process.stdin, MAX_TEXT_BYTES, (bytes) => model.notice(model.t('tui.tooLong', { size: `${Math.round(bytes / 1024)} KiB` })))
   const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: 'tamtam', input: guard as unknown as NodeJS.ReadStream, output: process.stdout, autoPadding: true })
   const pane = { tags: false, border: { type: 'line' as const } }
@@ -26,6 +72,8 @@ export async function runScreen (model: TuiModel): Promise<void> {
   // Under the timeline, shown only while a drill runs in the current room.
   const drill = blessed.box({ ...pane, parent: screen, left: ROOMS_WIDTH, right: MEMBERS_WIDTH, bottom: BOTTOM_ROWS, height: 3, hidden: true })
   const members = blessed.box({ ...pane, parent: screen, top: 0, right: 0, width: MEMBERS_WIDTH, bottom: BOTTOM_ROWS, label: ` ${model.t('tui.members')} ` })
+  keepRows(timeline)
+  keepRows(drill)
   const prompt = blessed.box({ parent: screen, bottom: 2, left: 0, right: 0, height: 1, tags: false })
   const input = blessed.textbox({ parent: screen, bottom: 1, left: 0, right: 0, height: 1, inputOnFocus: false, tags: false, style: { bg: 'blue' } })
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 1, tags: false, style: { inverse: true } })

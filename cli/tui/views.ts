@@ -10,45 +10,71 @@ import { lineText } from '../format.js'
 export { lineText }
 import type { RoomEntry, TuiState } from './state.js'
 
-/** Display width of a string: wide (CJK, emoji) characters take two columns. */
+/**
+ * Characters that take two terminal columns: Unicode's East Asian Wide and Fullwidth, as
+ * glibc's wcwidth and the terminals count them. JavaScript has no East_Asian_Width property,
+ * but every character shown as an emoji by default (Emoji_Presentation) is Wide since Unicode 9,
+ * whether in the BMP (✅ ⭐ ⌚) or not (🀄 🆎 😀); the rest are the CJK, Hangul and Kana blocks.
+ * Regional indicators (the halves of a flag) are Emoji_Presentation but narrow.
+ */
+export const WIDE_CHAR = /[\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3041-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{16ff0}-\u{16ff1}\u{17000}-\u{18cff}\u{18d00}-\u{18d08}\u{1aff0}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|(?![\u{1f1e6}-\u{1f1ff}])\p{Emoji_Presentation}/u
+
+/**
+ * Characters that take no column of their own: combining marks, which the terminal draws on
+ * the letter before, the joiners and selectors inside emoji sequences, invisible format
+ * characters, and Hangul's medial and final jamo.
+ */
+export const ZERO_WIDTH_CHAR = /[\p{Mn}\p{Me}\u1160-\u11ff\ud7b0-\ud7ff\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u
+
+/** Columns one code point takes on a terminal: 0, 1 or 2. */
+export function charWidth (cp: number): number {
+  if (cp < 0x300) return 1
+  const ch = String.fromCodePoint(cp)
+  if (ZERO_WIDTH_CHAR.test(ch)) return 0
+  return WIDE_CHAR.test(ch) ? 2 : 1
+}
+
+/** Display width of a string: wide (CJK, emoji) characters take two columns, combining marks none. */
 export function displayWidth (text: string): number {
   let width = 0
-  for (const ch of text) width += isWide(ch.codePointAt(0) ?? 0) ? 2 : 1
+  for (const ch of text) width += charWidth(ch.codePointAt(0) ?? 0)
   return width
 }
 
-function isWide (cp: number): boolean {
-  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd)
-}
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' })
 
-/** Wrap one logical line to `width` columns, breaking at spaces when it can. */
+/**
+ * Wrap one logical line to `width` columns, breaking at spaces when it can. A word longer than
+ * a whole row (an invite code, a link, a row of emoji) starts a row and is cut at the edge, but
+ * only between grapheme clusters: an accent never leaves its letter, an emoji sequence is never
+ * split. Spaces after a word hang past the edge and are dropped where the row ends.
+ */
 export function wrap (text: string, width: number): string[] {
   const out: string[] = []
   for (const paragraph of text.split('\n')) {
     let line = ''
     let lineWidth = 0
-    for (const word of paragraph.split(/(?<= )/)) {
-      const w = displayWidth(word)
-      if (lineWidth + w <= width) {
-        line += word
-        lineWidth += w
-        continue
-      }
-      if (line.length > 0) out.push(line.trimEnd())
+    /** Start a new row unless `w` more columns fit on this one. */
+    const makeRoom = (w: number): void => {
+      if (line === '' || lineWidth + w <= width) return
+      out.push(line.trimEnd())
       line = ''
       lineWidth = 0
-      for (const ch of word) {
-        const cw = displayWidth(ch)
-        if (lineWidth + cw > width) {
-          out.push(line)
-          line = ''
-          lineWidth = 0
-        }
-        line += ch
-        lineWidth += cw
-      }
+    }
+    const place = (piece: string, w: number): void => {
+      makeRoom(w)
+      line += piece
+      lineWidth += w
+    }
+    for (const word of paragraph.split(/(?<= )/)) {
+      const bare = word.trimEnd()
+      const w = displayWidth(bare)
+      makeRoom(w)
+      if (w <= width) place(bare, w)
+      else for (const { segment } of GRAPHEMES.segment(bare)) place(segment, displayWidth(segment))
+      const spaces = Math.min(word.length - bare.length, Math.max(0, width - lineWidth))
+      line += ' '.repeat(spaces)
+      lineWidth += spaces
     }
     out.push(line.trimEnd())
   }

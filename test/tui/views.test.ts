@@ -17,10 +17,64 @@ t.test('wrap: table of cases', async (t) => {
     ['cuts a word longer than the width', 'abcdefghij', 4, ['abcd', 'efgh', 'ij']],
     ['keeps newlines from multi-line messages', 'a\nb', 10, ['a', 'b']],
     ['wide characters count double', '日本語日本語', 6, ['日本語', '日本語']],
-    ['accents count single', 'ça va très bien', 7, ['ça va', 'très', 'bien']]
+    ['accents count single', 'ça va très bien', 7, ['ça va', 'très', 'bien']],
+    ['a long token is cut, the words around it wrap as usual', `see ${'x'.repeat(25)} ok`, 10, ['see', 'x'.repeat(10), 'x'.repeat(10), 'xxxxx ok']],
+    ['a space at a cut does not start the next row', 'abcd ef', 4, ['abcd', 'ef']],
+    ['emoji shown as emoji count double', '✅⭐🀄🆎😀', 4, ['✅⭐', '🀄🆎', '😀']],
+    ['a text-style symbol counts single', '🌡🌡🌡🌡', 4, ['🌡🌡🌡🌡']],
+    ['combining accents take no column and stay on their letter', 'e\u0301'.repeat(6), 4, ['e\u0301'.repeat(4), 'e\u0301'.repeat(2)]],
+    ['a family emoji is never cut inside', 'ab👨\u200d👩\u200d👧', 4, ['ab', '👨\u200d👩\u200d👧']]
   ]
   for (const [what, text, width, expected] of cases) t.same(wrap(text, width), expected, what)
   t.equal(displayWidth('😀a'), 3, 'an emoji is two columns')
+})
+
+/**
+ * Terminal columns of a string, as the terminal (glibc's wcwidth, tmux) counts the characters
+ * the tokens below are made of: the oracle for the width checks, independent of displayWidth.
+ */
+function columns (row: string): number {
+  let n = 0
+  for (const ch of row) n += /\p{M}|\u200d/u.test(ch) ? 0 : /[✅⭐🀄🆎😀日本]/u.test(ch) ? 2 : 1
+  return n
+}
+
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
+/** Long unbreakable tokens, 200 characters each (an invite code is the usual one). */
+const TOKENS: Array<[string, string]> = [
+  ['an invite code', `tamtam1${Array.from({ length: 193 }, (_, i) => BECH32[(i * 7) % 32]).join('')}`],
+  ['a row of ✅ (an emoji in the BMP)', '✅'.repeat(200)],
+  ['a row of 🀄 (an emoji outside U+1F300-1FAFF)', '🀄'.repeat(200)],
+  ['letters, emoji and CJK mixed', Array.from({ length: 40 }, () => 'a✅🆎日z').join('')],
+  ['accented letters made of combining marks', 'e\u0301'.repeat(100)]
+]
+
+t.test('a long token wraps inside the timeline pane: no row wider than the pane, nothing lost', async (t) => {
+  const t9n = translator('en')
+  const me = { name: 'Awa', fingerprint: '3f2a-91bc-0d44-7e10', online: true, you: true, muted: false }
+  for (const [what, token] of TOKENS) {
+    const wider: string[] = []
+    const lost: string[] = []
+    const cut: string[] = []
+    for (const width of [10, 23, 54, 80]) {
+      const views: Array<[string, TuiState]> = [
+        ['a message', state({ timeline: [item({ text: `code: ${token} ok` })] })],
+        ['a message mentioning me', state({ members: [me], timeline: [item({ name: 'Moussa', author: '8f25-b13d-1e02-1171', authorKey: 'm', text: `@Awa ${token}` })] })],
+        ['a notice', state({ notices: [`Invite code for atelier: ${token}`] })],
+        ['a pending message', state({ pending: [{ text: token, ts: Date.now() }] })]
+      ]
+      for (const [where, s] of views) {
+        const rows = timelineView(s, t9n, width, 1000)
+        const at = `${where}, ${width} columns`
+        wider.push(...rows.filter((r) => columns(r) > width).map((r) => `${at}: ${columns(r)} columns: ${r}`))
+        if (!rows.join('').replace(/[\s┃▶]/g, '').includes(token)) lost.push(at)
+        if (rows.some((r) => /^\p{M}/u.test(r.trimStart()))) cut.push(at)
+      }
+    }
+    t.same(wider.slice(0, 3), [], `${what}: no row is wider than the pane (a message, a mention, a notice, a pending line; 10 to 80 columns)`)
+    t.same(lost, [], `${what}: the whole token is shown`)
+    t.same(cut, [], `${what}: no row starts with a mark cut from its letter`)
+  }
 })
 
 t.test('timeline view: sanitised, wrapped, scrolled, pending last', async (t) => {
