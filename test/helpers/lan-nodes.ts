@@ -77,18 +77,20 @@ export async function startNode (lan: Lan, host: string, home: string, extra: st
   }
 }
 
-/** The message texts of a room as a node sees it (through its control socket). */
+/**
+ * The message texts of a room as a node sees it (through its control socket). A failed
+ * command throws: an empty list must mean "no messages", never "the command broke", or
+ * every "saw nothing" check would pass on a broken command.
+ */
 export async function texts (node: LanNode | string, room: string): Promise<string[]> {
   const home = typeof node === 'string' ? node : node.home
-  const r = await cli(['--home', home, 'log', room, '--json', '--all'])
-  if (r.code !== 0) return []
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((i) => i.type === 'msg').map((i) => i.text)
+  const out = await tamtam(home, 'log', room, '--json', '--all')
+  return out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((i) => i.type === 'msg').map((i) => i.text)
 }
 
-/** The connected peers of a node. */
+/** The connected peers of a node; a failed command throws (see texts). */
 export async function peersOf (node: LanNode): Promise<Array<Record<string, any>>> {
-  const r = await node.run('peers', '--json')
-  return r.code === 0 ? JSON.parse(r.stdout) : []
+  return JSON.parse(await tamtam(node.home, 'peers', '--json'))
 }
 
 /** A namespace LAN whose hosts each have a home, with `members` in one room "atelier". */

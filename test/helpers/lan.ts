@@ -22,6 +22,7 @@ import { spawn as spawnChild, execFileSync, type ChildProcess, type SpawnOptions
 import { existsSync } from 'node:fs'
 import { randomBytes, randomInt } from 'node:crypto'
 import path from 'node:path'
+import { requirePrerequisite } from './prereq.js'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tool lookup and small process helpers
@@ -270,18 +271,13 @@ function checkSupport(): { ok: true } | { ok: false; reason: string } {
 }
 
 /**
- * For a tap test: if {@link lanSupport} is not ok, prints a comment and records a SKIP with the reason
- * ('LAN test skipped: needs root and ip netns: <reason>') and returns false; otherwise returns true.
+ * For a tap test: true when {@link lanSupport} is ok. Otherwise, through test/helpers/prereq.ts, records a SKIP
+ * with the reason ('needs root and ip netns: <reason>'), or a FAILURE under CI=true, and returns false.
  * Use as `if (!skipUnlessLan(t)) return`.
  */
 export function skipUnlessLan(t: any): boolean {
   const s = lanSupport()
-  if (s.ok) return true
-  const msg = `LAN test skipped: needs root and ip netns: ${s.reason}`
-  if (typeof t?.comment === 'function') t.comment(msg)
-  if (typeof t?.skip === 'function') t.skip(msg)
-  else logErr(msg)
-  return false
+  return requirePrerequisite(t, 'root and ip netns (a namespace LAN)', s.ok ? null : s.reason)
 }
 
 /**

@@ -11,6 +11,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { BIN, childEnv } from './cli.js'
+import { requirePrerequisite } from './prereq.js'
 
 /** Time a tmux command may take before it is killed. */
 const TMUX_TIMEOUT_MS = 10_000
@@ -50,12 +51,12 @@ export function tmuxMissing (): string | null {
   return missing
 }
 
-/** For a tap test: skip it (with the reason) when tmux is missing. Use as `if (!skipUnlessTmux(t)) return`. */
+/**
+ * For a tap test: true when tmux works. Otherwise skips it with the reason, or fails it under
+ * CI=true (test/helpers/prereq.ts), and returns false. Use as `if (!skipUnlessTmux(t)) return`.
+ */
 export function skipUnlessTmux (t: any): boolean {
-  const reason = tmuxMissing()
-  if (reason === null) return true
-  t.skip(`tmux test skipped: ${reason}`)
-  return false
+  return requirePrerequisite(t, 'tmux', tmuxMissing())
 }
 
 /** Quote one word for sh. */

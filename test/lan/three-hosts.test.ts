@@ -3,7 +3,7 @@ import { skipUnlessLan } from '../helpers/lan.js'
 import { lanWithRoom, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
 import { eventually } from '../helpers/peers.js'
 
-t.test('three hosts, no route out: every pair connects and a message reaches B and C within 2 s', async (t) => {
+t.test('three hosts, no route out: every pair connects and a message reaches B and C', async (t) => {
   if (!skipUnlessLan(t)) return
   const { lan, homes: { a, b, c } } = await lanWithRoom(t, { wifi: ['a', 'b', 'c'] }, ['a', 'b', 'c'])
   const nodes = await Promise.all([startNode(lan, 'a', a), startNode(lan, 'b', b), startNode(lan, 'c', c)])
@@ -16,10 +16,15 @@ t.test('three hosts, no route out: every pair connects and a message reaches B a
   t.ok(peersA.every((p) => p.rooms.includes('atelier')), 'with the room in common')
   t.same(peersA.map((p) => p.host).sort(), [lan.host('b').ip, lan.host('c').ip].sort(), 'at the right addresses')
 
+  // This checks that the message arrives, not how fast. Delivery time belongs to the
+  // benchmark (bench/lan-delivery.ts, "delivery, 10 peers" in docs/benchmarks.md), which
+  // measures it from the author's append to each receiver on idle hosts. Here the machine is
+  // shared and noisy and each poll starts a CLI process, so a tight bound would flake and a
+  // loose one would prove nothing; the bound below only keeps the wait finite.
   const sentAt = Date.now()
   await tamtam(a, 'send', 'atelier', 'La coupure commence')
-  const arrived = await eventually(async () => (await Promise.all([texts(b, 'atelier'), texts(c, 'atelier')])).every((l) => l.includes('La coupure commence')), 2000, 20)
-  t.ok(arrived, 'the message shows in B\'s and C\'s log within 2 s')
-  t.comment(`delivery to both (including CLI polling) took ${Date.now() - sentAt} ms`)
+  const arrived = await eventually(async () => (await Promise.all([texts(b, 'atelier'), texts(c, 'atelier')])).every((l) => l.includes('La coupure commence')), 15_000, 50)
+  t.ok(arrived, 'the message shows in B\'s and C\'s log')
+  t.comment(`delivery to both, as seen by CLI polling (not a measurement): ${Date.now() - sentAt} ms`)
   for (const node of nodes) t.equal(await node.stop(), 0, `${node.host} stops cleanly`)
 })

@@ -114,8 +114,13 @@ t.test('escape sequences in a nickname or a message come out of log neutralised'
   const items = await COMMANDS.get('log')!.run(awa, { room: 'atelier' }, SILENT) as Array<{ name: string, text: string }>
   const mine = items.filter((i) => i.name.startsWith('Mal'))
   t.ok(mine.length >= 1, 'the crafted records are shown (sanitised, not dropped)')
-  const out = JSON.stringify(mine)
-  for (const bad of ['\x1b', '\x07', '\u009b', '\u202e', '52;c;']) t.notOk(out.toLowerCase().includes(bad), `no ${JSON.stringify(bad)} in the output`)
+  // Check the decoded strings, as a terminal would get them: JSON.stringify would turn ESC
+  // and BEL into the six characters \u001b and \u0007, and the check could never fail.
+  const shown = mine.flatMap((i) => [i.name, i.text])
+  for (const bad of ['\x1b', '\x07', '\u009b', '\u202e', '52;c;']) {
+    const label = bad.length === 1 ? `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(bad)
+    t.notOk(shown.some((s) => s.toLowerCase().includes(bad)), `no ${label} in the names and texts shown`)
+  }
   t.ok(mine.some((i) => i.name === 'Mallory'), 'the nickname reads as plain "Mallory"')
   t.ok(mine.some((i) => /^hello +red +end$/.test(i.text)), `the message keeps its text: ${mine.map((i) => i.text).join('|')}`)
 })

@@ -43,9 +43,15 @@ t.test('the creator\'s hide takes effect on every peer; a non-moderator\'s has n
   t.ok(isTamtamError(refused, 'NOT_MODERATOR'), 'the mod command refuses a non-moderator with NOT_MODERATOR')
   await (await b.logs(r(b))).own.append([{ type: 'mod', action: 'hide', target: welcome }])
   await (await b.logs(r(b))).own.append([{ type: 'mod', action: 'add-mod', target: (await b.identity()).publicKey.toString('hex') }])
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  t.ok(await settled(peers, async (p) => (await texts(p)).includes('bienvenue')), 'a raw hide record from a non-moderator has no effect anywhere')
-  t.notOk((await a.moderation(r(a))).moderators.has((await b.identity()).publicKey.toString('hex')), 'nor can a member name themselves moderator')
+  // A marker after both records in B's log: a peer that shows it holds B's log past them, so
+  // the absence checked next is a verdict, not a record still on its way.
+  await b.send(r(b), 'marqueur après les faux ordres')
+  t.ok(await settled(peers, async (p) => (await texts(p)).includes('marqueur après les faux ordres')), 'every peer has B\'s later message')
+  const welcomeShown = await Promise.all(peers.map(async (p) => (await texts(p)).includes('bienvenue')))
+  t.same(welcomeShown, [true, true, true], 'a raw hide record from a non-moderator has no effect anywhere')
+  const bKey = (await b.identity()).publicKey.toString('hex')
+  const bIsMod = await Promise.all(peers.map(async (p) => (await p.moderation(r(p))).moderators.has(bKey)))
+  t.same(bIsMod, [false, false, false], 'nor can a member name themselves moderator')
 
   // A (the creator) hides B's spam.
   const done = await run(a, 'mod', { room: 'atelier', action: 'hide', target: spam.id })
@@ -75,8 +81,12 @@ t.test('named moderators apply until revoked; revocation is final even against b
   t.ok(await eventually(async () => (await b.moderation(r(b))).moderators.size === 1, 10_000, 50), 'B learns it was revoked')
   const blogs = await b.logs(r(b))
   await blogs.own.append([{ type: 'mod', action: 'hide', target: m2.id }], blogs.own.lastAppendTs)
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  t.ok(await settled(peers, async (p) => (await texts(p)).includes('message 2 de C') && !(await texts(p)).includes('message 1 de C')), 'B\'s later hide, even backdated, applies nowhere; its earlier hide stays')
+  // A marker after the backdated hide in B's log (see the first test).
+  await b.send(r(b), 'marqueur après la révocation')
+  t.ok(await settled(peers, async (p) => (await texts(p)).includes('marqueur après la révocation')), 'every peer has B\'s later message')
+  const views = await Promise.all(peers.map(async (p) => await texts(p)))
+  t.same(views.map((v) => v.includes('message 2 de C')), [true, true, true], 'B\'s later hide, even backdated, applies nowhere')
+  t.same(views.map((v) => v.includes('message 1 de C')), [false, false, false], 'its earlier hide stays')
 
   const verdicts = await Promise.all(peers.map(async (p) => { const s = await p.moderation(r(p)); return JSON.stringify({ mods: [...s.moderators].sort(), hidden: [...s.hidden].sort(), applied: s.applied.map((e) => e.id) }) }))
   t.equal(new Set(verdicts).size, 1, 'A, B and C reach the same verdict, records applied in the same order')

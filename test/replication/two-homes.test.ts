@@ -42,16 +42,26 @@ t.test('members spread across hops: C learns of A only through B', async (t) => 
   t.ok(await eventually(async () => (await lines(a, 'r')).some((l) => l.endsWith('from C'))), 'A got C\'s message via B')
 })
 
-t.test('a peer without the room learns no room, member or message', async (t) => {
+t.test('a peer without the room learns no room, member or message of it', async (t) => {
   const a = await peer(t, 'A')
   const outsider = await peer(t, 'Outsider')
-  await a.createRoom('secret-room')
-  await a.send(a.rooms.resolve('secret-room'), 'private')
+  const { room: secret } = await a.createRoom('secret-room')
+  await a.send(secret, 'private')
   await outsider.createRoom('other-room')
+  // One room in common, so that the link carries something the outsider must receive.
+  const { room: common, invite } = await a.createRoom('commune')
+  await outsider.joinRoom(invite)
   const { a: pa, b: pb } = await link(t, a, outsider)
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  t.equal(pa.shared.size, 0, 'A shares no room with the outsider')
-  t.equal(pb.shared.size, 0, 'the outsider shares no room with A')
-  t.same(outsider.rooms.list().map((r) => r.name), ['other-room'], 'outsider room list unchanged')
-  t.same(outsider.rooms.list()[0].members, [], 'outsider learned no member log')
+  // The marker: A's message in the common room, written after the private one and sent on
+  // the same link after A's hello (which carries A's proofs for both rooms). Once the
+  // outsider shows it, the link has had its chance to leak; only then check the absence.
+  await a.send(common, 'marqueur')
+  t.ok(await eventually(async () => (await lines(outsider, 'commune')).some((l) => l.endsWith('marqueur'))), 'the outsider gets A\'s later message in the room they share')
+  t.same([...pa.shared], [common.id], 'A shares only the common room with the outsider')
+  t.same([...pb.shared], [common.id], 'the outsider shares only the common room with A')
+  t.same(outsider.rooms.list().map((r) => r.name).sort(), ['commune', 'other-room'], 'outsider room list: no secret room')
+  t.same(outsider.rooms.list().find((r) => r.name === 'other-room')?.members, [], 'outsider learned no member log for its own room')
+  const aLogs = (await a.logs(secret)).list().map((l) => l.key)
+  const known = outsider.rooms.list().flatMap((r) => r.members)
+  t.notOk(aLogs.some((k) => known.includes(k)), 'nor any of the secret room\'s member logs')
 })

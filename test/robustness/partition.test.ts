@@ -8,14 +8,15 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { skipUnlessLan } from '../helpers/lan.js'
 import { lanWithRoom, startNode, tamtam, type LanNode } from '../helpers/lan-nodes.js'
-import { cli } from '../helpers/cli.js'
 import { eventually } from '../helpers/peers.js'
 
-/** The ids and texts of every message of the room at a node, in timeline order. */
+/**
+ * The ids and texts of every message of the room at a node, in timeline order. A failed
+ * command throws, so "saw none of the other half" cannot pass on a broken command.
+ */
 async function timeline (node: LanNode): Promise<Array<{ id: string, text: string }>> {
-  const r = await cli(['--home', node.home, 'log', 'atelier', '--json', '--all'])
-  if (r.code !== 0) return []
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((i) => i.type === 'msg').map((i) => ({ id: String(i.id), text: String(i.text) }))
+  const out = await tamtam(node.home, 'log', 'atelier', '--json', '--all')
+  return out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((i) => i.type === 'msg').map((i) => ({ id: String(i.id), text: String(i.text) }))
 }
 
 /** `ip` in the LAN's bridge namespace (see the layout in test/helpers/lan.ts). */
