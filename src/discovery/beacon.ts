@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events'
 import { lanAddresses } from './interfaces.js'
 import type { Discovery, PeerCandidate } from './types.js'
 import { decodeBeacon, encodeBeacon, INSTANCE_ID_SIZE } from './beacon-wire.js'
+import { tableVictim } from './candidate-table.js'
 
 export * from './beacon-wire.js'
 
@@ -76,7 +77,7 @@ export interface LanBeaconStats {
   peers: number
 }
 
-interface Tracked { candidate: PeerCandidate, lastSeen: number }
+interface Tracked { candidate: PeerCandidate, lastSeen: number, host: string, firstSeen: number, confirmed: boolean }
 interface Sender { socket: dgram.Socket, ready: boolean }
 
 const now = (): number => performance.now()
@@ -131,6 +132,14 @@ export class LanBeacon extends EventEmitter implements Discovery {
   /** The candidates heard from within peerTimeoutMs (also in 'announce-only', which only keeps them quiet). */
   peers (): PeerCandidate[] {
     return [...this.table.values()].map((t) => ({ ...t.candidate }))
+  }
+
+  /**
+   * A handshake with `publicKey` completed: its candidates are real and never give way to
+   * new ones when the table is full (they still expire when silent).
+   */
+  confirm (publicKey: Buffer): void {
+    for (const tracked of this.table.values()) if (tracked.candidate.publicKey?.equals(publicKey) === true) tracked.confirmed = true
   }
 
   /** Open the sockets and announce. Resolves once the first announce is sent; a second call is a no-op. */
@@ -321,15 +330,26 @@ export class LanBeacon extends EventEmitter implements Discovery {
       this.report('peer', candidate)
       return
     }
-    if (this.table.size >= this.opts.maxPeers) {
+    if (this.table.size >= this.opts.maxPeers && !this.makeRoom(rinfo.address)) {
       this.counters.dropped++
       if (!this.tableFull) this.warn(`more than ${this.opts.maxPeers} LAN peers: ignoring new ones`)
       this.tableFull = true
       return
     }
-    this.table.set(key, { candidate, lastSeen: now() })
+    this.table.set(key, { candidate, lastSeen: now(), host: rinfo.address, firstSeen: now(), confirmed: false })
     this.report('peer', candidate)
     this.reannounceSoon()
+  }
+
+  /** The table is full: forget a candidate of the address holding the most, if that is not `host` (candidate-table.ts). */
+  private makeRoom (host: string): boolean {
+    const victim = tableVictim(this.table, host)
+    if (victim === null) return false
+    const tracked = this.table.get(victim) as Tracked
+    this.table.delete(victim)
+    this.counters.dropped++
+    this.report('lost', tracked.candidate)
+    return true
   }
 
   private expire (): void {

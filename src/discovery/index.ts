@@ -2,3 +2,4 @@
 export * from './types.js'
 export * from './beacon.js'
 export * from './interfaces.js'
+export * from './candidate-table.js'

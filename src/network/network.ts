@@ -66,16 +66,20 @@ export class Network extends EventEmitter {
     super()
     this.tt = tt
     this.opts = opts
-    this.manager = new ConnectionManager({ keyPair: this.keyPair, port: opts.port ?? 0, maxConnections: opts.maxConnections, graceMs: opts.graceMs })
+    this.manager = new ConnectionManager({ keyPair: this.keyPair, port: opts.port ?? 0, maxConnections: opts.maxConnections, graceMs: opts.graceMs, roomAware: true })
     this.replicator = new Replicator(tt)
     if (opts.lanOnly !== true) this.internet = new InternetPath(this.keyPair, opts.bootstrap)
     this.wire()
   }
 
   private wire (): void {
-    this.manager.on('connection', (stream: NoiseSecretStream, info: ConnectionInfo) => this.onConnection(stream, info))
+    this.manager.on('connection', (stream: NoiseSecretStream, info: ConnectionInfo) => {
+      this.beacon?.confirm(info.publicKey) // a real peer: never evicted by forged beacons
+      this.onConnection(stream, info)
+    })
     this.manager.on('disconnection', (info: ConnectionInfo) => this.emit('disconnected', info))
     this.manager.on('warning', (err: unknown) => this.emit('warning', err))
+    this.replicator.on('room', (peer: PeerRooms) => this.manager.markShared(peer.stream))
     this.replicator.on('room', (peer: PeerRooms, room: { name: string }) => this.emit('room', { publicKey: peer.stream.remotePublicKey?.toString('hex'), room: room.name }))
     this.replicator.on('warning', (err: unknown) => this.emit('warning', err))
     this.replicator.on('self', () => this.emit('presence'))
@@ -150,6 +154,8 @@ export class Network extends EventEmitter {
     try {
       // Synchronously, before anything else can read the stream (see attachPeer).
       const session = this.replicator.attach(stream)
+      // A peer cut for flooding is refused for a while, longer each time (protocol §8).
+      session.on('warning', (err: { code?: string }) => { if (err?.code === 'PEER_FLOOD') this.manager.ban(info.host) })
       this.dialBacks.attach(stream)
       this.sessions.set(stream, session)
       stream.once('close', () => this.sessions.delete(stream))

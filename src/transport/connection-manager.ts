@@ -8,6 +8,7 @@ import net from 'node:net'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { PeerCandidate } from '../discovery/types.js'
 import { fail, isTamtamError } from '../errors/index.js'
+import { FloodBans, nextProbe, pickStranger, probeRetryMs, type StrangerSlot } from './admission.js'
 import { ConnectionSet, type LiveConnection } from './connection-set.js'
 import { DialTarget, type DialAddress } from './dial-target.js'
 import { dialTcp } from './dialer.js'
@@ -20,6 +21,12 @@ import { socketClosed, streamClosed } from './when-closed.js'
 
 /** Length of a Noise (ed25519) public key. */
 export const PUBLIC_KEY_BYTES = 32
+
+/** A socket dialling or handshaking. */
+interface PendingSocket { host: string, since: number, incoming: boolean }
+
+/** A stranger the manager may close to free a slot: a live connection sharing no room, or an incoming handshake. */
+interface Stranger extends StrangerSlot { connection?: LiveConnection, socket?: net.Socket }
 
 /** What became of an authenticated stream offered to the manager. */
 type Adoption = 'accepted' | 'duplicate' | 'self' | 'mismatch' | 'refused' | 'closed' | 'failed'
@@ -39,10 +46,16 @@ export class ConnectionManager extends EventEmitter {
   private readonly listener: TcpListener
   private readonly live: ConnectionSet
   /** Sockets dialling or handshaking; they count against maxConnections. */
-  private readonly pending = new Set<net.Socket>()
+  private readonly pending = new Map<net.Socket, PendingSocket>()
+  /** Addresses cut for flooding, refused for a while. */
+  private readonly bans: FloodBans
+  /** Probes started per address, so that addresses take turns (admission.ts, nextProbe). */
+  private readonly probesByHost = new Map<string, number>()
+  private probing = 0
+  private probeTimer: NodeJS.Timeout | null = null
   /** Peers to keep dialling: 'key:<hex>' for candidates, 'addr:<host>:<port>' for manual addresses. */
   private readonly targets = new Map<string, DialTarget>()
-  private readonly counters: TransportStats = { dials: 0, dialFailures: 0, accepted: 0, refused: 0, evicted: 0, handshakeFailures: 0, duplicates: 0, rejected: 0 }
+  private readonly counters: TransportStats = { dials: 0, dialFailures: 0, accepted: 0, refused: 0, evicted: 0, handshakeFailures: 0, duplicates: 0, rejected: 0, strangersEvicted: 0, banned: 0, probes: 0 }
   private readonly mesh: MeshPlanner
   private readonly selfHex: string
   private rebalancing = false
@@ -58,6 +71,7 @@ export class ConnectionManager extends EventEmitter {
     this.selfHex = this.publicKey.toString('hex')
     this.mesh = new MeshPlanner(this.settings.mesh, this.settings.meshCooldownMs, this.settings.random)
     this.live = new ConnectionSet(this.publicKey)
+    this.bans = new FloodBans(this.settings.floodBan)
     this.listener = new TcpListener((socket) => this.onIncoming(socket), (err) => this.warn(err))
   }
 
@@ -94,7 +108,10 @@ export class ConnectionManager extends EventEmitter {
     const id = `key:${key.toString('hex')}`
     let target = this.targets.get(id)
     const known = target !== undefined
-    target ??= new DialTarget(id, Buffer.from(key), (t) => { void this.dial(t) })
+    if (target === undefined) {
+      target = new DialTarget(id, Buffer.from(key), (t) => { void this.dial(t) })
+      target.probeAt = Date.now() + this.graceFor(key)
+    }
     this.targets.set(id, target)
     const moved = target.setAddress({ host: candidate.host, port: candidate.port, source: candidate.source })
     if (known && !moved) return // re-announced: keep the current schedule and backoff
@@ -103,12 +120,16 @@ export class ConnectionManager extends EventEmitter {
     this.rebalance()
   }
 
-  /** The source lost the peer: stop (re)dialling it once no source knows it. An open connection stays. */
+  /**
+   * The source lost this address of the peer: forget it, and stop (re)dialling the peer once
+   * no address is left. Other addresses (another source, or the same key announced from
+   * elsewhere) stay. An open connection stays.
+   */
   removeCandidate (candidate: PeerCandidate): void {
     if (candidate.publicKey === null) return this.dropTarget(`addr:${candidate.host}:${candidate.port}`)
     const id = `key:${candidate.publicKey.toString('hex')}`
     const target = this.targets.get(id)
-    if (target !== undefined && target.removeSource(candidate.source) === 0) {
+    if (target !== undefined && target.removeAddress({ host: candidate.host, port: candidate.port, source: candidate.source }) === 0) {
       this.dropTarget(id)
       this.rebalance()
     }
@@ -147,6 +168,34 @@ export class ConnectionManager extends EventEmitter {
     return this.adopt(stream, { host, port, source, initiator: stream.isInitiator }, null) === 'accepted'
   }
 
+  /**
+   * The owner found a room shared on this connection: it is a member's from now on, counts
+   * in the mesh, and is never closed to make room for a stranger (with `roomAware`).
+   */
+  markShared (stream: NoiseSecretStream): void {
+    const key = stream.remotePublicKey
+    const connection = key === null ? undefined : this.live.get(key.toString('hex'))
+    if (connection === undefined || connection.stream !== stream || connection.sharesRoom === true) return
+    connection.sharesRoom = true
+    this.rebalance()
+  }
+
+  /**
+   * Refuse `host` for a while, doubling with each call (the owner cut it for flooding):
+   * incoming sockets from it are closed at once and it is not dialled. Returns the refusal in ms.
+   */
+  ban (host: string): number {
+    if (this.closed || host === '') return 0
+    const ms = this.bans.strike(host, Date.now())
+    this.warn(fail('PEER_FLOOD', `${host} flooded: refused for ${Math.round(ms / 1000)} s`))
+    return ms
+  }
+
+  /** Milliseconds `host` is still refused for (0 = not refused). */
+  bannedFor (host: string): number {
+    return this.bans.remaining(host, Date.now())
+  }
+
   /** The mesh policy's last plan: ring neighbours, long links chosen, whether every peer fits (a full mesh). */
   meshStatus (): { fullMesh: boolean, ring: number, chosen: number, live: number } {
     const plan = this.mesh.last
@@ -168,10 +217,12 @@ export class ConnectionManager extends EventEmitter {
 
   private async shutdown (): Promise<void> {
     this.closed = true
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer)
+    this.probeTimer = null
     for (const target of this.targets.values()) target.stop()
     this.targets.clear()
     const waits: Array<Promise<void>> = [this.listener.close()]
-    for (const socket of this.pending) {
+    for (const socket of this.pending.keys()) {
       waits.push(socketClosed(socket))
       socket.destroy()
     }
@@ -183,21 +234,88 @@ export class ConnectionManager extends EventEmitter {
   }
 
   private full (): boolean {
-    return this.live.size + this.pending.size >= this.settings.maxConnections
+    return this.meshLive().size + this.meshPending() >= this.settings.maxConnections
   }
 
-  /** What the mesh policy decides from: our key, every peer known, live connections, manual peers. */
+  /**
+   * Live connections the mesh counts: with `roomAware`, those sharing a room or to a proven
+   * candidate; a stranger nobody announced (an outsider dialling in) counts only against the
+   * hard limit, and gives way there (see makeRoom).
+   */
+  private meshLive (): Set<string> {
+    const out = new Set<string>()
+    for (const [hex, connection] of this.liveEntries()) {
+      if (!this.settings.roomAware || connection.sharesRoom === true || this.targets.get(`key:${hex}`)?.proven === true) out.add(hex)
+    }
+    return out
+  }
+
+  private * liveEntries (): Generator<[string, LiveConnection]> {
+    for (const connection of this.live.values()) yield [connection.info.publicKey.toString('hex'), connection]
+  }
+
+  /** Handshakes the mesh counts: all of them, or with `roomAware` our own dials only. */
+  private meshPending (): number {
+    if (!this.settings.roomAware) return this.pending.size
+    let n = 0
+    for (const p of this.pending.values()) if (!p.incoming) n++
+    return n
+  }
+
+  /**
+   * With `roomAware`, and more keyed candidates than the cap: the mesh is planned over proven
+   * keys only, the rest are probed (pumpProbes). Without it the mesh plans over every candidate.
+   */
+  private probeMode (): boolean {
+    if (!this.settings.roomAware) return false
+    let keyed = 0
+    for (const target of this.targets.values()) if (target.expectedKey !== null) keyed++
+    return keyed > this.settings.maxConnections
+  }
+
+  /** What the mesh policy decides from: our key, every peer known (proven), live connections, manual peers. */
   private inputs (): MeshInputs {
-    const live = new Set(this.live.keys())
+    const live = this.meshLive()
     const view = new Set(live)
     const pinned = new Set<string>()
+    const proving = this.probeMode()
     for (const target of this.targets.values()) {
       const hex = target.expectedHex
-      if (hex !== null) view.add(hex)
-      else if (target.learnedKey !== null) pinned.add(target.learnedKey.toString('hex'))
+      if (hex !== null) {
+        if (!proving || target.proven) view.add(hex)
+      } else if (target.learnedKey !== null) pinned.add(target.learnedKey.toString('hex'))
     }
     view.delete(this.selfHex)
     return { self: this.selfHex, view, live, pinned }
+  }
+
+  /**
+   * Whether one more socket to or from `host` may open now (`extra`: slots allowed beyond the
+   * hard limit). At the limit, with `roomAware`, a stranger gives way (admission.ts,
+   * pickStranger), unless it is from `host` itself: a host holding the most strangers only
+   * waits, so its connections stay and it cannot make us churn handshakes.
+   */
+  private makeRoom (extra: number, host: string): boolean {
+    const limit = this.settings.maxConnections + (this.settings.roomAware ? this.settings.strangerHeadroom : 0) + extra
+    if (this.live.size + this.pending.size < limit) return true
+    if (!this.settings.roomAware) return false
+    const victim = pickStranger(this.strangers(), Date.now(), this.settings.strangerProbationMs)
+    if (victim === null || victim.host === host) return false
+    this.counters.strangersEvicted++
+    if (victim.socket !== undefined) victim.socket.destroy()
+    else if (victim.connection !== undefined) this.drop(victim.connection)
+    return true
+  }
+
+  /** Live connections that share no room (manual peers excepted), and incoming handshakes. */
+  private strangers (): Stranger[] {
+    const pinned = this.inputs().pinned
+    const out: Stranger[] = []
+    for (const [hex, connection] of this.liveEntries()) {
+      if (connection.sharesRoom !== true && !pinned.has(hex)) out.push({ host: connection.info.host, since: connection.info.since, connection })
+    }
+    for (const [socket, p] of this.pending) if (p.incoming) out.push({ host: p.host, since: p.since, socket })
+    return out
   }
 
   /**
@@ -222,14 +340,59 @@ export class ConnectionManager extends EventEmitter {
         }
       }
       for (const hex of plan.drop) this.evict(hex)
+      this.pumpProbes()
     })
+  }
+
+  /**
+   * Start handshakes with candidates not proven yet, at most maxProbes at once, addresses
+   * taking turns (admission.ts, nextProbe): a thousand forged candidates from one host
+   * delay a newcomer by one probe, not a thousand.
+   */
+  private pumpProbes (): void {
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer)
+    this.probeTimer = null
+    if (this.closed || !this.probeMode()) return
+    const now = Date.now()
+    let soonest = Infinity
+    while (this.probing < this.settings.maxProbes) {
+      const waiting: Array<{ target: DialTarget, host: string, readyAt: number, firstSeen: number }> = []
+      for (const target of this.targets.values()) {
+        const address = target.address
+        if (target.expectedKey === null || target.proven || target.dialing || target.stopped || address === null || this.live.has(target.expectedKey)) continue
+        const readyAt = Math.max(target.probeAt, now + this.bans.remaining(address.host, now))
+        soonest = Math.min(soonest, readyAt)
+        waiting.push({ target, host: address.host, readyAt, firstSeen: target.firstSeen })
+      }
+      const next = nextProbe(waiting, this.probesByHost, now)
+      if (next === null) break
+      if (this.probesByHost.size > 4096) this.probesByHost.clear()
+      this.probesByHost.set(next.host, (this.probesByHost.get(next.host) ?? 0) + 1)
+      next.target.probeAt = now + probeRetryMs(next.target.probeFailures + 1, this.settings.backoff, this.settings.random)
+      this.probing++
+      this.counters.probes++
+      void this.dial(next.target, true).finally(() => {
+        this.probing--
+        this.pumpProbes()
+      })
+    }
+    if (this.probing < this.settings.maxProbes && soonest < Infinity) {
+      this.probeTimer = setTimeout(() => this.pumpProbes(), Math.max(50, soonest - now))
+      this.probeTimer.unref()
+    }
   }
 
   /** Close the live connection to `hex` to make room (mesh policy). */
   private evict (hex: string): void {
     const connection = this.live.get(hex)
-    if (connection === undefined || !this.live.delete(connection)) return
+    if (connection === undefined || !this.live.has(connection.info.publicKey)) return
     this.counters.evicted++
+    this.drop(connection)
+  }
+
+  /** Close a live connection now and report it gone. */
+  private drop (connection: LiveConnection): void {
+    if (!this.live.delete(connection)) return
     connection.stream.destroy()
     this.emit('disconnection', connection.info)
     this.afterGone(connection.info)
@@ -239,7 +402,7 @@ export class ConnectionManager extends EventEmitter {
   private mayDial (target: DialTarget): boolean {
     const hex = target.expectedHex
     if (hex === null || this.mesh.role(hex) !== 'ring') return !this.full()
-    return this.mesh.admitSocket(this.inputs(), this.pending.size)
+    return this.mesh.admitSocket(this.inputs(), this.meshPending())
   }
 
   /** First dial delay for `key`: the lower key dials at once, the higher waits for it. */
@@ -253,13 +416,19 @@ export class ConnectionManager extends EventEmitter {
   }
 
   private onIncoming (socket: net.Socket): void {
-    if (this.closed || !this.mesh.admitSocket(this.inputs(), this.pending.size)) {
+    const host = socket.remoteAddress ?? ''
+    if (!this.closed && this.bans.remaining(host, Date.now()) > 0) {
+      this.counters.banned++
+      socket.destroy()
+      return
+    }
+    if (this.closed || !this.admitIncoming(host)) {
       this.counters.refused++
       socket.destroy()
       return
     }
     this.counters.accepted++
-    this.pending.add(socket)
+    this.pending.set(socket, { host, since: Date.now(), incoming: true })
     const partial = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, source: 'incoming' as const, initiator: false }
     const { stream, opened } = secureSocket(socket, { initiator: false, keyPair: this.keyPair, handshakeTimeoutMs: this.settings.handshakeTimeoutMs })
     opened.then(() => {
@@ -272,15 +441,35 @@ export class ConnectionManager extends EventEmitter {
     })
   }
 
-  /** Dial `target` once, then decide what comes next. */
-  private async dial (target: DialTarget): Promise<void> {
+  /**
+   * May an incoming socket start its handshake? With `roomAware`, under the hard limit, or by
+   * closing a stranger; otherwise as the mesh policy says, plus a few handshakes for probes.
+   */
+  private admitIncoming (host: string): boolean {
+    if (this.settings.roomAware) return this.makeRoom(0, host)
+    if (this.mesh.admitSocket(this.inputs(), this.pending.size)) return true
+    return this.probeMode() && this.live.size + this.pending.size < this.settings.maxConnections + this.settings.maxProbes
+  }
+
+  /** Dial `target` once (a `probe` proves an unproven key, whatever the mesh wants), then decide what comes next. */
+  private async dial (target: DialTarget, probe = false): Promise<void> {
     const address = target.address
     if (this.closed || target.stopped || target.dialing || address === null) return
     const key = target.key
     if (key !== null && this.live.has(key)) return // a disconnection will reschedule
+    const banned = this.bans.remaining(address.host, Date.now())
+    if (banned > 0) {
+      this.counters.banned++
+      if (!probe) target.schedule(banned)
+      return
+    }
     const hex = target.expectedHex
-    if (hex !== null && this.mesh.role(hex) === 'none') return // no longer wanted; rebalance() dials again if that changes
-    if (!this.mayDial(target)) return target.schedule(target.nextDelay(this.settings.backoff, this.settings.random))
+    if (!probe && hex !== null && this.mesh.role(hex) === 'none') return // no longer wanted; rebalance() dials again if that changes
+    const room = probe ? this.makeRoom(this.settings.maxProbes, address.host) : this.mayDial(target) && (!this.settings.roomAware || this.makeRoom(0, address.host))
+    if (!room) {
+      if (!probe) target.schedule(target.nextDelay(this.settings.backoff, this.settings.random))
+      return
+    }
     target.dialing = true
     let stream: NoiseSecretStream | null
     try {
@@ -289,14 +478,21 @@ export class ConnectionManager extends EventEmitter {
       target.dialing = false
     }
     const partial = { host: address.host, port: address.port, source: address.source, initiator: true }
-    this.afterDial(target, stream === null ? 'failed' : this.adopt(stream, partial, target))
+    const outcome = stream === null ? 'failed' : this.adopt(stream, partial, target)
+    if (outcome !== 'accepted' && outcome !== 'duplicate' && outcome !== 'refused') target.markAddress(address, false)
+    if (probe && !target.proven) {
+      target.probeFailures++
+      if (outcome === 'self') this.dropTarget(target.id)
+      return
+    }
+    this.afterDial(target, outcome)
   }
 
   /** TCP connect then Noise handshake; null (and a warning) when either fails. */
   private async connect (address: DialAddress): Promise<NoiseSecretStream | null> {
     this.counters.dials++
     const { socket, connected } = dialTcp(address.host, address.port, this.settings.dialTimeoutMs)
-    this.pending.add(socket)
+    this.pending.set(socket, { host: address.host, since: Date.now(), incoming: false })
     try {
       await connected
       const { stream, opened } = secureSocket(socket, { initiator: true, keyPair: this.keyPair, handshakeTimeoutMs: this.settings.handshakeTimeoutMs })
@@ -338,7 +534,14 @@ export class ConnectionManager extends EventEmitter {
       stream.destroy()
       return rejection
     }
-    const admission = this.mesh.admit(this.inputs(), remoteKey.toString('hex'))
+    const hex = remoteKey.toString('hex')
+    const announced = this.targets.get(`key:${hex}`)
+    if (announced !== undefined) announced.proven = true
+    if (target !== null && target === announced) target.markAddress({ host: partial.host, port: partial.port, source: partial.source as DialAddress['source'] }, true)
+    // With roomAware, a key nobody announced is a stranger: it took a slot under the hard
+    // limit already, stays out of the mesh, and gives way when a slot is needed.
+    const stranger = this.settings.roomAware && announced === undefined && !this.inputs().pinned.has(hex)
+    const admission = stranger ? { accept: true as const, evict: null } : this.mesh.admit(this.inputs(), hex)
     if (!admission.accept) {
       this.counters.refused++
       stream.destroy()

@@ -12,6 +12,8 @@ export interface LiveConnection {
   info: ConnectionInfo
   /** The Noise handshake hash (same on both ends). */
   handshakeHash: Buffer
+  /** The owner said this connection shares a room (ConnectionManager.markShared). */
+  sharesRoom?: boolean
 }
 
 /** What add() decided. */

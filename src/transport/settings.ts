@@ -2,13 +2,15 @@
  * The connection manager's options with every default filled in, and the address check
  * shared by its entry points.
  */
+import { DEFAULT_FLOOD_BAN, type FloodBanOptions } from './admission.js'
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
 import { meshSettings, type MeshSettings } from './mesh.js'
 import type { ConnectionManagerOptions } from './types.js'
 
 /** Options with every default filled in. */
-export type Settings = Required<Omit<ConnectionManagerOptions, 'keyPair' | 'backoff' | 'mesh'>> & {
+export type Settings = Required<Omit<ConnectionManagerOptions, 'keyPair' | 'backoff' | 'mesh' | 'floodBan'>> & {
   backoff: BackoffOptions
+  floodBan: FloodBanOptions
   mesh: MeshSettings
   meshCooldownMs: number
 }
@@ -29,7 +31,12 @@ export function resolveSettings (options: ConnectionManagerOptions): Settings {
     idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
     random: options.random ?? Math.random,
     mesh: meshSettings(maxConnections, options.mesh),
-    meshCooldownMs: options.mesh?.cooldownMs ?? 60_000
+    meshCooldownMs: options.mesh?.cooldownMs ?? 60_000,
+    roomAware: options.roomAware ?? false,
+    strangerHeadroom: options.strangerHeadroom ?? 4,
+    strangerProbationMs: options.strangerProbationMs ?? 5000,
+    maxProbes: options.maxProbes ?? 2,
+    floodBan: { ...DEFAULT_FLOOD_BAN, ...options.floodBan }
   }
 }
 

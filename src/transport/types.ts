@@ -51,6 +51,12 @@ export interface TransportStats {
   duplicates: number
   /** Authenticated connections closed because of their key (ourselves, or not the announced key). */
   rejected: number
+  /** Connections sharing no room closed to give their slot to another peer. */
+  strangersEvicted: number
+  /** Incoming sockets and dials refused because their address was banned after a flood. */
+  banned: number
+  /** Handshakes started with candidates whose key was not proven yet. */
+  probes: number
 }
 
 /** Options of the connection manager; every timer is an option so tests run fast. */
@@ -88,4 +94,20 @@ export interface ConnectionManagerOptions {
   idleTimeoutMs?: number
   /** Injected randomness for the backoff jitter (default Math.random). */
   random?: () => number
+  /**
+   * Default false. True when the owner calls markShared() once a connection shares a room
+   * (the network does): connections that share no room (strangers) then stay out of the mesh
+   * and give way to others when the node is full (see admission.ts, pickStranger). And once
+   * more keyed candidates are known than the cap, the mesh is planned over candidates that
+   * completed a handshake; the others are probed a few at a time (admission.ts, nextProbe).
+   */
+  roomAware?: boolean
+  /** Default 4 (with roomAware): sockets allowed beyond maxConnections while strangers hold slots. */
+  strangerHeadroom?: number
+  /** Default 5000: a stranger alone at its address is not closed for another one this soon after it opened. */
+  strangerProbationMs?: number
+  /** Default 2: handshakes with not yet proven candidates in flight at once (and extra incoming ones allowed at the cap). */
+  maxProbes?: number
+  /** Refusal of an address after ban(): default 10 s doubling up to 10 min. */
+  floodBan?: { initialMs?: number, maxMs?: number, forgetMs?: number }
 }
