@@ -19,6 +19,7 @@ export function lineText (item: TimelineItem, who: string, t: Translate): string
     case 'nick': return t('line.nick', { who, text: item.text })
     case 'doc': return t('line.doc', { who, text: item.text })
     case 'drill-probe': return t('line.drill', { who, text: item.text })
+    case 'skipped': return t('line.skipped', { who, count: String(item.skipped ?? 0) })
     default: {
       const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
       return `${who}: ${text}${item.moderated === true ? ` ${t('line.moderated')}` : ''}`
@@ -92,7 +93,7 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
 /** JSON output: one object, or one object per line for lists that scripts stream. */
 export function formatJson (command: string, result: unknown): string {
   if (command === 'log' && Array.isArray(result)) {
-    return result.map((i: TimelineItem) => JSON.stringify({ id: i.id, author: i.author, authorKey: i.authorKey, name: i.name, ts: i.ts, type: i.type, text: i.text, edited: i.edited, deleted: i.deleted, moderated: i.moderated })).join('\n')
+    return result.map((i: TimelineItem) => JSON.stringify({ id: i.id, author: i.author, authorKey: i.authorKey, name: i.name, ts: i.ts, type: i.type, text: i.text, edited: i.edited, deleted: i.deleted, moderated: i.moderated, skipped: i.skipped })).join('\n')
   }
   return JSON.stringify(result)
 }

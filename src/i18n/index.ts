@@ -68,12 +68,27 @@ function formatter (lang: string, style: 'datetime' | 'time'): Intl.DateTimeForm
   return f
 }
 
-/** Date and time in the local format of the language (e.g. 29/11/2026 14:05 in French). */
-export function formatDateTime (ts: number, lang: string): string {
-  return formatter(lang, 'datetime').format(new Date(ts))
+/**
+ * Format with a cached formatter, never throwing: times come from peers, and a date past
+ * JavaScript's range (8.64e15 ms) made `format` throw and crash the app at start-up
+ * (issue 17, finding 8). Such a time, or a non-number, shows as "?".
+ */
+function formatSafely (ts: number, lang: string, style: 'datetime' | 'time'): string {
+  const date = new Date(typeof ts === 'number' ? ts : Number.NaN)
+  if (!Number.isFinite(date.getTime())) return '?'
+  try {
+    return formatter(lang, style).format(date)
+  } catch {
+    return '?'
+  }
 }
 
-/** Time only, for chat lines. */
+/** Date and time in the local format of the language (e.g. 29/11/2026 14:05 in French); "?" for an invalid time. */
+export function formatDateTime (ts: number, lang: string): string {
+  return formatSafely(ts, lang, 'datetime')
+}
+
+/** Time only, for chat lines; "?" for an invalid time. */
 export function formatTime (ts: number, lang: string): string {
-  return formatter(lang, 'time').format(new Date(ts))
+  return formatSafely(ts, lang, 'time')
 }

@@ -19,6 +19,14 @@ export const MAX_NAME_BYTES = 256
 export const MAX_DM_BOX_CHARS = 12 * 1024
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
+/**
+ * Latest `ts` (and other epoch times in records) a reader accepts: 9999-12-31T23:59:59.999Z.
+ * JavaScript dates end at 8.64e15 ms and `Intl.DateTimeFormat` throws past them, so one
+ * record dated 2^53 - 1 crashed every view that formatted it (issue 17, finding 8). A
+ * four-digit year also keeps every date format the same width.
+ */
+export const MAX_TS = 253_402_300_799_999
+
 /** Most acknowledgements one drill-seen record lists (keeps it well under MAX_RECORD_BYTES). */
 export const MAX_SEEN_PER_RECORD = 200
 
@@ -75,6 +83,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 const isStr = (v: unknown, maxBytes: number): v is string => typeof v === 'string' && Buffer.byteLength(v) <= maxBytes
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+/** An epoch time in ms that every date formatter can show (0 to MAX_TS). */
+const isTime = (v: unknown): v is number => isNat(v) && v <= MAX_TS
 
 /** Per-type schema checks: each returns an error reason or null. */
 const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> = {
@@ -83,8 +93,8 @@ const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> 
   nick: (r) => isStr(r.name, MAX_NAME_BYTES) && r.name.length > 0 ? null : 'bad nickname',
   doc: (r) => isStr(r.name, 1024) && isNat(r.size) && isStr(r.mime, 255) && isHex(r.sha256, HEX32) ? null : 'bad document announcement',
   'drill-probe': (r) => isStr(r.drill, 128) && isNat(r.seq) ? null : 'bad drill probe',
-  'drill-ack': (r) => isStr(r.drill, 128) && isStr(r.probe, 256) && isNat(r.receivedAt) ? null : 'bad drill acknowledgement',
-  'drill-seen': (r) => isStr(r.drill, 128) && Array.isArray(r.seen) && r.seen.length <= MAX_SEEN_PER_RECORD && r.seen.every((e) => Array.isArray(e) && e.length === 2 && isStr(e[0], 256) && isNat(e[1])) ? null : 'bad drill-seen record',
+  'drill-ack': (r) => isStr(r.drill, 128) && isStr(r.probe, 256) && isTime(r.receivedAt) ? null : 'bad drill acknowledgement',
+  'drill-seen': (r) => isStr(r.drill, 128) && Array.isArray(r.seen) && r.seen.length <= MAX_SEEN_PER_RECORD && r.seen.every((e) => Array.isArray(e) && e.length === 2 && isStr(e[0], 256) && isTime(e[1])) ? null : 'bad drill-seen record',
   dm: (r) => isStr(r.nonce, 64) && isStr(r.box, MAX_DM_BOX_CHARS) && BASE64.test(r.nonce) && BASE64.test(r.box) ? null : 'bad private message',
   mod: (r) => (MOD_ACTIONS as readonly string[]).includes(String(r.action)) && isStr(r.target, 128) && r.target.length > 0 ? null : 'bad moderation record',
   edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',
@@ -110,6 +120,7 @@ export function validateRecord (raw: unknown): Decoded {
   const r = raw as Record<string, unknown>
   if (!isNat(r.v) || r.v < 1) return { ok: false, reason: 'missing version' }
   if (!isStr(r.type, 64) || !isNat(r.ts)) return { ok: false, reason: 'missing type or timestamp' }
+  if (r.ts > MAX_TS) return { ok: false, reason: 'timestamp after the year 9999' }
   // A newer version or an unknown type is kept and skipped, so old peers still relay new records.
   if (r.v > RECORD_VERSION || !(RECORD_TYPES as readonly string[]).includes(r.type)) {
     return { ok: true, record: { v: r.v, type: r.type, ts: r.ts, unknown: true } }

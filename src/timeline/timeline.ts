@@ -5,12 +5,15 @@
  * blocks. Honest writers never let ts go backwards within their log, so each log is
  * already sorted and the timeline is a k-way merge. Paging walks the merge backwards
  * from the tails, so the last screen of a 100k-message room reads about one screen of
- * blocks, not the whole room.
+ * blocks, not the whole room. A record's ts is bounded by when this peer first saw it
+ * (placement.ts), and a screen reads a bounded number of blocks it does not show, whatever
+ * peers write (SKIP_PER_LOG, SKIP_PER_PAGE).
  */
 import { sanitizeText, sanitizeName } from '../text/sanitize.js'
 import { shortFingerprint } from '../identity/index.js'
 import type { Entry, MemberLog } from '../log/member-log.js'
 import type { LogRecord } from '../log/records.js'
+import { claimedTs, Placement } from './placement.js'
 
 /** Record types shown in the timeline; the rest (acks, unknown) are skipped. */
 const SHOWN = new Set(['binding', 'msg', 'nick', 'doc', 'drill-probe'])
@@ -24,6 +27,17 @@ const SHOWN = new Set(['binding', 'msg', 'nick', 'doc', 'drill-probe'])
 export const FLOOD_WINDOW_MS = 10_000
 /** Records of one member shown per window. */
 export const FLOOD_MAX_PER_WINDOW = 100
+
+/**
+ * Blocks one screen may read from one log without showing them (records of an unknown
+ * type, acknowledgements, private messages, edits, flood-hidden and malformed blocks).
+ * Past it the screen reads no further back in that log and shows a `skipped` marker where
+ * it stopped. 200,000 records of an unknown type made `log --limit 20` read them all
+ * (7.3 s) and the app draw nothing for 240 s (issue 17, finding 12).
+ */
+export const SKIP_PER_LOG = 2000
+/** Blocks one screen may read without showing them, over all logs; then the screen ends with a marker. */
+export const SKIP_PER_PAGE = 8000
 
 /** A position in the timeline, used as a paging cursor. */
 export interface Cursor { ts: number, core: string, seq: number }
@@ -46,6 +60,11 @@ export interface TimelineItem {
   deleted?: boolean
   /** Hidden by a moderator (shown only with showHidden). */
   moderated?: boolean
+  /**
+   * Only on type `skipped`: the screen read this many blocks of this log without showing
+   * them, and stopped reading the log here (older records of it may be missing from the screen).
+   */
+  skipped?: number
 }
 
 /** What moderators hid (see src/moderation): message ids, and members removed from view. */
@@ -56,6 +75,44 @@ export interface TimelineOptions {
   moderation?: Moderated
   /** Include what moderators hid, marked `moderated` (the logs keep it: tamper-evident). */
   showHidden?: boolean
+  /** This peer's clock now (ms); records are never placed after it. */
+  now?: number
+}
+
+/** A `skipped` marker: where a screen stopped reading a log, and how many blocks it skipped there. */
+interface Marker { entry: Entry, skipped: number }
+
+/** What one page may still read without showing: per log and in all; and where each log was last read. */
+class Budget {
+  private readonly perLog = new Map<MemberLog, number>()
+  /** The last entry of each log the page went past (a marker goes there). */
+  readonly lastSeen = new Map<MemberLog, Entry>()
+  /** Logs whose reading stopped for lack of budget while passing over malformed blocks. */
+  readonly stopped = new Set<MemberLog>()
+  private total = 0
+  constructor (private readonly logLimit: number, private readonly pageLimit: number) {}
+
+  /** Count one skipped block of `log`; 'log' or 'page' when a limit is reached. */
+  skip (log: MemberLog): 'log' | 'page' | null {
+    const n = (this.perLog.get(log) ?? 0) + 1
+    this.perLog.set(log, n)
+    this.total++
+    if (this.total >= this.pageLimit) return 'page'
+    return n >= this.logLimit ? 'log' : null
+  }
+
+  /** The marker of `log` (blocks skipped since its last marker), or null when it skipped none. */
+  marker (log: MemberLog): Marker | null {
+    const skipped = this.perLog.get(log) ?? 0
+    const entry = this.lastSeen.get(log)
+    this.perLog.delete(log)
+    return skipped === 0 || entry === undefined ? null : { entry, skipped }
+  }
+
+  /** Logs that skipped blocks since their last marker. */
+  logs (): MemberLog[] {
+    return [...this.perLog.keys()]
+  }
 }
 
 /** Compare two cursors in timeline order. */
@@ -77,11 +134,19 @@ export class Timeline {
   hidden = 0
   /** Records hidden by moderators in the last page read (0 with showHidden). */
   moderated = 0
+  /** Whether the last page stopped reading some log early (it holds a `skipped` marker). */
+  truncated = false
+  /** Blocks the last page read (records, and blocks fetched to search by time). */
+  blocksRead = 0
   private readonly opts: TimelineOptions
+  private readonly placement: Placement
+  /** Records read by readBack, for blocksRead. */
+  private recordReads = 0
 
   constructor (logs: MemberLog[], opts: TimelineOptions = {}) {
     this.logs = logs.filter((l) => !l.invalid)
     this.opts = opts
+    this.placement = new Placement(opts.now ?? Date.now())
   }
 
   /** Whether moderators hid this entry (its id, or its author). */
@@ -91,42 +156,80 @@ export class Timeline {
     return m.hidden.has(messageId(log.key, entry.seq)) || (log.author !== null && m.removed.has(log.author.identity))
   }
 
-  /** The last `limit` shown items strictly before `before` (or the end), oldest first. */
-  async page (opts: { limit?: number, before?: Cursor } = {}): Promise<TimelineItem[]> {
+  /**
+   * The last `limit` shown items strictly before `before` (or the end), oldest first, with
+   * `skipped` markers where the read budget stopped a log. `all()` reads without a budget.
+   */
+  async page (opts: { limit?: number, before?: Cursor, unbounded?: boolean } = {}): Promise<TimelineItem[]> {
     const limit = Math.max(1, Math.min(opts.limit ?? 50, 10_000))
-    const heads = await Promise.all(this.logs.map(async (log) => ({ log, seq: await this.lastBefore(log, opts.before) })))
+    const budget = opts.unbounded === true ? new Budget(Infinity, Infinity) : new Budget(SKIP_PER_LOG, SKIP_PER_PAGE)
+    const readsBefore = this.reads()
     const current = new Map<MemberLog, Entry | null>()
-    for (const h of heads) current.set(h.log, await this.readBack(h.log, h.seq))
+    for (const log of this.logs) current.set(log, await this.readBack(log, await this.lastBefore(log, opts.before), budget))
     const picked: Entry[] = []
+    const markers: Marker[] = []
     const folds: Entry[] = []
-    this.hidden = 0
-    this.moderated = 0
+    Object.assign(this, { hidden: 0, moderated: 0 })
     while (picked.length < limit) {
       const next = this.latest(current)
       if (next === null) break
-      current.set(next.log, await this.readBack(next.log, next.entry.seq - 1))
-      if (await this.overFloodLimit(next.log, next.entry)) {
-        this.hidden++
-        continue
-      }
-      if (this.opts.showHidden !== true && this.isModerated(next.log, next.entry) && SHOWN.has(next.entry.record.type)) {
-        this.moderated++
-        continue
-      }
-      if (next.entry.record.type === 'edit' || next.entry.record.type === 'delete') folds.push(next.entry)
-      else if (SHOWN.has(next.entry.record.type) && !('unknown' in next.entry.record)) picked.push(next.entry)
+      budget.lastSeen.set(next.log, next.entry)
+      if (await this.shows(next.log, next.entry, folds)) picked.push(next.entry)
+      else if (this.cut(budget.skip(next.log), next.log, budget, current, markers) === 'page') break
+      if (current.get(next.log) !== null) current.set(next.log, await this.readBack(next.log, next.entry.seq - 1, budget))
     }
-    picked.reverse()
-    return this.present(picked, folds)
+    // A log whose readBack ran out of budget on malformed blocks is cut here too.
+    for (const log of budget.stopped) this.cut('log', log, budget, current, markers)
+    this.truncated = markers.length > 0
+    this.blocksRead = this.reads() - readsBefore
+    const items = [...picked.map((entry) => ({ entry, skipped: 0 })), ...markers]
+    items.sort((x, y) => compareCursor(cursorOf(x.entry), cursorOf(y.entry)) || x.skipped - y.skipped)
+    return await this.present(items, folds)
   }
 
-  /** Every shown item, oldest first, in pages (for `log` without a limit). */
+  /**
+   * Act on a budget verdict: over the log's budget, stop reading that log on this page
+   * (a marker where it stopped); over the page's, stop every log (a marker for each that skipped).
+   */
+  private cut (over: 'log' | 'page' | null, log: MemberLog, budget: Budget, current: Map<MemberLog, Entry | null>, markers: Marker[]): 'log' | 'page' | null {
+    const stopped = over === 'page' ? budget.logs() : over === 'log' ? [log] : []
+    for (const l of stopped) {
+      current.set(l, null)
+      const marker = budget.marker(l)
+      if (marker !== null) markers.push(marker)
+    }
+    return over
+  }
+
+  /** Whether an entry is shown; counts it as flood-hidden or moderated, and keeps edits and deletes to fold. */
+  private async shows (log: MemberLog, entry: Entry, folds: Entry[]): Promise<boolean> {
+    const type = entry.record.type
+    const visible = SHOWN.has(type) && !('unknown' in entry.record)
+    // Records no view shows cost no flood search: only what could be shown or folded is limited.
+    if (!visible && type !== 'edit' && type !== 'delete') return false
+    if (await this.overFloodLimit(log, entry)) {
+      this.hidden++
+      return false
+    }
+    if (this.opts.showHidden !== true && visible && this.isModerated(log, entry)) {
+      this.moderated++
+      return false
+    }
+    if (!visible) folds.push(entry)
+    return visible
+  }
+
+  private reads (): number {
+    return this.placement.gets + this.recordReads
+  }
+
+  /** Every shown item, oldest first, in pages (for `log` without a limit: no read budget). */
   async * all (pageSize = 500): AsyncGenerator<TimelineItem> {
     const pages: TimelineItem[][] = []
     let before: Cursor | undefined
     // Walk backwards page by page, then yield forwards; bounded by the number of blocks.
     for (;;) {
-      const page = await this.page({ limit: pageSize, before })
+      const page = await this.page({ limit: pageSize, before, unbounded: true })
       if (page.length === 0) break
       pages.push(page)
       before = { ts: page[0].ts, core: page[0].core, seq: page[0].seq }
@@ -138,6 +241,7 @@ export class Timeline {
   /** True when this record is past the flood limit of its window (never for our own log). */
   private async overFloodLimit (log: MemberLog, entry: Entry): Promise<boolean> {
     if (log.core.writable || entry.seq === 0) return false
+    // entry.record.ts is the record's place (placement.ts), so a future date moves no window.
     const window = Math.floor(entry.record.ts / FLOOD_WINDOW_MS)
     const key = `${log.key}:${window}`
     let first = this.windowStart.get(key)
@@ -154,7 +258,7 @@ export class Timeline {
     let hi = upTo
     for (let guard = 0; lo < hi && guard < 64; guard++) {
       const mid = (lo + hi) >> 1
-      if (await this.tsAt(log, mid) >= ts) hi = mid
+      if (await this.placement.at(log, mid) >= ts) hi = mid
       else lo = mid + 1
     }
     return lo
@@ -169,11 +273,22 @@ export class Timeline {
     return best
   }
 
-  /** Read backwards from `seq` to the first valid entry (block 0 is the binding, shown as a join). */
-  private async readBack (log: MemberLog, seq: number): Promise<Entry | null> {
+  /**
+   * Read backwards from `seq` to the first valid entry (block 0 is the binding, shown as a
+   * join), placed in time. Malformed blocks passed over count against the budget; when it
+   * runs out, the log is not read further on this page.
+   */
+  private async readBack (log: MemberLog, seq: number, budget: Budget): Promise<Entry | null> {
     for (let s = seq; s >= 0; s--) {
+      this.recordReads++
       const entry = s === 0 ? await this.bindingEntry(log) : await log.read(s)
-      if (entry !== null) return entry
+      if (entry !== null) return { ...entry, record: { ...entry.record, ts: await this.placement.place(log, s, claimedTs(entry.record.ts)) } as LogRecord }
+      // Out of budget: stop here; the page puts this log's marker where it was last read.
+      if (s > 0 && budget.skip(log) !== null) {
+        budget.stopped.add(log)
+        if (!budget.lastSeen.has(log)) budget.lastSeen.set(log, { core: log.key, seq: s, record: { v: 1, type: '', ts: await this.placement.at(log, s), unknown: true } })
+        return null
+      }
     }
     return null
   }
@@ -182,7 +297,10 @@ export class Timeline {
     const author = await log.verifyBinding()
     if (author === null) return null
     const block = await log.core.get(0, { wait: false })
-    const ts = block === null ? 0 : Number(JSON.parse(block.toString()).ts) || 0
+    let ts = 0
+    try {
+      ts = claimedTs(JSON.parse(String(block)).ts)
+    } catch {}
     return { core: log.key, seq: 0, record: { v: 1, type: 'binding', ts } as LogRecord }
   }
 
@@ -195,7 +313,7 @@ export class Timeline {
     let answer = -1
     for (let guard = 0; lo <= hi && guard < 64; guard++) {
       const mid = (lo + hi) >> 1
-      const ts = await this.tsAt(log, mid)
+      const ts = await this.placement.at(log, mid)
       if (compareCursor({ ts, core: log.key, seq: mid }, before) < 0) {
         answer = mid
         lo = mid + 1
@@ -206,22 +324,13 @@ export class Timeline {
     return answer
   }
 
-  private async tsAt (log: MemberLog, seq: number): Promise<number> {
-    const block = await log.core.get(seq, { wait: false })
-    try {
-      return Number(JSON.parse(String(block)).ts) || 0
-    } catch {
-      return 0
-    }
-  }
-
-  private async present (entries: Entry[], folds: Entry[]): Promise<TimelineItem[]> {
+  private async present (entries: Marker[], folds: Entry[]): Promise<TimelineItem[]> {
     const byCore = new Map(this.logs.map((l) => [l.key, l]))
     const names = new Map<string, string>()
     for (const log of this.logs) names.set(log.key, sanitizeName((await log.currentName()) ?? '?'))
     const edits = new Map<string, Entry>()
     for (const f of folds.reverse()) edits.set(`${f.core}.${(f.record as { target: number }).target}`, f)
-    return entries.map((e) => {
+    return entries.map(({ entry: e, skipped }) => {
       const log = byCore.get(e.core) as MemberLog
       const identity = log.author?.identity ?? ''
       const item: TimelineItem = {
@@ -237,6 +346,7 @@ export class Timeline {
         core: e.core,
         seq: e.seq
       }
+      if (skipped > 0) return { ...item, id: `skipped:${item.id}`, type: 'skipped', text: '', skipped }
       const fold = edits.get(`${e.core}.${e.seq}`)
       if (fold?.record.type === 'edit') Object.assign(item, { text: sanitizeText((fold.record as { text: string }).text, { multiline: true }), edited: true })
       if (fold?.record.type === 'delete') Object.assign(item, { text: '', deleted: true })

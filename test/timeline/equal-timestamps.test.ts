@@ -9,8 +9,12 @@ import { compareCursor } from '../../src/timeline/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { eventually, link, peer } from '../helpers/peers.js'
 
-/** One instant for every message of every peer (after the joins, which use the real clock). */
-const FIXED_TS = Date.UTC(2030, 0, 1)
+/**
+ * One instant for every message of every peer. It is in the past: a record is never placed
+ * after the moment its reader first saw it (protocol §4, placement), so a shared clock in
+ * the future would be clamped to each reader's own arrival times.
+ */
+const FIXED_TS = Date.UTC(2024, 0, 1)
 const PER_PEER = 4
 
 /** The room "r" as a peer shows it: every item with its position. */

@@ -318,6 +318,7 @@ export const messages = {
   'help.mod.0': 'moderate a room (moderators only): hide or unhide a message, remove or restore a member for everyone, add or revoke a moderator; `list` shows who moderates',
   'help.mod.1': '\nActions: hide ID, unhide ID, remove MEMBER, restore MEMBER, add MEMBER, revoke MEMBER, list\nThe room\'s creator is its first moderator. Hidden content stays in the logs: `tamtam log ROOM --show-hidden` shows it.\nExamples:\n  tamtam mod atelier hide 3f2a9c01d4e5b6a7.42\n  tamtam mod atelier add Moussa\n',
   'help.showHidden': 'also show what moderators hid, marked as hidden',
+  'line.skipped': '-- {count} records of {who} skipped: older ones were not read for this screen',
   'line.moderated': '[hidden by a moderator]',
   'mod.done': '{room}: {action} {target} (a signed record in your log; every peer applies it)',
   'mod.creator': 'creator: {who}',

@@ -314,6 +314,7 @@ export const messages: Catalogue = {
   'help.mod.0': 'modérer un salon (modérateurs seulement) : masquer ou rétablir un message, retirer ou rétablir un membre pour tous, nommer ou révoquer un modérateur ; `list` montre qui modère',
   'help.mod.1': '\nActions : hide ID, unhide ID, remove MEMBRE, restore MEMBRE, add MEMBRE, revoke MEMBRE, list\nLe créateur du salon en est le premier modérateur. Ce qui est masqué reste dans les journaux : `tamtam log SALON --show-hidden` le montre.\nExemples :\n  tamtam mod atelier hide 3f2a9c01d4e5b6a7.42\n  tamtam mod atelier add Moussa\n',
   'help.showHidden': 'montrer aussi ce que les modérateurs ont masqué, marqué comme tel',
+  'line.skipped': '-- {count} enregistrements de {who} ignorés : les plus anciens n\'ont pas été lus pour cet écran',
   'line.moderated': '[masqué par un modérateur]',
   'mod.done': '{room} : {action} {target} (un enregistrement signé dans votre journal ; chaque pair l\'applique)',
   'mod.creator': 'créateur : {who}',
