@@ -10,7 +10,7 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { isWeakPublicKey, sign, verify } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
+import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -24,6 +24,25 @@ const NICK_PERSIST_EVERY = 10_000
 
 /** Who a log belongs to, once its binding is verified. */
 export interface Author { identity: string, name: string }
+
+/**
+ * A log whose author rewrote history: Hypercore moved it to a new fork (the author
+ * truncated it and appended again). We keep what we held and refuse the new fork.
+ */
+export interface ForkMark {
+  /** Blocks of the old fork we held (kept; ids below this keep their content). */
+  length: number
+  /** Fork id the author moved to. */
+  fork: number
+  /** Our clock when we refused it. */
+  seenAt: number
+}
+
+/** User-data key holding a log's fork mark (local, never sent). */
+const FORK_MARK = 'tamtam/fork/v1'
+
+/** Marks one Hypercore core object whose reorgs are guarded (sessions share it). */
+const GUARDED: unique symbol = Symbol('tamtam.forkGuard')
 
 /** A record read back from a log, with its position. */
 export interface Entry { core: string, seq: number, record: LogRecord }
@@ -42,6 +61,12 @@ export class MemberLog {
   /** Verified author, or null while unknown; `invalid` once the binding failed. */
   author: Author | null = null
   invalid = false
+  /** Set once the author rewrote history (see ForkMark); persisted, so it survives restarts. */
+  forked: ForkMark | null = null
+  /** Called once the binding verdict is known (RoomLogs moves the log out of pending). */
+  onVerdict: ((log: MemberLog) => void) | null = null
+  /** Called when the log forks (RoomLogs emits 'fork'). */
+  onFork: ((log: MemberLog) => void) | null = null
   /** Block numbers dropped as malformed or oversized, for diagnostics. */
   private readonly droppedSeqs = new Set<number>()
   private nick: LogIndex | null = null
@@ -76,8 +101,40 @@ export class MemberLog {
     const core = store.get({ key, encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     const log = new MemberLog(core, room)
+    const mark = await core.getUserData(FORK_MARK)
+    if (mark !== null) log.forked = parseForkMark(mark)
+    log.guardForks()
     await log.verifyBinding()
     return log
+  }
+
+  /**
+   * Refuse any reorg of this log while we hold some of it. Hypercore follows a writer that
+   * truncates and appends again (a new fork): it deletes the blocks past the common
+   * ancestor and takes the new ones, so a message id would come back with other content.
+   * Hypercore verifies a reorg (verifyReorg) before applying it; throwing there makes it
+   * treat the data as invalid and pause that peer for this core, and nothing changes in
+   * our store. A log we hold nothing of yet follows the fork and is only marked. Tested
+   * against hypercore 11.39 (test/lan/hostile-member-fork.test.ts).
+   */
+  private guardForks (): void {
+    const inner = (this.core as unknown as { core?: { verifyReorg?: (proof: unknown) => Promise<unknown>, [GUARDED]?: boolean } }).core
+    if (inner?.verifyReorg === undefined || inner[GUARDED] === true) return
+    inner[GUARDED] = true
+    const original = inner.verifyReorg.bind(inner)
+    inner.verifyReorg = async (proof: unknown) => {
+      const fork = Number((proof as { fork?: number }).fork ?? 0)
+      const held = this.core.contiguousLength
+      if (this.forked === null) await this.markForked({ length: held, fork, seenAt: Date.now() })
+      if (held > 0) throw new Error(`member log ${this.key.slice(0, 8)} rewrote history (fork ${fork}); keeping the ${held} blocks we hold`)
+      return await original(proof)
+    }
+  }
+
+  private async markForked (mark: ForkMark): Promise<void> {
+    this.forked = mark
+    await this.core.setUserData(FORK_MARK, JSON.stringify(mark)).catch(() => {})
+    this.onFork?.(this)
   }
 
   /** How many distinct blocks were dropped as malformed or oversized. */
@@ -121,11 +178,9 @@ export class MemberLog {
 
   private adoptCached (cached: Buffer): Author | null {
     const verdict = JSON.parse(cached.toString()) as { ok: boolean, identity?: string, name?: string }
-    if (!verdict.ok) {
-      this.invalid = true
-      return null
-    }
-    this.author = { identity: String(verdict.identity), name: String(verdict.name) }
+    if (!verdict.ok) this.invalid = true
+    else this.author = { identity: String(verdict.identity), name: String(verdict.name) }
+    this.onVerdict?.(this)
     return this.author
   }
 
@@ -274,10 +329,25 @@ export class MemberLog {
     return nick.name
   }
 
+  /** Latest time block `seq` may be placed at: when this peer first indexed it (log-index.ts seenBound). */
+  async seenBound (seq: number): Promise<number> {
+    const index = await this.loadNickIndex()
+    return index === null ? Infinity : seenBound(index, seq)
+  }
+
   /** Close this session on the core. */
   async close (): Promise<void> {
     await this.serialised(async () => await this.persistNickIndex(true)).catch(() => {})
     await this.core.close()
+  }
+}
+
+function parseForkMark (raw: Buffer): ForkMark | null {
+  try {
+    const m = JSON.parse(raw.toString()) as Partial<ForkMark>
+    return { length: Number(m.length) || 0, fork: Number(m.fork) || 0, seenAt: Number(m.seenAt) || 0 }
+  } catch {
+    return null
   }
 }
 

@@ -31,6 +31,37 @@ export interface Room {
  */
 export const MAX_ROOM_MEMBERS = 2000
 
+/**
+ * Member logs announced but not yet shown to be bound (block 0 not here, or not verified).
+ * They do not count against MAX_ROOM_MEMBERS, are not announced to peers, and RoomLogs
+ * closes them and removes them from rooms.json when no valid binding arrives within `timeoutMs`,
+ * or within `unservedMs` when no connected peer serves the log at all (a made-up key).
+ * At most `max` wait at once; keys past that are dropped (peers announce them again on
+ * their next connection). Writable so tests can lower them.
+ */
+export const pendingMembers = { max: 2000, timeoutMs: 20_000, unservedMs: 4000 }
+
+/** The registry that owns each loaded room, so RoomLogs can report verdicts to it. */
+const owners = new WeakMap<Room, RoomRegistry>()
+
+/**
+ * A member log's binding verified: it now counts against MAX_ROOM_MEMBERS and is saved.
+ * Returns false (and forgets the key) when the room already holds that many bound logs.
+ */
+export async function confirmMember (room: Room, key: string): Promise<boolean> {
+  return await (owners.get(room)?.confirm(room, key) ?? Promise.resolve(true))
+}
+
+/** Mark a member log as unverified (e.g. read from rooms.json): it stops counting. */
+export function markPending (room: Room, key: string): void {
+  owners.get(room)?.markPending(room, key)
+}
+
+/** Forget a member log that never showed a valid binding (removed from rooms.json too). */
+export async function forgetMember (room: Room, key: string): Promise<void> {
+  await owners.get(room)?.forget(room, key)
+}
+
 /** Load, change and save the room list. Not safe across processes: one process owns a home. */
 export class RoomRegistry {
   private readonly file: string
@@ -38,6 +69,9 @@ export class RoomRegistry {
   private loaded = false
   /** Saves run one after another, each writing the latest state, so none is lost. */
   private saving: Promise<void> = Promise.resolve()
+  private queued: Promise<void> | null = null
+  /** Per room id, the member keys not yet shown to be bound (see pendingMembers). */
+  private readonly pending = new Map<string, Set<string>>()
 
   constructor (file: string) {
     this.file = file
@@ -54,6 +88,7 @@ export class RoomRegistry {
     }
     if (raw !== undefined && raw.version !== ROOMS_FILE_VERSION) throw fail('HOME_INVALID', 'rooms.json has an unknown version')
     this.rooms = (raw?.rooms ?? []).map(parseRoom)
+    for (const room of this.rooms) owners.set(room, this)
     this.loaded = true
   }
 
@@ -93,6 +128,7 @@ export class RoomRegistry {
     if (this.rooms.some((r) => r.name === clean)) throw fail('ROOM_EXISTS', `a room named "${clean}" already exists`)
     const room: Room = { name: clean, secret, keys, id: keys.id.toString('hex'), createdAt: now, members: [], settings: {} }
     this.rooms.push(room)
+    owners.set(room, this)
     await this.save()
     return room
   }
@@ -103,19 +139,71 @@ export class RoomRegistry {
     await this.save()
   }
 
-  /** Record member log keys; returns the ones that were new. */
+  /**
+   * Record member log keys announced by a peer; returns the ones that were new. They are
+   * pending until their binding verifies (confirmMember): only bound logs count against
+   * MAX_ROOM_MEMBERS, so keys that never show a binding cannot fill the room.
+   */
   async addMembers (room: Room, coreKeys: string[]): Promise<string[]> {
     const known = new Set(room.members)
-    const fresh = [...new Set(coreKeys)].filter((k) => /^[0-9a-f]{64}$/.test(k) && !known.has(k)).slice(0, Math.max(0, MAX_ROOM_MEMBERS - room.members.length))
+    const pending = this.pendingOf(room)
+    if (room.members.length - pending.size >= MAX_ROOM_MEMBERS) return []
+    const fresh = [...new Set(coreKeys)].filter((k) => /^[0-9a-f]{64}$/.test(k) && !known.has(k)).slice(0, Math.max(0, pendingMembers.max - pending.size))
     if (fresh.length === 0) return []
+    for (const key of fresh) pending.add(key)
     room.members.push(...fresh)
+    // Written now so a bundle import or a restart finds them; pruned when unbound.
     await this.save()
     return fresh
   }
 
-  /** Write rooms.json atomically. */
+  /** Member keys of a room that are not yet shown to be bound. */
+  pendingOf (room: Room): Set<string> {
+    let set = this.pending.get(room.id)
+    if (set === undefined) this.pending.set(room.id, set = new Set())
+    return set
+  }
+
+  /** See the exported confirmMember. */
+  async confirm (room: Room, key: string): Promise<boolean> {
+    const pending = this.pendingOf(room)
+    if (!pending.has(key) && room.members.includes(key)) return true
+    pending.delete(key)
+    const added = !room.members.includes(key)
+    if (added) room.members.push(key)
+    if (room.members.length - pending.size > MAX_ROOM_MEMBERS) {
+      await this.forget(room, key)
+      return false
+    }
+    if (added) await this.save()
+    return true
+  }
+
+  /** See the exported markPending. */
+  markPending (room: Room, key: string): void {
+    if (!room.members.includes(key)) room.members.push(key)
+    this.pendingOf(room).add(key)
+  }
+
+  /** See the exported forgetMember. */
+  async forget (room: Room, key: string): Promise<void> {
+    const i = room.members.indexOf(key)
+    if (i >= 0) room.members.splice(i, 1)
+    this.pendingOf(room).delete(key)
+    if (i >= 0) await this.save()
+  }
+
+  /**
+   * Write rooms.json atomically. Calls made while a write is queued share it (it writes
+   * the latest state when it starts), so pruning 2,000 keys costs a few writes, not 2,000.
+   */
   async save (): Promise<void> {
-    const run = this.saving.then(async () => await this.write())
+    if (this.queued !== null) return await this.queued
+    const run = this.saving.then(async () => {
+      this.queued = null
+      await this.write()
+    })
+    this.queued = run
     this.saving = run.catch(() => {})
     await run
   }
