@@ -40,6 +40,9 @@ function hasCommand (argv: string[]): boolean {
 }
 
 async function main (argv: string[]): Promise<number> {
+  // Everything tamtam creates (the store's files, downloads, sockets) is for this account
+  // only: Corestore and RocksDB create their files with the process umask.
+  process.umask(0o077)
   const langAt = argv.indexOf('--lang')
   const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined))
   const program = buildProgram(translator(lang))

@@ -101,7 +101,7 @@ export class AutoFetcher extends EventEmitter {
         this.emit('fetched', { room: room.name, id: item.doc.id, name: item.doc.name, size: item.doc.size })
         return
       }
-      await this.docs.discard(core, item)
+      await this.docs.discard(room, core, item)
       this.warn(new Error(`document ${item.doc.id} in ${room.name} does not match its sha256; it was dropped`))
     } catch (err) {
       if (this.abort.signal.aborted) return

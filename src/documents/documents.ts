@@ -88,7 +88,10 @@ export class Documents extends EventEmitter {
     if (opening === undefined) {
       opening = (async () => {
         const logs = await this.tt.logs(room)
-        const blobs = await RoomBlobs.open(await this.tt.store(), room)
+        const blobs = await RoomBlobs.open(await this.tt.store(), room, logs.own.key)
+        // Blobs cores replicate only on connections that proved this room (see Tamtam.roomCores).
+        blobs.onOpen = (core) => this.tt.addRoomCore(room.id, core)
+        this.tt.addRoomCore(room.id, blobs.own)
         return { room, logs, index: new DocIndex(logs), blobs }
       })()
       opening.catch(() => this.rooms.delete(room.id))
@@ -143,7 +146,9 @@ export class Documents extends EventEmitter {
     const views: DocView[] = []
     for (const item of rd.index.list()) {
       const core = item.doc.blobs === null ? null : await rd.blobs.core(item.doc.blobs)
-      views.push(await docView(item, core, { limits, bad: core !== null && await isBad(core, item), ownLog: rd.logs.own.key }))
+      // Known only once the core's header is here (any fetch brings it); unknown is not a verdict.
+      const owner = core === null ? undefined : await rd.blobs.owner(core, 0).catch(() => undefined)
+      views.push(await docView(item, core, { limits, bad: core !== null && await isBad(core, item), ownLog: rd.logs.own.key, notOwner: owner !== undefined && owner !== item.log.key }))
     }
     return views
   }
@@ -162,6 +167,22 @@ export class Documents extends EventEmitter {
     throw fail('DOC_NOT_FOUND', `no document "${sanitizeText(query)}" in room ${room.name}`)
   }
 
+  /**
+   * Check that a document's blobs core belongs to the log that announced it (its header,
+   * block 0, names that log), fetching the header for up to `waitMs`. DOC_INVALID when it
+   * belongs to another member or to none: such a record is a lure, and is never fetched,
+   * verified or cleared.
+   */
+  async checkOwner (rd: RoomDocs, item: IndexedDoc, waitMs: number): Promise<Hypercore> {
+    const { doc } = item
+    if (doc.blobs === null || doc.blob === null) throw fail('DOC_INVALID', `${doc.name}: ${doc.problem ?? 'no storage'}`)
+    const core = await rd.blobs.core(doc.blobs)
+    if (doc.blob.blockLength > 0 && doc.blob.blockOffset === 0) throw fail('DOC_INVALID', `${doc.name}: block 0 of a blobs core is its header, not a document`)
+    const owner = await rd.blobs.owner(core, waitMs)
+    if (owner !== item.log.key) throw fail('DOC_INVALID', `${doc.name}: its blobs core ${owner === null ? 'has no owner' : 'belongs to another member'}; it is not fetched`)
+    return core
+  }
+
   /** True when every byte of the document is in the store already (false when unknown). */
   async isLocal (room: Room, query: string): Promise<boolean> {
     const rd = await this.open(room)
@@ -175,7 +196,7 @@ export class Documents extends EventEmitter {
   async usage (room: Room): Promise<number> {
     const rd = await this.open(room)
     await rd.index.refresh()
-    let total = rd.blobs.own.byteLength
+    let total = rd.blobs.own.byteLength - rd.blobs.headerBytes
     const counted = new Set<string>()
     for (const { doc } of rd.index.list()) {
       if (doc.blobs === null || doc.blob === null || doc.blobs.equals(rd.blobs.own.key)) continue
@@ -205,8 +226,11 @@ export class Documents extends EventEmitter {
       const needed = doc.size - estimateBytes(target(doc), have)
       if (used + needed > limits.quotaBytes) throw fail('QUOTA_EXCEEDED', `${doc.name} needs ${formatBytes(needed)} more; ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)} used`)
     }
+    // Asked before the owner check: a peer in the middle that passes the document on brings
+    // the core's header (block 0) with it, and the check needs that header.
     const stopAsking = have < doc.blob.blockLength ? this.askPeers(room, doc.blobs, doc.blob) : () => {}
     try {
+      await this.checkOwner(rd, item, opts.stallMs ?? DEFAULT_STALL_MS)
       const stats = await fetchBlocks(core, target(doc), { stallMs: opts.stallMs ?? DEFAULT_STALL_MS, onProgress: opts.onProgress, signal: opts.signal })
       return { core, stats }
     } finally {
@@ -234,15 +258,25 @@ export class Documents extends EventEmitter {
    * so its blocks flow on to that member as they arrive. Only blocks of a document announced
    * in this room are fetched, under the same per-file limit and quota as our own fetches.
    */
-  async passOn (room: Room, core: Buffer, start: number, length: number, stallMs = DEFAULT_STALL_MS): Promise<{ id: string } | null> {
+  async passOn (room: Room, core: Buffer, start: number, length: number, asker?: unknown, stallMs = DEFAULT_STALL_MS): Promise<{ id: string } | null> {
     if (this.closed || length === 0) return null
     const rd = await this.open(room)
     await rd.index.refresh()
-    const item = rd.index.list().find(({ doc }) => doc.blobs?.equals(core) === true && doc.blob !== null &&
+    const candidates = rd.index.list().filter(({ doc }) => doc.blobs?.equals(core) === true && doc.blob !== null &&
       start >= doc.blob.blockOffset && start + length <= doc.blob.blockOffset + doc.blob.blockLength)
+    if (candidates.length === 0) return null
+    // Only a record of the core's owner: another member's record over the same blocks is a lure.
+    const owner = await rd.blobs.owner(await rd.blobs.core(core), stallMs)
+    const item = candidates.find((c) => c.log.key === owner)
     if (item === undefined) return null
     const key = `${room.id}/${item.doc.id}`
     if (this.passing.has(key) || this.refused.has(key)) return null
+    // Only a peer in the middle fetches: one with another peer that holds some of the
+    // blocks. Otherwise every `get` would make every neighbour download the document too.
+    const blobs = await rd.blobs.core(core)
+    const blob = item.doc.blob as NonNullable<IndexedDoc['doc']['blob']>
+    if (await localBlocks(blobs, blob) >= blob.blockLength) return null
+    if (!othersHold(blobs, start, start + length, asker)) return null
     this.passing.add(key)
     try {
       await this.fetch(room, item, { stallMs, signal: this.closing.signal })
@@ -265,7 +299,7 @@ export class Documents extends EventEmitter {
     try {
       file = await writeVerified(core, target(item.doc), place, opts.onProgress)
     } catch (err) {
-      if (isTamtamError(err, 'DOC_HASH_MISMATCH')) await this.discard(core, item)
+      if (isTamtamError(err, 'DOC_HASH_MISMATCH')) await this.discard(room, core, item)
       throw err
     }
     const { doc } = item
@@ -285,20 +319,30 @@ export class Documents extends EventEmitter {
       return { file: output }
     }
     const dir = path.resolve(opts.dir ?? path.join(this.tt.home, 'downloads'))
-    if (opts.dir === undefined) await fs.mkdir(dir, { recursive: true })
+    if (opts.dir === undefined) await fs.mkdir(dir, { recursive: true, mode: 0o700 })
     const stat = await fs.stat(dir).catch(() => null)
     if (stat?.isDirectory() !== true) throw fail('FILE_NOT_FOUND', `${dir} is not a directory`)
     return { dir, name }
   }
 
-  /** Drop the blocks of a document that failed its hash (never from our own core) and remember it. */
-  async discard (core: Hypercore, item: IndexedDoc): Promise<void> {
+  /**
+   * Remember that a document failed its hash, and drop its blocks: never from our own core,
+   * never from a core its author does not own (a lure pointing at someone else's blocks),
+   * and never a block that another document not found bad still uses.
+   */
+  async discard (room: Room, core: Hypercore, item: IndexedDoc): Promise<void> {
     const blob = item.doc.blob
     if (blob === null) return
-    if (!core.writable && blob.blockLength > 0) await core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
     const bad = await readBad(core)
     bad.add(badKey(item))
     await core.setUserData(BAD_KEY, JSON.stringify([...bad].slice(-10_000)))
+    if (core.writable || blob.blockLength === 0) return
+    const rd = await this.open(room)
+    if (await rd.blobs.owner(core, 0).catch(() => null) !== item.log.key) return
+    const kept = rd.index.list()
+      .filter((other) => other.doc.id !== item.doc.id && other.doc.blobs?.equals(core.key) === true && other.doc.blob !== null && !bad.has(badKey(other)))
+      .map((other) => other.doc.blob as NonNullable<typeof blob>)
+    for (const [start, end] of uncovered(blob.blockOffset, blob.blockOffset + blob.blockLength, kept)) await core.clear(start, end)
   }
 
   /** True when the document's bytes were already found not to match its sha256. */
@@ -319,10 +363,36 @@ export class Documents extends EventEmitter {
   }
 }
 
+/** True when a replication peer other than `asker` (a stream) holds a block in [start, end). */
+function othersHold (core: Hypercore, start: number, end: number, asker: unknown): boolean {
+  const peers = core.peers as Array<{ stream: unknown, remoteContiguousLength: number, remoteBitfield: { firstSet: (i: number) => number } }>
+  return peers.some((p) => {
+    if (p.stream === asker) return false
+    // A full holder (the author) says so by its contiguous length; others by their bitfield.
+    if (p.remoteContiguousLength > start) return true
+    const first = p.remoteBitfield.firstSet(start)
+    return first !== -1 && first < end
+  })
+}
+
 /** The fetch target of an entry whose storage was checked. */
 export function target (doc: IndexedDoc['doc']): FetchTarget {
   if (doc.blob === null) throw fail('DOC_INVALID', doc.name)
   return { id: doc.id, name: doc.name, size: doc.size, sha256: doc.sha256, blob: doc.blob }
+}
+
+/** The parts of [start, end) that no range in `kept` covers, in order. */
+export function uncovered (start: number, end: number, kept: Array<{ blockOffset: number, blockLength: number }>): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  let at = start
+  const sorted = kept.map((k) => [k.blockOffset, k.blockOffset + k.blockLength] as const).filter(([s, e]) => e > start && s < end && e > s).sort((a, b) => a[0] - b[0])
+  for (const [s, e] of sorted) {
+    if (s > at) out.push([at, Math.min(s, end)])
+    at = Math.max(at, e)
+    if (at >= end) break
+  }
+  if (at < end) out.push([at, end])
+  return out
 }
 
 function badKey (item: IndexedDoc): string {

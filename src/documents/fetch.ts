@@ -148,7 +148,8 @@ export async function writeVerified (core: Hypercore, target: FetchTarget, place
   const temp = path.join(dir, `.tamtam-${randomBytes(6).toString('hex')}.part`)
   let handle: fs.FileHandle
   try {
-    handle = await fs.open(temp, 'wx', 0o644)
+    // Owner only: the temp file becomes the document (hard link), and a room's files are private.
+    handle = await fs.open(temp, 'wx', 0o600)
   } catch (err) {
     throw writeError(err, dir)
   }

@@ -37,7 +37,7 @@ export interface DocView {
 }
 
 /** Build the view of one document; `core` is its blobs core, null when it has none. */
-export async function docView (item: IndexedDoc, core: Hypercore | null, ctx: { limits: DocumentLimits, bad: boolean, ownLog: string }): Promise<DocView> {
+export async function docView (item: IndexedDoc, core: Hypercore | null, ctx: { limits: DocumentLimits, bad: boolean, ownLog: string, notOwner?: boolean }): Promise<DocView> {
   const { doc, log } = item
   const identity = log.author?.identity ?? ''
   const have = core === null || doc.blob === null ? 0 : await localBlocks(core, doc.blob)
@@ -58,6 +58,8 @@ export async function docView (item: IndexedDoc, core: Hypercore | null, ctx: { 
     localBytes
   }
   if (doc.problem !== null) return { ...view, status: 'invalid', reason: doc.problem }
+  // A record pointing at a blobs core that is not its author's: a lure, never fetched.
+  if (ctx.notOwner === true) return { ...view, status: 'invalid', localBytes: 0, reason: 'its blobs core is not its author\'s' }
   if (ctx.bad) return { ...view, status: 'bad', reason: 'its bytes do not match its sha256' }
   if (doc.blob !== null && have >= doc.blob.blockLength) return { ...view, status: 'complete', localBytes: doc.size }
   if (doc.size > ctx.limits.maxFileBytes) return { ...view, status: 'too-large', reason: 'over this room\'s per-file limit' }

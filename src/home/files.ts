@@ -40,14 +40,54 @@ export async function writeJsonPrivate (file: string, value: unknown): Promise<v
   }
 }
 
-/** Create the home dir (mode 0700) if needed; fail clearly when it is not a directory. */
+/**
+ * Create the home dir (mode 0700) if needed; fail clearly when it is not a directory.
+ * A home that already exists is made private too: its mode becomes 0700, and every file
+ * and folder under it loses its group and other bits (a home made by an older tamtam, or
+ * under a loose umask, had a 0644 store and downloads that other accounts could read).
+ * A home whose mode cannot be changed (another account owns it) is refused.
+ */
 export async function ensureHome (home: string): Promise<void> {
+  let stat
   try {
     await fs.mkdir(home, { recursive: true, mode: 0o700 })
-    const stat = await fs.stat(home)
-    if (!stat.isDirectory()) throw fail('HOME_INVALID', `${home} is not a directory`)
+    stat = await fs.stat(home)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw fail('HOME_INVALID', `${home} is not a directory`)
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') throw fail('HOME_INVALID', `${home} is not a directory`)
     throw fromSystemError(err, `cannot use ${home}`)
+  }
+  if (!stat.isDirectory()) throw fail('HOME_INVALID', `${home} is not a directory`)
+  if (process.platform === 'win32') return
+  if ((stat.mode & 0o077) !== 0) {
+    try {
+      await fs.chmod(home, 0o700)
+    } catch (err) {
+      throw fail('HOME_INVALID', `${home} can be read by other accounts (mode ${(stat.mode & 0o777).toString(8)}) and its mode cannot be changed (${(err as NodeJS.ErrnoException).code ?? 'error'}): run \`chmod 700 ${home}\` as its owner, or choose another --home`, err)
+    }
+  }
+  await makePrivate(home)
+}
+
+/** Most entries looked at under a home each time it is opened. */
+const MAX_PRIVATE_WALK = 20_000
+
+/**
+ * Remove group and other bits from everything under `dir` (never following symbolic links).
+ * Best effort: an entry that vanishes or cannot be changed is left as it is.
+ */
+export async function makePrivate (dir: string): Promise<void> {
+  const queue = [dir]
+  let seen = 0
+  while (queue.length > 0 && seen < MAX_PRIVATE_WALK) {
+    const current = queue.pop() as string
+    const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => [])
+    for (const entry of entries) {
+      if (++seen > MAX_PRIVATE_WALK) break
+      const full = path.join(current, entry.name)
+      if (entry.isSymbolicLink()) continue
+      if (entry.isDirectory()) queue.push(full)
+      const st = await fs.lstat(full).catch(() => null)
+      if (st !== null && (st.mode & 0o077) !== 0) await fs.chmod(full, st.mode & 0o700).catch(() => {})
+    }
   }
 }

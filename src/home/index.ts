@@ -2,7 +2,7 @@
 import os from 'node:os'
 import path from 'node:path'
 
-export { readJson, writeJsonPrivate, ensureHome } from './files.js'
+export { readJson, writeJsonPrivate, ensureHome, makePrivate } from './files.js'
 
 /** The home dir: --home, then TAMTAM_HOME, then ~/.tamtam. */
 export function resolveHome (explicit?: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -102,10 +102,10 @@ export class TamtamNode extends EventEmitter {
     const { AutoFetcher, documentsOf } = await import('../documents/index.js')
     const documents = documentsOf(this.tt)
     // A member fetching a document asks us to fetch it too, so its blocks cross this hop.
-    this.network?.replicator.on('want', (_peer: unknown, sync: { id: string }, want: { core: Buffer, start: number, length: number }) => {
+    this.network?.replicator.on('want', (peer: { stream: unknown }, sync: { id: string }, want: { core: Buffer, start: number, length: number }) => {
       const room = this.tt.rooms.byId(sync.id)
       if (room === undefined) return
-      documents.passOn(room, want.core, want.start, want.length).then((passed) => {
+      documents.passOn(room, want.core, want.start, want.length, peer.stream).then((passed) => {
         if (passed !== null) this.emit('document-passed', { room: room.name, id: passed.id })
       }, (err: unknown) => this.emit('warning', err))
     })

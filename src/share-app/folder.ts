@@ -4,7 +4,7 @@
  * tarball is read back after the copy and checked against its sha256, since cheap sticks
  * lose data silently.
  */
-import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fail, fromSystemError, isTamtamError } from '../errors/index.js'
 import type { GuideLang } from './guide.js'
@@ -40,7 +40,7 @@ export async function writeAppFolder (opts: FolderOptions): Promise<FolderResult
     [TEXT_GUIDES.en, renderText(tarball, 'en')]
   ]
   try {
-    await mkdir(dir, { recursive: true })
+    const created = await mkdir(dir, { recursive: true })
     const target = path.join(dir, tarball.name)
     await copyFile(tarball.file, target)
     if (await sha256File(target) !== tarball.sha256) {
@@ -49,11 +49,26 @@ export async function writeAppFolder (opts: FolderOptions): Promise<FolderResult
     }
     for (const [name, text] of texts) await writeFile(path.join(dir, name), text)
     const names = [tarball.name, ...texts.map(([name]) => name)]
+    await readableByAll(dir, created, names)
     const files = await Promise.all(names.map(async (name) => ({ name, size: (await stat(path.join(dir, name))).size })))
     return { dir, files, tarball }
   } catch (err) {
     if (isTamtamError(err)) throw err
     const mapped = fromSystemError(err, `writing to ${dir}`)
     throw isTamtamError(mapped) ? mapped : fail('FILE_WRITE_FAILED', `${dir}: ${(err as Error).message}`, err)
+  }
+}
+
+/**
+ * The folder is for other people (on a stick, perhaps formatted ext4): its files 0644 and
+ * the folders created here 0755, whatever the umask (tamtam runs with 0077). Best effort:
+ * FAT and exFAT have no modes.
+ */
+async function readableByAll (dir: string, created: string | undefined, names: string[]): Promise<void> {
+  for (const name of names) await chmod(path.join(dir, name), 0o644).catch(() => {})
+  if (created === undefined) return
+  for (let d = dir; d.length >= created.length; d = path.dirname(d)) {
+    await chmod(d, 0o755).catch(() => {})
+    if (d === created || path.dirname(d) === d) break
   }
 }

@@ -3,12 +3,14 @@
  * Internet: the guide page, the tarball, its SHA256SUMS and the text guides. Nothing else:
  * requests are matched against a fixed table of paths (never mapped to the file system,
  * so no traversal is possible), only GET and HEAD are answered, and connections are
- * limited in number and time. Every response is reported as an event (who, what, how many
- * bytes) for the sharer to watch.
+ * limited in number, per address and in time: a client that sends its headers slowly, or
+ * reads a download slowly, is cut off, so one laptop on the Wi-Fi cannot keep others out.
+ * Every response is reported as an event (who, what, how many bytes) for the sharer to watch.
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import { pipeline } from 'node:stream'
+import type { Socket } from 'node:net'
+import { pipeline, Readable } from 'node:stream'
 import { lanAddresses, type LanAddress } from '../discovery/index.js'
 import { interfaceKind } from '../commands/whereami.js'
 import { fail } from '../errors/index.js'
@@ -18,8 +20,22 @@ import { buildAppTarball, type AppTarball, type BuildOptions } from './tarball.j
 
 /** The port asked for by default: easy to type, and usually free. */
 export const DEFAULT_PORT = 8080
-/** Most simultaneous connections: a room full of phones, not a crowd. */
-export const DEFAULT_MAX_CONNECTIONS = 32
+/** Most simultaneous connections: a room full of laptops, not a crowd. */
+export const DEFAULT_MAX_CONNECTIONS = 64
+/** Most simultaneous connections from one address: a browser needs two (the page, the download). */
+export const DEFAULT_MAX_PER_ADDRESS = 4
+/**
+ * A download must move at least this many bytes in each window (about 8.5 KiB/s), or it is
+ * cut; it can resume with a range. Counted in chunks of READ_CHUNK_BYTES, much smaller than
+ * the minimum, so a client that lets one chunk through now and then still falls under it.
+ */
+export const MIN_WINDOW_BYTES = 128 * 1024
+const READ_CHUNK_BYTES = 16 * 1024
+export const SLOW_WINDOW_MS = 15_000
+/** Time for the request line and headers; checked every second. */
+const HEADERS_TIMEOUT_MS = 10_000
+/** A refusal for too many connections is reported at most once per address in this time. */
+const REFUSAL_REPORT_MS = 30_000
 
 /** What the server reports: each response, each refusal, and unexpected failures. */
 export type ShareEvent =
@@ -40,6 +56,11 @@ export interface ServeOptions extends BuildOptions {
   /** A tarball already built (skips the build). */
   tarball?: AppTarball
   maxConnections?: number
+  /** Most simultaneous connections from one address (default 4). */
+  maxPerAddress?: number
+  /** A download moving fewer than `minWindowBytes` in `slowWindowMs` is cut (defaults 128 KiB, 15 s). */
+  minWindowBytes?: number
+  slowWindowMs?: number
   onEvent?: (event: ShareEvent) => void
   /** The LAN addresses to print URLs for; default the machine's IPv4 addresses. */
   addresses?: () => LanAddress[]
@@ -74,8 +95,12 @@ export async function serveApp (opts: ServeOptions = {}): Promise<AppServer> {
   const emit = opts.onEvent ?? (() => {})
   const file = await open(tarball.file, 'r')
   try {
-    const server = http.createServer(handler(routes(tarball, opts.lang ?? 'fr'), file, tarball, emit))
+    const refusedSockets = new WeakSet<Socket>()
+    const slow = { minBytes: opts.minWindowBytes ?? MIN_WINDOW_BYTES, windowMs: opts.slowWindowMs ?? SLOW_WINDOW_MS }
+    // Node checks the headers timeout only every connectionsCheckingInterval (30 s by default).
+    const server = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS + 5_000 }, handler(routes(tarball, opts.lang ?? 'fr'), file, tarball, slow, refusedSockets, emit))
     limit(server, opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
+    capPerAddress(server, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, refusedSockets, emit)
     const portBusy = await listenWithFallback(server, requestedPort, host, opts.fallback ?? true)
     const port = (server.address() as { port: number }).port
     const { urls, lan } = urlsFor(host, port, opts.addresses ?? lanAddresses)
@@ -117,8 +142,13 @@ function baseUrl (host: string | undefined): string | undefined {
   return /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/.test(host) ? `http://${host}/` : undefined
 }
 
-function handler (table: Map<string, Route>, file: FileHandle, tarball: AppTarball, emit: (e: ShareEvent) => void): (req: IncomingMessage, res: ServerResponse) => void {
+/** The slowest a download may be: at least `minBytes` in every `windowMs`. */
+interface SlowLimit { minBytes: number, windowMs: number }
+
+function handler (table: Map<string, Route>, file: FileHandle, tarball: AppTarball, slow: SlowLimit, refused: WeakSet<Socket>, emit: (e: ShareEvent) => void): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    // Over the per-address cap: already answered 503 and closing; nothing more is sent.
+    if (refused.has(req.socket)) return
     const ip = clientIp(req)
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'no-referrer')
@@ -127,7 +157,7 @@ function handler (table: Map<string, Route>, file: FileHandle, tarball: AppTarba
     const where = (req.url ?? '').split('?')[0]
     const route = table.get(where)
     if (route === undefined) return refuse(res, 404, ip, method, QUIET_PATHS.has(where) ? () => {} : emit)
-    if (route.file === true) return sendTarball(req, res, file, tarball, ip, emit)
+    if (route.file === true) return sendTarball(req, res, file, tarball, ip, slow, emit)
     const body = route.body!(req)
     res.writeHead(200, { 'Content-Type': route.type, 'Content-Length': body.length, 'Cache-Control': route.cache, 'Content-Security-Policy': PAGE_CSP })
     res.end(method === 'HEAD' ? undefined : body)
@@ -144,7 +174,7 @@ function refuse (res: ServerResponse, status: 404 | 405, ip: string, method: str
 }
 
 /** The tarball, whole or one byte range of it (so an interrupted download can resume). */
-function sendTarball (req: IncomingMessage, res: ServerResponse, file: FileHandle, tarball: AppTarball, ip: string, emit: (e: ShareEvent) => void): void {
+function sendTarball (req: IncomingMessage, res: ServerResponse, file: FileHandle, tarball: AppTarball, ip: string, slow: SlowLimit, emit: (e: ShareEvent) => void): void {
   const range = byteRange(req.headers.range, tarball.size)
   if (range === 'unsatisfiable') {
     res.writeHead(416, { 'Content-Range': `bytes */${tarball.size}`, 'Content-Length': 0 })
@@ -167,12 +197,46 @@ function sendTarball (req: IncomingMessage, res: ServerResponse, file: FileHandl
   }
   const started = Date.now()
   let bytes = 0
-  const stream = file.createReadStream({ start, end, autoClose: false })
+  const stream = rangeStream(file, start, end)
   stream.on('data', (chunk) => { bytes += chunk.length })
+  // A reader that takes a byte now and then never looks idle: cut any download that moves
+  // less than the minimum in a window. Bytes are counted as the socket takes them (the
+  // pipeline waits for it), so a client that stops reading stops the count.
+  let counted = 0
+  const watchdog = setInterval(() => {
+    if (bytes - counted < slow.minBytes) res.destroy()
+    counted = bytes
+  }, slow.windowMs)
+  watchdog.unref()
   pipeline(stream, res, (err) => {
+    clearInterval(watchdog)
     // A client that goes away mid-download is normal (the event says it was incomplete); a read error is not.
     if (err !== undefined && err !== null && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') emit({ type: 'error', message: `reading ${tarball.file}: ${err.message}` })
     emit({ type: 'served', ip, path: `/${tarball.name}`, status: range === null ? 200 : 206, bytes, total: length, complete: err === undefined || err === null, ms: Date.now() - started })
+  })
+}
+
+/**
+ * Bytes [start, end] of the shared file handle. Not `FileHandle.createReadStream`: destroying
+ * that stream (a client that leaves, a slow one cut off) closes the handle even with
+ * `autoClose: false`, and the next download then crashed the server.
+ */
+function rangeStream (file: FileHandle, start: number, end: number): Readable {
+  let position = start
+  return new Readable({
+    highWaterMark: READ_CHUNK_BYTES,
+    read () {
+      const length = Math.min(READ_CHUNK_BYTES, end + 1 - position)
+      if (length <= 0) {
+        this.push(null)
+        return
+      }
+      file.read(Buffer.allocUnsafe(length), 0, length, position).then(({ bytesRead, buffer }) => {
+        if (bytesRead === 0) return this.destroy(new Error('the tarball is shorter than announced'))
+        position += bytesRead
+        this.push(buffer.subarray(0, bytesRead))
+      }, (err: Error) => this.destroy(err))
+    }
   })
 }
 
@@ -185,15 +249,46 @@ export function byteRange (header: string | undefined, size: number): [number, n
   return start > end || start >= size ? 'unsatisfiable' : [start, end]
 }
 
-/** Caps on connections and on how long a slow or idle client may hold one. */
+/** Caps on connections and on how long an idle client may hold one. */
 function limit (server: http.Server, maxConnections: number): void {
   server.maxConnections = maxConnections
-  server.headersTimeout = 10_000
-  server.requestTimeout = 20_000
   server.keepAliveTimeout = 5_000
   server.maxRequestsPerSocket = 100
-  // A download that stalls for two minutes is dropped; a slow but moving one is not.
-  server.setTimeout(120_000)
+  // Nothing at all in either direction for 30 s: dropped (slow downloads are cut in sendTarball).
+  server.setTimeout(30_000)
+}
+
+/**
+ * At most `max` connections from one address: more get a short 503 and are closed before
+ * anything is read. The sharer is told once per address every 30 s, not once per attempt.
+ */
+function capPerAddress (server: http.Server, max: number, refused: WeakSet<Socket>, emit: (e: ShareEvent) => void): void {
+  const open = new Map<string, number>()
+  const reported = new Map<string, number>()
+  server.on('connection', (socket: Socket) => {
+    const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '')
+    const count = open.get(ip) ?? 0
+    if (count >= max) {
+      refused.add(socket)
+      const body = 'too many connections from your address: close some, then try again\n'
+      socket.on('error', () => {})
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 10\r\nConnection: close\r\n\r\n${body}`)
+      setTimeout(() => socket.destroy(), 1_000).unref()
+      const now = Date.now()
+      if (now - (reported.get(ip) ?? 0) >= REFUSAL_REPORT_MS) {
+        if (reported.size > 10_000) reported.clear()
+        reported.set(ip, now)
+        emit({ type: 'refused', ip, method: '-', status: 503 })
+      }
+      return
+    }
+    open.set(ip, count + 1)
+    socket.once('close', () => {
+      const left = (open.get(ip) ?? 1) - 1
+      if (left <= 0) open.delete(ip)
+      else open.set(ip, left)
+    })
+  })
 }
 
 /** Listen on `port`; if it is busy or not allowed and `fallback`, on a free port. Resolves true when it fell back. */

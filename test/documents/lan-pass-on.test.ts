@@ -46,6 +46,7 @@ t.test('C fetches a 20 MB document through B, which never asked for it', async (
   const out = path.join(dir, 'out-c.pdf')
   const got = await docsCli(c, ['--json', 'get', 'atelier', shared.id, '-o', out], 180_000)
   t.equal(got.code, 0, `C's get exits 0 ${got.stderr}`)
+  if (got.code !== 0) t.comment(`B's warnings: ${JSON.stringify(nodes[1].events.filter((e) => e.event === 'warning' || e.event === 'document-passed'))}`)
   t.equal(await sha256File(out), big.sha256, 'C has the exact bytes')
   t.equal((jsonLines(got.stdout).pop() as Record<string, any>).downloadedBytes, 20 * MB, 'all of it came over the B - C link')
   t.equal((await docsOf(b)).get(shared.id)?.status, 'complete', 'B now holds the document it passed on')
