@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type Corestore from 'corestore'
+import type { Hypercore } from 'hypercore'
 import { requireCjs } from './cjs.js'
 import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
@@ -50,6 +51,8 @@ export class Tamtam extends EventEmitter {
   private storeOpening: Promise<Corestore> | null = null
   private readonly sessions = new Map<string, Promise<RoomLogs>>()
   private readonly modScans = new Map<string, ModScan>()
+  /** Cores of a room other than its member logs (blobs cores), by room id. */
+  private readonly extraCores = new Map<string, Set<Hypercore>>()
   private closing: Promise<void> | null = null
   /** Set after a write failed with STORAGE_FULL: the next write reopens the store first. */
   private storageFailed = false
@@ -121,6 +124,8 @@ export class Tamtam extends EventEmitter {
         const logs = await RoomLogs.open(await this.store(), room, await this.identity())
         logs.on('update', (log) => this.emit('update', room, log))
         logs.on('member', (log) => this.emit('member', room, log))
+        // A log announced but not yet bound: replicate it (to fetch its binding), never announce it.
+        logs.on('pending', (log) => this.addRoomCore(room.id, log.core))
         logs.on('flood', (log, grown) => this.emit('flood', room, log, grown))
         logs.on('error', (err) => this.emit('warning', err))
         return logs
@@ -165,6 +170,32 @@ export class Tamtam extends EventEmitter {
       this.emit('store-reopened')
     })().finally(() => { this.reopening = null })
     await this.reopening
+  }
+
+  /**
+   * Register a core of a room that is not a member log (a document's blobs core), so it is
+   * replicated on connections where the room is proven, and only there ('core' event).
+   */
+  addRoomCore (roomId: string, core: Hypercore): void {
+    let set = this.extraCores.get(roomId)
+    if (set === undefined) this.extraCores.set(roomId, set = new Set())
+    if (set.has(core)) return
+    set.add(core)
+    core.once('close', () => set?.delete(core))
+    this.emit('core', roomId, core)
+  }
+
+  /**
+   * Every open core of a room: member logs, relayed logs and registered cores. Replication
+   * offers these, and only these, on a connection that proved the room.
+   */
+  async roomCores (roomId: string): Promise<Hypercore[]> {
+    const cores: Hypercore[] = []
+    const room = this.rooms.byId(roomId)
+    if (room !== undefined) cores.push(...(await this.logs(room)).list().map((l) => l.core))
+    cores.push(...this.relays.coresOf(roomId))
+    cores.push(...(this.extraCores.get(roomId) ?? []))
+    return cores
   }
 
   /** Create a room with a fresh secret; returns it with its invite. */

@@ -95,6 +95,13 @@ export class RelayRooms extends EventEmitter {
     core.download({ start: 0, end: memberQuota.maxBlocks })
   }
 
+  /** The open cores of a relayed room (none when it is not relayed here). */
+  coresOf (id: string): Hypercore[] {
+    const room = this.rooms.find((r) => r.id === id)
+    if (room === undefined) return []
+    return room.members.map((k) => this.cores.get(k)).filter((c): c is Hypercore => c !== undefined)
+  }
+
   /** Accept member logs announced by a peer that proved the room's capability. */
   async addMembers (id: string, keys: string[]): Promise<string[]> {
     const room = this.rooms.find((r) => r.id === id)

@@ -27,6 +27,12 @@ export interface Self { tag: Buffer, core: Buffer }
  */
 export interface Want { tag: Buffer, core: Buffer, start: number, length: number }
 
+/**
+ * Member: proof that the sender is a member, not a relay: roomProof under the room's
+ * member key, which relay codes do not carry. `self` is sent only to a proven member.
+ */
+export interface MemberProof { tag: Buffer }
+
 /** Members: the member-log keys the sender knows in the room identified by `tag`. */
 export interface Members { tag: Buffer, cores: Buffer[] }
 
@@ -117,4 +123,11 @@ export const wantEncoding: Encoding<Want> = {
     start: c.uint.decode(state as never),
     length: c.uint.decode(state as never)
   })
+}
+
+/** Encoding of the member message (added after want). */
+export const memberProofEncoding: Encoding<MemberProof> = {
+  preencode: (state, m) => c.fixed32.preencode(state as never, m.tag),
+  encode: (state, m) => c.fixed32.encode(state as never, m.tag),
+  decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array) })
 }

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
+import type { Hypercore } from 'hypercore'
 import type { MemberLog } from '../log/member-log.js'
 import { liveGrowthQuota } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
@@ -18,11 +19,21 @@ export class Replicator extends EventEmitter {
   private readonly tt: Tamtam
   private readonly peers = new Set<PeerRooms>()
   private readonly onMember = (room: Room, log: MemberLog): void => {
+    this.attachEverywhere(room.id, log.core)
     this.announce(memberRoom(this.tt, room), log.core.key)
   }
 
   private readonly onRelayMember = (room: RelayRoom, key: string): void => {
+    const core = this.tt.relays.coresOf(room.id).find((c) => c.key.toString('hex') === key)
+    if (core !== undefined) this.attachEverywhere(room.id, core)
     this.announce(relayRoom(this.tt, room), Buffer.from(key, 'hex'))
+  }
+
+  /** A core newly opened in a room (a blobs core): replicate it where the room is proven. */
+  private readonly onCore = (roomId: string, core: Hypercore): void => this.attachEverywhere(roomId, core)
+
+  private attachEverywhere (roomId: string, core: Hypercore): void {
+    for (const peer of this.peers) void peer.attachCoreOfRoom(roomId, core).catch((err) => this.emit('warning', err))
   }
 
   private announce (room: SyncRoom, key: Buffer): void {
@@ -44,6 +55,7 @@ export class Replicator extends EventEmitter {
     super()
     this.tt = tt
     tt.on('member', this.onMember)
+    tt.on('core', this.onCore)
     tt.on('rooms', this.onRooms)
     tt.on('flood', this.onFlood)
     tt.relays.on('member', this.onRelayMember)
@@ -83,6 +95,7 @@ export class Replicator extends EventEmitter {
   /** Stop listening to the Tamtam; connections are closed by their owner. */
   close (): void {
     this.tt.off('member', this.onMember)
+    this.tt.off('core', this.onCore)
     this.tt.off('rooms', this.onRooms)
     this.tt.off('flood', this.onFlood)
     this.tt.relays.off('member', this.onRelayMember)

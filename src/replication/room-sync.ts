@@ -9,11 +9,14 @@ import { EventEmitter } from 'node:events'
 import c from 'compact-encoding'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type Corestore from 'corestore'
+import type { Hypercore } from 'hypercore'
+import type Protomux from 'protomux'
+import { requireCjs } from '../cjs.js'
 import type { Channel, Message } from 'protomux'
 import { fail } from '../errors/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { syncRooms, type SyncRoom } from './sync-rooms.js'
-import { helloEncoding, membersEncoding, roomProof, selfEncoding, wantEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self, type Want } from './messages.js'
+import { helloEncoding, membersEncoding, roomProof, selfEncoding, wantEncoding, memberProofEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self, type Want, type MemberProof } from './messages.js'
 
 /**
  * Per-connection quota on room-protocol messages (hello, members, self together): at most
@@ -24,6 +27,14 @@ import { helloEncoding, membersEncoding, roomProof, selfEncoding, wantEncoding, 
 export const ROOM_MESSAGE_QUOTA = 512
 /** Length of the quota window, in milliseconds. */
 export const ROOM_MESSAGE_WINDOW_MS = 10_000
+/**
+ * Per-connection quota on channel opens (Hypercore and any other protocol), in the same
+ * window. Protomux keeps every unanswered open in an unbounded backlog: 565,400 opens in
+ * 25 s took a node to 970 MB. An honest peer opens one channel per core of the rooms it
+ * shares with us (at most 2,000 member logs per room, plus documents).
+ */
+export const CHANNEL_OPEN_QUOTA = 8192
+
 /** Code of the warning emitted when a peer goes over the quota. */
 export const PEER_FLOOD = 'PEER_FLOOD'
 
@@ -40,12 +51,17 @@ export class PeerRooms extends EventEmitter {
   flooded = false
   private windowStart = 0
   private windowCount = 0
+  private opensWindowStart = 0
+  private opensCount = 0
   private readonly tt: Tamtam
   private channel: Channel | null = null
   private helloMessage: Message<Hello> | null = null
   private membersMessage: Message<Members> | null = null
   private selfMessage: Message<Self> | null = null
   private wantMessage: Message<Want> | null = null
+  private memberMessage: Message<MemberProof> | null = null
+  /** Rooms where the peer proved it is a member (not a relay): only those get our `self`. */
+  private readonly memberPeer = new Set<string>()
 
   constructor (tt: Tamtam, stream: NoiseSecretStream) {
     super()
@@ -62,7 +78,8 @@ export class PeerRooms extends EventEmitter {
         { encoding: helloEncoding, onmessage: (m: Hello) => { if (this.admit()) void this.onHello(m).catch((err) => this.fail(err)) } },
         { encoding: membersEncoding, onmessage: (m: Members) => { if (this.admit()) void this.onMembers(m).catch((err) => this.fail(err)) } },
         { encoding: selfEncoding, onmessage: (m: Self) => { if (this.admit()) this.onSelf(m) } },
-        { encoding: wantEncoding, onmessage: (m: Want) => { if (this.admit()) this.onWant(m) } }
+        { encoding: wantEncoding, onmessage: (m: Want) => { if (this.admit()) this.onWant(m) } },
+        { encoding: memberProofEncoding, onmessage: (m: MemberProof) => { if (this.admit()) void this.onMemberProof(m).catch((err) => this.fail(err)) } }
       ],
       onopen: (version: number) => this.onOpen(version),
       onclose: () => this.emit('close')
@@ -73,6 +90,7 @@ export class PeerRooms extends EventEmitter {
     this.membersMessage = channel.messages[1] as Message<Members>
     this.selfMessage = channel.messages[2] as Message<Self>
     this.wantMessage = channel.messages[3] as Message<Want>
+    this.memberMessage = channel.messages[4] as Message<MemberProof>
     channel.open(ROOM_PROTOCOL_VERSION)
   }
 
@@ -116,8 +134,9 @@ export class PeerRooms extends EventEmitter {
     // hello's answer, so it ends after one round.
     this.sendHello()
     for (const room of fresh) {
+      await this.attachRoomCores(room.id)
       await this.sendMembers(room)
-      await this.sendSelf(room)
+      this.sendMemberProof(room)
     }
   }
 
@@ -127,6 +146,28 @@ export class PeerRooms extends EventEmitter {
     const cores = only ?? await room.members()
     const tag = roomProof(room.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
     for (let i = 0; i < cores.length; i += 1024) this.membersMessage.send({ tag, cores: cores.slice(i, i + 1024) })
+  }
+
+  /** Prove we are a member (a relay cannot); the peer answers with its `self`. */
+  private sendMemberProof (room: SyncRoom): void {
+    if (room.memberKey === null || this.memberMessage === null) return
+    this.memberMessage.send({ tag: roomProof(room.memberKey, this.stream.handshakeHash as Buffer, this.stream.isInitiator) })
+  }
+
+  /**
+   * The peer proved membership of a shared room: only now tell it which log is ours. A relay
+   * (which holds only the capability) could otherwise map member logs to IP addresses.
+   */
+  private async onMemberProof (proof: MemberProof): Promise<void> {
+    const hash = this.stream.handshakeHash as Buffer
+    const room = syncRooms(this.tt).find((r) => r.memberKey !== null && this.shared.has(r.id) && roomProof(r.memberKey, hash, !this.stream.isInitiator).equals(proof.tag))
+    if (room === undefined) {
+      this.ignored++
+      return
+    }
+    if (this.memberPeer.has(room.id)) return
+    this.memberPeer.add(room.id)
+    await this.sendSelf(room)
   }
 
   private async sendSelf (room: SyncRoom): Promise<void> {
@@ -181,6 +222,53 @@ export class PeerRooms extends EventEmitter {
     this.emit('want', room, { core: want.core, start: want.start, length: want.length })
   }
 
+  /** Replicate every core of a room proven on this connection (and only those). */
+  async attachRoomCores (roomId: string): Promise<void> {
+    if (!this.shared.has(roomId)) return
+    for (const core of await this.tt.roomCores(roomId)) await this.attachCore(core)
+  }
+
+  /** Replicate one core on this connection (once), if its room is proven here. */
+  async attachCoreOfRoom (roomId: string, core: Hypercore): Promise<void> {
+    if (this.shared.has(roomId)) await this.attachCore(core)
+  }
+
+  private async attachCore (core: Hypercore): Promise<void> {
+    if (!core.opened) await core.ready()
+    const mux = this.stream.userData as Protomux
+    const replicator = (core as unknown as { core: { replicator: { attached: (m: Protomux) => boolean, attachTo: (m: Protomux) => void } } | null }).core?.replicator
+    if (replicator === undefined || this.stream.destroyed || core.closed) return
+    if (!replicator.attached(mux)) replicator.attachTo(mux)
+  }
+
+  /**
+   * The remote opened a Hypercore channel for a core we have not attached here. Answer only
+   * for a core of a room proven on this connection; anything else is refused exactly as an
+   * unknown core is, so an outsider learns no key and cannot ask "do you hold K?".
+   */
+  async onRemoteCore (discoveryKey: Buffer): Promise<void> {
+    for (const roomId of this.shared) {
+      const core = (await this.tt.roomCores(roomId)).find((c) => c.discoveryKey?.equals(discoveryKey) === true)
+      if (core !== undefined) {
+        await this.attachCore(core)
+        return
+      }
+    }
+  }
+
+  /** Count one channel open against its quota; false (and disconnect) when over it. */
+  admitOpen (): boolean {
+    if (this.flooded) return false
+    const now = Date.now()
+    if (now - this.opensWindowStart >= ROOM_MESSAGE_WINDOW_MS) {
+      this.opensWindowStart = now
+      this.opensCount = 0
+    }
+    if (++this.opensCount <= CHANNEL_OPEN_QUOTA) return true
+    this.disconnectFlooder(`peer opened over ${CHANNEL_OPEN_QUOTA} channels in ${ROOM_MESSAGE_WINDOW_MS} ms`)
+    return false
+  }
+
   /** Count one incoming message against the quota; false (and disconnect) when over it. */
   private admit (): boolean {
     if (this.flooded) return false
@@ -215,14 +303,37 @@ export class PeerRooms extends EventEmitter {
 }
 
 /**
- * Attach tamtam to a connection: corestore replication plus the room protocol on the same
- * protomux. This is synchronous on purpose: it must run in the same tick as the connection
- * event. With an await in between, the remote's first protomux frames were sometimes lost
- * and the room channel never opened (seen on 1 connection in 3 on a LAN of three nodes).
+ * Attach tamtam to a connection: the room protocol, and Hypercore replication on the same
+ * protomux, for the cores of proven rooms only. This is synchronous on purpose: it must run
+ * in the same tick as the connection event. With an await in between, the remote's first
+ * protomux frames were sometimes lost and the room channel never opened (seen on 1
+ * connection in 3 on a LAN of three nodes). The protomux and its pairing handler exist from
+ * this tick on; cores are attached later, when a room is proven, and Hypercore pairs them
+ * with channels the remote opened before (or the remote answers ours).
+ *
+ * Before this, `store.replicate(stream)` offered every core of the store to any
+ * authenticated connection: an outsider with no invite received a channel, and so the
+ * discovery key, of every member log, and could ask "do you hold K?".
  */
-export function attachPeer (tt: Tamtam, store: Corestore, stream: NoiseSecretStream): PeerRooms {
-  store.replicate(stream)
+export function attachPeer (tt: Tamtam, _store: Corestore, stream: NoiseSecretStream): PeerRooms {
   const peer = new PeerRooms(tt, stream)
+  HypercoreClass.createProtocolStream(stream, {
+    ondiscoverykey: async (discoveryKey: Buffer) => await peer.onRemoteCore(discoveryKey).catch(() => {})
+  })
+  countOpens(stream.userData as Protomux, peer)
   peer.open()
   return peer
+}
+
+const HypercoreClass = requireCjs('hypercore') as { createProtocolStream: (stream: unknown, opts: { ondiscoverykey: (key: Buffer) => Promise<void> }) => unknown }
+
+/**
+ * Count every channel the remote opens (any protocol) against the peer's quota. Protomux
+ * has no hook for this and keeps unanswered opens without bound, so wrap its handler on
+ * this one muxer; an open over the quota disconnects the peer before it is buffered.
+ */
+function countOpens (mux: Protomux, peer: PeerRooms): void {
+  const inner = mux as unknown as { _onopensession: (state: unknown) => unknown }
+  const original = inner._onopensession.bind(mux)
+  inner._onopensession = (state: unknown) => peer.admitOpen() ? original(state) : null
 }
