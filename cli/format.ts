@@ -15,14 +15,14 @@ export interface Formatter { t: Translate, lang: string }
 /** The text of a timeline line without its time, with the author shown as `who`. */
 export function lineText (item: TimelineItem, who: string, t: Translate): string {
   switch (item.type) {
-    case 'join': return t('line.join', { who })
+    case 'join': return t('line.join', { who }) + (item.rewrote === true ? ` ${t('line.rewrote')}` : '')
     case 'nick': return t('line.nick', { who, text: item.text })
     case 'doc': return t('line.doc', { who, text: item.text })
     case 'drill-probe': return t('line.drill', { who, text: item.text })
     case 'skipped': return t('line.skipped', { who, count: String(item.skipped ?? 0) })
     default: {
       const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
-      return `${who}: ${text}${item.moderated === true ? ` ${t('line.moderated')}` : ''}`
+      return `${who}: ${text}${item.moderated === true ? ` ${t('line.moderated')}` : ''}${item.rewrote === true ? ` ${t('line.rewrote')}` : ''}`
     }
   }
 }
@@ -93,7 +93,7 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
 /** JSON output: one object, or one object per line for lists that scripts stream. */
 export function formatJson (command: string, result: unknown): string {
   if (command === 'log' && Array.isArray(result)) {
-    return result.map((i: TimelineItem) => JSON.stringify({ id: i.id, author: i.author, authorKey: i.authorKey, name: i.name, ts: i.ts, type: i.type, text: i.text, edited: i.edited, deleted: i.deleted, moderated: i.moderated, skipped: i.skipped })).join('\n')
+    return result.map((i: TimelineItem) => JSON.stringify({ id: i.id, author: i.author, authorKey: i.authorKey, name: i.name, ts: i.ts, type: i.type, text: i.text, edited: i.edited, deleted: i.deleted, moderated: i.moderated, rewrote: i.rewrote, skipped: i.skipped })).join('\n')
   }
   return JSON.stringify(result)
 }

@@ -61,6 +61,11 @@ export interface TimelineItem {
   /** Hidden by a moderator (shown only with showHidden). */
   moderated?: boolean
   /**
+   * The author rewrote their log (a Hypercore fork) after this peer held it: what is shown
+   * is what this peer first received, and the room is told (protocol §3, "Forks").
+   */
+  rewrote?: boolean
+  /**
    * Only on type `skipped`: the screen read this many blocks of this log without showing
    * them, and stopped reading the log here (older records of it may be missing from the screen).
    */
@@ -351,6 +356,7 @@ export class Timeline {
       if (fold?.record.type === 'edit') Object.assign(item, { text: sanitizeText((fold.record as { text: string }).text, { multiline: true }), edited: true })
       if (fold?.record.type === 'delete') Object.assign(item, { text: '', deleted: true })
       if (this.isModerated(log, e)) item.moderated = true
+      if (log.forked !== null) item.rewrote = true
       return item
     })
   }

@@ -48,6 +48,9 @@ t.test('a member that truncates its log and writes again cannot change what a me
   t.equal(shownA, 'texte original', `on A, ${id} still holds the original text`)
   t.equal(shownB, 'texte original', `on B, ${id} still holds the original text`)
   t.notOk((await texts(na, 'atelier')).includes('suite'), 'A shows nothing from the new fork')
+  const entry = JSON.parse((await tamtam(homes.a!, 'log', 'atelier', '--json', '--all')).trim().split('\n').find((l) => l.includes(id))!)
+  t.equal(entry.rewrote, true, 'log --json marks M\'s entries: rewrote its history')
+  t.match(await tamtam(homes.a!, 'log', 'atelier', '--all'), /texte original \[rewrote their history/, 'and the text line tells the room')
 
   // The fork is marked in A's store (for the room's display), and survives a restart.
   await na.stop()

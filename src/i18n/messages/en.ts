@@ -320,6 +320,7 @@ export const messages = {
   'help.showHidden': 'also show what moderators hid, marked as hidden',
   'line.skipped': '-- {count} records of {who} skipped: older ones were not read for this screen',
   'line.moderated': '[hidden by a moderator]',
+  'line.rewrote': '[rewrote their history: shown as first received]',
   'mod.done': '{room}: {action} {target} (a signed record in your log; every peer applies it)',
   'mod.creator': 'creator: {who}',
   'mod.noCreator': 'none (room made before moderation existed)',

@@ -316,6 +316,7 @@ export const messages: Catalogue = {
   'help.showHidden': 'montrer aussi ce que les modérateurs ont masqué, marqué comme tel',
   'line.skipped': '-- {count} enregistrements de {who} ignorés : les plus anciens n\'ont pas été lus pour cet écran',
   'line.moderated': '[masqué par un modérateur]',
+  'line.rewrote': '[a réécrit son historique : affiché tel que reçu d’abord]',
   'mod.done': '{room} : {action} {target} (un enregistrement signé dans votre journal ; chaque pair l\'applique)',
   'mod.creator': 'créateur : {who}',
   'mod.noCreator': 'aucun (salon créé avant la modération)',
