@@ -242,7 +242,14 @@ export class RoomLogs extends EventEmitter {
     }
     log.core.on('append', kick)
     log.core.on('download', (index: number, byteLength: number) => {
-      if (byteLength > MAX_BLOCK_BYTES) void this.limit(log, { end: index, reason: 'oversized' }).then(kick, (err) => this.emit('error', err))
+      if (byteLength > MAX_BLOCK_BYTES) {
+        void this.limit(log, { end: index, reason: 'oversized' }).then(kick, (err) => this.emit('error', err))
+        return
+      }
+      // A request already in flight when the limit was set can still deliver a block past
+      // it: drop it as it arrives, so nothing past a limit is kept.
+      const end = this.limits.get(log.key)?.end
+      if (end !== undefined && index >= end) void (log.core as unknown as TreeCore).clear(index, index + 1).catch(() => {})
     })
     kick()
   }
@@ -250,7 +257,11 @@ export class RoomLogs extends EventEmitter {
   /** Stop a log at `limit.end` for good: persisted, and blocks past it cleared. */
   private async limit (log: MemberLog, limit: LogLimit): Promise<void> {
     const known = this.limits.get(log.key)
-    if (known !== undefined && known.end <= limit.end) return
+    if (known !== undefined && known.end <= limit.end) {
+      // Already stopped earlier: a block at or past the limit that arrived anyway is dropped.
+      if (!log.core.closed && log.core.length > known.end) await (log.core as unknown as TreeCore).clear(known.end, log.core.length).catch(() => {})
+      return
+    }
     this.limits.set(log.key, limit)
     if (log.core.closed) return
     await log.core.setUserData(LIMIT_KEY, JSON.stringify(limit))

@@ -68,7 +68,8 @@ t.test('200,000 records of an unknown type: `log --limit 20` and the app read a 
   t.ok(log.some((i) => i.text === 'fin du bruit'), 'Mallory\'s last message is shown')
   t.ok(log.some((i) => i.text === 'bonjour'), 'and Awa\'s older message, behind the 200,000 records, too')
   t.ok(marker !== undefined && marker.skipped >= 1000, 'with a marker saying how many records the screen skipped')
-  t.ok(elapsed < 3000 + baseline, `\`log --limit 20\` took ${elapsed} ms (bound: 3 s more than without the attack)`)
+  // The time is printed above, not asserted: timings belong to benchmarks on this shared
+  // machine. The bounded work is asserted below, by counting the blocks a screen reads.
   // Its exit code is not what this test is about (a busy node may be killed after 10 s).
   t.comment(`hostile-skipped: Awa's node exited with ${String(await awa.stop())}`)
   await awa.exited
