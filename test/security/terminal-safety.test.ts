@@ -153,6 +153,8 @@ t.test('terminal safety: hostile strings in every field that reaches the screen'
   for (const [i, [, h]] of HOSTILE.entries()) {
     const core = store.get({ name: `evil-${i}`, encryption: { key: mroom.keys.encryptionKey } })
     await core.ready()
+    // Offered where the room is proven, like a member log (replication is gated on rooms).
+    mallory.addRoomCore(mroom.id, core)
     const sig = nacl.sign.detached(bindingPayload(mroom.keys.id, core.key, malloryId.publicKey), malloryId.secretKey)
     const ts = Date.now()
     await core.append([
