@@ -38,6 +38,21 @@ export const CHANNEL_OPEN_QUOTA = 8192
 /** Code of the warning emitted when a peer goes over the quota. */
 export const PEER_FLOOD = 'PEER_FLOOD'
 
+/** A count in fixed windows: `take` is false once more than `limit` fell in the current one. */
+class WindowQuota {
+  private start = 0
+  private count = 0
+  constructor (private readonly limit: number, private readonly windowMs: number) {}
+
+  take (now: number): boolean {
+    if (now - this.start >= this.windowMs) {
+      this.start = now
+      this.count = 0
+    }
+    return ++this.count <= this.limit
+  }
+}
+
 /** The room protocol running on one connection. */
 export class PeerRooms extends EventEmitter {
   readonly stream: NoiseSecretStream
@@ -49,10 +64,8 @@ export class PeerRooms extends EventEmitter {
   ignored = 0
   /** Whether this peer went over the message quota and was disconnected. */
   flooded = false
-  private windowStart = 0
-  private windowCount = 0
-  private opensWindowStart = 0
-  private opensCount = 0
+  private readonly messageQuota = new WindowQuota(ROOM_MESSAGE_QUOTA, ROOM_MESSAGE_WINDOW_MS)
+  private readonly openQuota = new WindowQuota(CHANNEL_OPEN_QUOTA, ROOM_MESSAGE_WINDOW_MS)
   private readonly tt: Tamtam
   private channel: Channel | null = null
   private helloMessage: Message<Hello> | null = null
@@ -258,27 +271,18 @@ export class PeerRooms extends EventEmitter {
 
   /** Count one channel open against its quota; false (and disconnect) when over it. */
   admitOpen (): boolean {
-    if (this.flooded) return false
-    const now = Date.now()
-    if (now - this.opensWindowStart >= ROOM_MESSAGE_WINDOW_MS) {
-      this.opensWindowStart = now
-      this.opensCount = 0
-    }
-    if (++this.opensCount <= CHANNEL_OPEN_QUOTA) return true
-    this.disconnectFlooder(`peer opened over ${CHANNEL_OPEN_QUOTA} channels in ${ROOM_MESSAGE_WINDOW_MS} ms`)
-    return false
+    return this.within(this.openQuota, `peer opened over ${CHANNEL_OPEN_QUOTA} channels in ${ROOM_MESSAGE_WINDOW_MS} ms`)
   }
 
   /** Count one incoming message against the quota; false (and disconnect) when over it. */
   private admit (): boolean {
+    return this.within(this.messageQuota, `peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms`)
+  }
+
+  private within (quota: WindowQuota, detail: string): boolean {
     if (this.flooded) return false
-    const now = Date.now()
-    if (now - this.windowStart >= ROOM_MESSAGE_WINDOW_MS) {
-      this.windowStart = now
-      this.windowCount = 0
-    }
-    if (++this.windowCount <= ROOM_MESSAGE_QUOTA) return true
-    this.disconnectFlooder(`peer sent over ${ROOM_MESSAGE_QUOTA} room messages in ${ROOM_MESSAGE_WINDOW_MS} ms`)
+    if (quota.take(Date.now())) return true
+    this.disconnectFlooder(detail)
     return false
   }
 
