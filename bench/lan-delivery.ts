@@ -60,7 +60,9 @@ async function cpuOf (nodes: TamtamNode[]): Promise<number[]> {
 /** How many peers share the room with each node, asked over the control sockets. */
 async function roomPeerCounts (clients: ControlClient[]): Promise<number[]> {
   return await Promise.all(clients.map(async (c) => {
-    const peers = await c.request<Array<{ rooms: string[] }>>('peers', {})
+    // 50 nodes syncing 50 logs each keep 2 cores saturated for a minute: a node can take
+    // more than the default 10 s to answer then, and the mesh wait polls again anyway.
+    const peers = await c.request<Array<{ rooms: string[] }>>('peers', {}, 30_000)
     return peers.filter((p) => p.rooms.includes(ROOM)).length
   }))
 }

@@ -71,6 +71,8 @@ export class MemberLog {
   private readonly droppedSeqs = new Set<number>()
   private nick: LogIndex | null = null
   private lastTs = 0
+  /** The verification in flight: every 'download' of a pending log asks, and one check answers them all. */
+  private verifying: Promise<Author | null> | null = null
 
   /** Timestamp of the last record we appended (ts never goes backwards in a log). */
   get lastAppendTs (): number {
@@ -167,6 +169,11 @@ export class MemberLog {
    */
   async verifyBinding (): Promise<Author | null> {
     if (this.author !== null || this.invalid) return this.author
+    this.verifying ??= this.checkBindingOnce().finally(() => { this.verifying = null })
+    return await this.verifying
+  }
+
+  private async checkBindingOnce (): Promise<Author | null> {
     const cached = await this.core.getUserData(BINDING_CACHE)
     if (cached !== null) return this.adoptCached(cached)
     if (this.readable === 0) return null

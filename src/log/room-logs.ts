@@ -142,8 +142,12 @@ export class RoomLogs extends EventEmitter {
     // A made-up key has no author to serve it: nobody sends even its length.
     setTimeout(() => { if (log.core.length === 0 && log.core.peers.length === 0) drop() }, pendingMembers.unservedMs).unref()
     this.pending.set(log.key, { log, timer })
-    log.onVerdict = () => { void this.settle(log).catch((err) => this.emit('error', err)) }
-    log.core.on('download', () => { void log.verifyBinding().catch(() => {}) })
+    const onDownload = (): void => { void log.verifyBinding().catch(() => {}) }
+    log.onVerdict = () => {
+      log.core.off('download', onDownload) // asked once per block otherwise, for the log's whole life
+      void this.settle(log).catch((err) => this.emit('error', err))
+    }
+    log.core.on('download', onDownload)
     log.core.download({ start: 0, end: 1 })
     // Replicate it (to fetch block 0) without announcing it: see Tamtam.logs.
     this.emit('pending', log)

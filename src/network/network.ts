@@ -11,7 +11,7 @@ import { Replicator, type PeerRooms } from '../replication/index.js'
 import type { Room } from '../room/index.js'
 import type { MemberLog } from '../log/member-log.js'
 import type { Tamtam } from '../tamtam.js'
-import { ConnectionManager, type ConnectionInfo } from '../transport/index.js'
+import { ConnectionManager, type ConnectionInfo, type TransportStats } from '../transport/index.js'
 import { InternetPath, internetStats, type BootstrapNode } from './internet.js'
 import type { PeerAddress } from './peers-file.js'
 import { syncState } from './sync-watch.js'
@@ -218,14 +218,16 @@ export class Network extends EventEmitter {
   }
 
   /** Where this node listens, and what runs. */
-  status (): { port: number, publicKey: string, lan: boolean, internet: boolean, swarmsCreated: number, connections: number } {
+  status (): { port: number, publicKey: string, lan: boolean, internet: boolean, swarmsCreated: number, connections: number, transport: TransportStats } {
     return {
       port: this.manager.port,
       publicKey: this.keyPair.publicKey.toString('hex'),
       lan: this.beacon !== null,
       internet: this.internet !== null,
       swarmsCreated: internetStats.swarmsCreated,
-      connections: this.manager.connections().length
+      connections: this.manager.connections().length,
+      // Counters since start (dials, failures, evictions, probes): why a mesh churns.
+      transport: this.manager.stats
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Pure decisions that keep hostile peers from taking the places honest peers need (issue 17):
  * which connection sharing no room gives way when a slot is needed, how long an address that
- * flooded is refused, and which unproven candidate is probed next.
+ * flooded is refused, which unproven candidates wait outside the mesh's view, and which of
+ * them is probed next.
  */
 import { backoffDelay, type BackoffOptions } from './backoff.js'
 
@@ -112,4 +113,40 @@ export function nextProbe<T extends ProbeCandidate> (candidates: Iterable<T>, pr
 /** Delay before probing again a candidate whose probe failed `failures` times. */
 export function probeRetryMs (failures: number, backoff: BackoffOptions, random: () => number): number {
   return backoffDelay(Math.max(0, failures - 1), backoff, random)
+}
+
+/** A keyed candidate as the view rule sees it. */
+export interface UnprovenCandidate {
+  /** Address it was announced from. */
+  host: string
+  /** A handshake with its key completed during this run. */
+  proven: boolean
+  /** Failed dials and probes so far. */
+  failures: number
+  /** When it was first announced (ms). */
+  firstSeen: number
+}
+
+/**
+ * The candidates to hold back from the mesh's view until a probe proves them: per address,
+ * every unproven candidate beyond the first `perHost` (fewest failures first, then the one
+ * announced first). Beacons are not signed, so one host can announce a thousand keys; it
+ * then holds at most `perHost` places in the mesh plan, while honest hosts, one key each,
+ * are planned over at once with no probe.
+ */
+export function unprovenBeyondAllowance<T extends UnprovenCandidate> (candidates: Iterable<T>, perHost: number): Set<T> {
+  const byHost = new Map<string, T[]>()
+  for (const c of candidates) {
+    if (c.proven) continue
+    const list = byHost.get(c.host)
+    if (list === undefined) byHost.set(c.host, [c])
+    else list.push(c)
+  }
+  const held = new Set<T>()
+  for (const list of byHost.values()) {
+    if (list.length <= perHost) continue
+    list.sort((a, b) => a.failures - b.failures || a.firstSeen - b.firstSeen)
+    for (const c of list.slice(perHost)) held.add(c)
+  }
+  return held
 }

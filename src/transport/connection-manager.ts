@@ -8,7 +8,8 @@ import net from 'node:net'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { PeerCandidate } from '../discovery/types.js'
 import { fail, isTamtamError } from '../errors/index.js'
-import { FloodBans, nextProbe, pickStranger, probeRetryMs, type StrangerSlot } from './admission.js'
+import { FloodBans, pickStranger, unprovenBeyondAllowance, type StrangerSlot, type UnprovenCandidate } from './admission.js'
+import { Prober } from './prober.js'
 import { ConnectionSet, type LiveConnection } from './connection-set.js'
 import { DialTarget, type DialAddress } from './dial-target.js'
 import { dialTcp } from './dialer.js'
@@ -21,6 +22,10 @@ import { socketClosed, streamClosed } from './when-closed.js'
 
 /** Length of a Noise (ed25519) public key. */
 export const PUBLIC_KEY_BYTES = 32
+/** Unproven keys one address may put in the mesh's view at a time (the rest wait for a probe). */
+const UNPROVEN_PER_HOST = 2
+/** How many proven keys a manager remembers (32 bytes of hex each: well under 1 MB). */
+const PROVEN_KEYS_KEPT = 4096
 
 /** A socket dialling or handshaking. */
 interface PendingSocket { host: string, since: number, incoming: boolean }
@@ -44,15 +49,19 @@ export class ConnectionManager extends EventEmitter {
   private readonly keyPair: NoiseKeyPair
   private readonly settings: Settings
   private readonly listener: TcpListener
+  private readonly prober: Prober
   private readonly live: ConnectionSet
   /** Sockets dialling or handshaking; they count against maxConnections. */
   private readonly pending = new Map<net.Socket, PendingSocket>()
   /** Addresses cut for flooding, refused for a while. */
   private readonly bans: FloodBans
   /** Probes started per address, so that addresses take turns (admission.ts, nextProbe). */
-  private readonly probesByHost = new Map<string, number>()
-  private probing = 0
-  private probeTimer: NodeJS.Timeout | null = null
+  /**
+   * Keys a handshake proved during this run, kept when their target is dropped: a node that
+   * loses a peer's beacons for a moment (a busy LAN) and hears them again does not probe a
+   * peer it already knows, nor leave it out of the mesh meanwhile. Bounded (oldest go first).
+   */
+  private readonly provenKeys = new Set<string>()
   /** Peers to keep dialling: 'key:<hex>' for candidates, 'addr:<host>:<port>' for manual addresses. */
   private readonly targets = new Map<string, DialTarget>()
   private readonly counters: TransportStats = { dials: 0, dialFailures: 0, accepted: 0, refused: 0, evicted: 0, handshakeFailures: 0, duplicates: 0, rejected: 0, strangersEvicted: 0, banned: 0, probes: 0 }
@@ -73,6 +82,15 @@ export class ConnectionManager extends EventEmitter {
     this.live = new ConnectionSet(this.publicKey)
     this.bans = new FloodBans(this.settings.floodBan)
     this.listener = new TcpListener((socket) => this.onIncoming(socket), (err) => this.warn(err))
+    this.prober = new Prober({
+      maxProbes: this.settings.maxProbes,
+      backoff: this.settings.backoff,
+      random: this.settings.random,
+      heldBack: () => this.heldBack(),
+      bannedFor: (host, now) => this.bans.remaining(host, now),
+      connected: (target) => target.expectedKey !== null && this.live.has(target.expectedKey),
+      probe: async (target) => await this.dial(target, true)
+    })
   }
 
   /** The bound TCP port, or 0 before listen() (and always 0 with `listen: false`). */
@@ -82,7 +100,7 @@ export class ConnectionManager extends EventEmitter {
 
   /** Counters for diagnostics (a copy). */
   get stats (): TransportStats {
-    return { ...this.counters }
+    return { ...this.counters, probes: this.prober.started }
   }
 
   /** Bind the TCP listener; resolves with the actual port. Idempotent. */
@@ -111,6 +129,7 @@ export class ConnectionManager extends EventEmitter {
     if (target === undefined) {
       target = new DialTarget(id, Buffer.from(key), (t) => { void this.dial(t) })
       target.probeAt = Date.now() + this.graceFor(key)
+      target.proven = this.provenKeys.has(key.toString('hex'))
     }
     this.targets.set(id, target)
     const moved = target.setAddress({ host: candidate.host, port: candidate.port, source: candidate.source })
@@ -217,8 +236,7 @@ export class ConnectionManager extends EventEmitter {
 
   private async shutdown (): Promise<void> {
     this.closed = true
-    if (this.probeTimer !== null) clearTimeout(this.probeTimer)
-    this.probeTimer = null
+    this.prober.stop()
     for (const target of this.targets.values()) target.stop()
     this.targets.clear()
     const waits: Array<Promise<void>> = [this.listener.close()]
@@ -263,14 +281,26 @@ export class ConnectionManager extends EventEmitter {
   }
 
   /**
-   * With `roomAware`, and more keyed candidates than the cap: the mesh is planned over proven
-   * keys only, the rest are probed (pumpProbes). Without it the mesh plans over every candidate.
+   * Keyed candidates the mesh may not plan over yet: with `roomAware`, those beyond an
+   * address's allowance of unproven keys (admission.ts, unprovenBeyondAllowance). They are
+   * probed (prober.ts) and join the view once a handshake proves them. On an honest LAN
+   * every host announces one key, nothing is held back and nothing is probed; a host
+   * announcing a thousand forged keys puts two of them in the view at a time.
    */
+  private heldBack (): Set<DialTarget> {
+    if (!this.settings.roomAware) return new Set()
+    const keyed: Array<UnprovenCandidate & { target: DialTarget }> = []
+    for (const target of this.targets.values()) {
+      const address = target.address
+      if (target.expectedKey === null || address === null) continue
+      keyed.push({ target, host: address.host, proven: target.proven, failures: target.attempt + target.probeFailures, firstSeen: target.firstSeen })
+    }
+    return new Set([...unprovenBeyondAllowance(keyed, UNPROVEN_PER_HOST)].map((c) => c.target))
+  }
+
+  /** True while some candidate is held back from the mesh until a probe proves it. */
   private probeMode (): boolean {
-    if (!this.settings.roomAware) return false
-    let keyed = 0
-    for (const target of this.targets.values()) if (target.expectedKey !== null) keyed++
-    return keyed > this.settings.maxConnections
+    return this.heldBack().size > 0
   }
 
   /** What the mesh policy decides from: our key, every peer known (proven), live connections, manual peers. */
@@ -278,11 +308,11 @@ export class ConnectionManager extends EventEmitter {
     const live = this.meshLive()
     const view = new Set(live)
     const pinned = new Set<string>()
-    const proving = this.probeMode()
+    const held = this.heldBack()
     for (const target of this.targets.values()) {
       const hex = target.expectedHex
       if (hex !== null) {
-        if (!proving || target.proven) view.add(hex)
+        if (!held.has(target)) view.add(hex)
       } else if (target.learnedKey !== null) pinned.add(target.learnedKey.toString('hex'))
     }
     view.delete(this.selfHex)
@@ -340,46 +370,8 @@ export class ConnectionManager extends EventEmitter {
         }
       }
       for (const hex of plan.drop) this.evict(hex)
-      this.pumpProbes()
+      this.prober.pump()
     })
-  }
-
-  /**
-   * Start handshakes with candidates not proven yet, at most maxProbes at once, addresses
-   * taking turns (admission.ts, nextProbe): a thousand forged candidates from one host
-   * delay a newcomer by one probe, not a thousand.
-   */
-  private pumpProbes (): void {
-    if (this.probeTimer !== null) clearTimeout(this.probeTimer)
-    this.probeTimer = null
-    if (this.closed || !this.probeMode()) return
-    const now = Date.now()
-    let soonest = Infinity
-    while (this.probing < this.settings.maxProbes) {
-      const waiting: Array<{ target: DialTarget, host: string, readyAt: number, firstSeen: number }> = []
-      for (const target of this.targets.values()) {
-        const address = target.address
-        if (target.expectedKey === null || target.proven || target.dialing || target.stopped || address === null || this.live.has(target.expectedKey)) continue
-        const readyAt = Math.max(target.probeAt, now + this.bans.remaining(address.host, now))
-        soonest = Math.min(soonest, readyAt)
-        waiting.push({ target, host: address.host, readyAt, firstSeen: target.firstSeen })
-      }
-      const next = nextProbe(waiting, this.probesByHost, now)
-      if (next === null) break
-      if (this.probesByHost.size > 4096) this.probesByHost.clear()
-      this.probesByHost.set(next.host, (this.probesByHost.get(next.host) ?? 0) + 1)
-      next.target.probeAt = now + probeRetryMs(next.target.probeFailures + 1, this.settings.backoff, this.settings.random)
-      this.probing++
-      this.counters.probes++
-      void this.dial(next.target, true).finally(() => {
-        this.probing--
-        this.pumpProbes()
-      })
-    }
-    if (this.probing < this.settings.maxProbes && soonest < Infinity) {
-      this.probeTimer = setTimeout(() => this.pumpProbes(), Math.max(50, soonest - now))
-      this.probeTimer.unref()
-    }
   }
 
   /** Close the live connection to `hex` to make room (mesh policy). */
@@ -408,6 +400,12 @@ export class ConnectionManager extends EventEmitter {
   /** First dial delay for `key`: the lower key dials at once, the higher waits for it. */
   private graceFor (key: Buffer): number {
     return Buffer.compare(this.publicKey, key) < 0 ? 0 : this.settings.graceMs
+  }
+
+  private rememberProven (hex: string): void {
+    this.provenKeys.delete(hex)
+    this.provenKeys.add(hex)
+    if (this.provenKeys.size > PROVEN_KEYS_KEPT) this.provenKeys.delete(this.provenKeys.values().next().value as string)
   }
 
   private dropTarget (id: string): void {
@@ -536,7 +534,10 @@ export class ConnectionManager extends EventEmitter {
     }
     const hex = remoteKey.toString('hex')
     const announced = this.targets.get(`key:${hex}`)
-    if (announced !== undefined) announced.proven = true
+    if (announced !== undefined) {
+      announced.proven = true
+      this.rememberProven(hex)
+    }
     if (target !== null && target === announced) target.markAddress({ host: partial.host, port: partial.port, source: partial.source as DialAddress['source'] }, true)
     // With roomAware, a key nobody announced is a stranger: it took a slot under the hard
     // limit already, stays out of the mesh, and gives way when a slot is needed.

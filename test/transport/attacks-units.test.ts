@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import fc from 'fast-check'
-import { floodBanMs, FloodBans, nextProbe, pickStranger, DEFAULT_FLOOD_BAN } from '../../src/transport/admission.js'
+import { floodBanMs, FloodBans, nextProbe, pickStranger, unprovenBeyondAllowance, DEFAULT_FLOOD_BAN } from '../../src/transport/admission.js'
 import { DialTarget } from '../../src/transport/dial-target.js'
 import { tableVictim } from '../../src/discovery/candidate-table.js'
 import { fuzz } from '../helpers/fuzz.js'
@@ -73,6 +73,27 @@ t.test('nextProbe: addresses take turns; a newcomer beats a thousand forged peer
     if (got === null) return ready.length === 0
     const n = (h: string): number => turns.get(h) ?? 0
     return got.readyAt <= 50 && ready.every((c) => n(c.host) >= n(got.host))
+  }, 2000)
+})
+
+t.test('unprovenBeyondAllowance: one key per honest host is planned at once; a forging host gets two places', async (t) => {
+  const honest = Array.from({ length: 49 }, (_, i) => ({ id: `h${i}`, host: `10.0.0.${i}`, proven: false, failures: 0, firstSeen: i }))
+  t.equal(unprovenBeyondAllowance(honest, 2).size, 0, '49 hosts with one key each: nothing held back, nothing to probe (the 50-host bench)')
+  const forged = Array.from({ length: 1000 }, (_, i) => ({ id: `f${i}`, host: 'm', proven: false, failures: 0, firstSeen: 100 + i }))
+  const held = unprovenBeyondAllowance([...honest, ...forged], 2)
+  t.equal(held.size, 998, 'all but two of the forger\'s keys wait for a probe')
+  t.ok(honest.every((c) => !held.has(c)), 'no honest host is held back')
+  const failed = [{ ...forged[0], failures: 3 }, forged[1], forged[2]]
+  t.same([...unprovenBeyondAllowance(failed, 2)].map((c) => c.id), ['f0'], 'a key whose dials failed gives its place to an untried one')
+  const proven = [...forged.slice(0, 5).map((c) => ({ ...c, proven: true })), forged[5]]
+  t.equal(unprovenBeyondAllowance(proven, 2).size, 0, 'proven keys never count against the allowance (several honest nodes on one address)')
+  fuzz(t, 'unprovenBeyondAllowance', fc.array(fc.record({ host: fc.constantFrom('a', 'b', 'm'), proven: fc.boolean(), failures: fc.integer({ min: 0, max: 3 }), firstSeen: fc.integer({ min: 0, max: 100 }) }), { maxLength: 40 }), (cands) => {
+    const out = unprovenBeyondAllowance(cands, 2)
+    return ['a', 'b', 'm'].every((h) => {
+      const unproven = cands.filter((c) => c.host === h && !c.proven)
+      const kept = unproven.filter((c) => !out.has(c))
+      return kept.length === Math.min(2, unproven.length) && [...out].every((c) => !c.proven)
+    })
   }, 2000)
 })
 
