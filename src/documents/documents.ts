@@ -14,6 +14,7 @@ import type { Tamtam } from '../tamtam.js'
 import { sanitizeText } from '../text/sanitize.js'
 import { messageId } from '../timeline/index.js'
 import { DocIndex, type IndexedDoc } from './doc-index.js'
+import { askPeers, PassOn } from './pass-on.js'
 import { estimateBytes, fetchBlocks, localBlocks, writeVerified, type FetchStats, type FetchTarget, type Placement } from './fetch.js'
 import { applyLimits, DEFAULT_STALL_MS, formatBytes, roomLimits, type DocumentLimits } from './limits.js'
 import { cleanMime, guessMime } from './mime.js'
@@ -26,9 +27,6 @@ import { docView, type DocView } from './view.js'
 const MAX_DOC_NAME_BYTES = 1024
 /** User-data key, on a blobs core, listing its blobs found not to match their sha256. */
 const BAD_KEY = 'tamtam/bad-blobs/v1'
-
-/** How often a running fetch asks connected members again to fetch with it (new peers, stalls). */
-const WANT_REPEAT_MS = 5_000
 
 /** The open documents state of one room. */
 export interface RoomDocs { room: Room, logs: RoomLogs, index: DocIndex, blobs: RoomBlobs }
@@ -66,11 +64,17 @@ export class Documents extends EventEmitter {
   readonly tt: Tamtam
   private readonly rooms = new Map<string, Promise<RoomDocs>>()
   /** Documents being fetched because a peer asked (room id/doc id): one fetch each. */
-  private readonly passing = new Set<string>()
-  /** Documents a peer asked for that our limits refused: said once, then ignored. */
-  private readonly refused = new Set<string>()
+  private readonly passer = new PassOn(this)
   private readonly closing = new AbortController()
+  /** Aborted when the documents close: fetches started for a peer stop with it. */
+  get signal (): AbortSignal {
+    return this.closing.signal
+  }
+
   private closed = false
+  get isClosed (): boolean {
+    return this.closed
+  }
 
   constructor (tt: Tamtam) {
     super()
@@ -228,7 +232,7 @@ export class Documents extends EventEmitter {
     }
     // Asked before the owner check: a peer in the middle that passes the document on brings
     // the core's header (block 0) with it, and the check needs that header.
-    const stopAsking = have < doc.blob.blockLength ? this.askPeers(room, doc.blobs, doc.blob) : () => {}
+    const stopAsking = have < doc.blob.blockLength ? askPeers(this.tt.network, room, doc.blobs, doc.blob) : () => {}
     try {
       await this.checkOwner(rd, item, opts.stallMs ?? DEFAULT_STALL_MS)
       const stats = await fetchBlocks(core, target(doc), { stallMs: opts.stallMs ?? DEFAULT_STALL_MS, onProgress: opts.onProgress, signal: opts.signal })
@@ -239,55 +243,12 @@ export class Documents extends EventEmitter {
   }
 
   /**
-   * While a fetch runs, ask the connected members of the room to fetch the same blocks, so a
-   * peer that never asked for the document still passes it on across a hop. Again every few
-   * seconds, for peers that connect later. Returns the function that stops asking.
-   */
-  private askPeers (room: Room, core: Buffer, blob: { blockOffset: number, blockLength: number }): () => void {
-    const network = this.tt.network
-    if (network?.wantBlocks === undefined) return () => {}
-    const ask = (): void => network.wantBlocks?.(room, core, blob.blockOffset, blob.blockLength)
-    ask()
-    const timer = setInterval(ask, WANT_REPEAT_MS)
-    timer.unref()
-    return () => clearInterval(timer)
-  }
-
-  /**
    * A connected member asked for blocks of a blobs core: fetch the document they belong to,
-   * so its blocks flow on to that member as they arrive. Only blocks of a document announced
-   * in this room are fetched, under the same per-file limit and quota as our own fetches.
+   * so its blocks flow on to that member as they arrive (pass-on.ts).
    */
   async passOn (room: Room, core: Buffer, start: number, length: number, asker?: unknown, stallMs = DEFAULT_STALL_MS): Promise<{ id: string } | null> {
-    if (this.closed || length === 0) return null
-    const rd = await this.open(room)
-    await rd.index.refresh()
-    const candidates = rd.index.list().filter(({ doc }) => doc.blobs?.equals(core) === true && doc.blob !== null &&
-      start >= doc.blob.blockOffset && start + length <= doc.blob.blockOffset + doc.blob.blockLength)
-    if (candidates.length === 0) return null
-    // Only a record of the core's owner: another member's record over the same blocks is a lure.
-    const owner = await rd.blobs.owner(await rd.blobs.core(core), stallMs)
-    const item = candidates.find((c) => c.log.key === owner)
-    if (item === undefined) return null
-    const key = `${room.id}/${item.doc.id}`
-    if (this.passing.has(key) || this.refused.has(key)) return null
-    // Only a peer in the middle fetches: one with another peer that holds some of the
-    // blocks. Otherwise every `get` would make every neighbour download the document too.
-    const blobs = await rd.blobs.core(core)
-    const blob = item.doc.blob as NonNullable<IndexedDoc['doc']['blob']>
-    if (await localBlocks(blobs, blob) >= blob.blockLength) return null
-    if (!othersHold(blobs, start, start + length, asker)) return null
-    this.passing.add(key)
-    try {
-      await this.fetch(room, item, { stallMs, signal: this.closing.signal })
-      return { id: item.doc.id }
-    } catch (err) {
-      if (this.closed) return null
-      if (isTamtamError(err, 'DOC_TOO_LARGE') || isTamtamError(err, 'QUOTA_EXCEEDED') || isTamtamError(err, 'DOC_HASH_MISMATCH')) this.refused.add(key)
-      throw err
-    } finally {
-      this.passing.delete(key)
-    }
+    if (this.closed) return null
+    return await this.passer.handle(room, core, start, length, asker, stallMs)
   }
 
   /** Fetch a document and write it out, verified; on a hash mismatch nothing is written and the blocks are dropped. */
@@ -361,18 +322,6 @@ export class Documents extends EventEmitter {
     this.rooms.clear()
     for (const opening of rooms) await opening.then(async (rd) => await rd.blobs.close(), () => {})
   }
-}
-
-/** True when a replication peer other than `asker` (a stream) holds a block in [start, end). */
-function othersHold (core: Hypercore, start: number, end: number, asker: unknown): boolean {
-  const peers = core.peers as Array<{ stream: unknown, remoteContiguousLength: number, remoteBitfield: { firstSet: (i: number) => number } }>
-  return peers.some((p) => {
-    if (p.stream === asker) return false
-    // A full holder (the author) says so by its contiguous length; others by their bitfield.
-    if (p.remoteContiguousLength > start) return true
-    const first = p.remoteBitfield.firstSet(start)
-    return first !== -1 && first < end
-  })
 }
 
 /** The fetch target of an entry whose storage was checked. */
