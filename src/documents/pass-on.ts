@@ -8,8 +8,16 @@ import { isTamtamError } from '../errors/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import type { IndexedDoc } from './doc-index.js'
-import type { Documents } from './documents.js'
 import { localBlocks } from './fetch.js'
+import type { RoomBlobs } from './room-blobs.js'
+
+/** What pass-on needs of the documents (a narrow view, so this file does not import documents.ts). */
+export interface PassOnSource {
+  open: (room: Room) => Promise<{ index: { refresh: () => Promise<unknown>, list: () => IndexedDoc[] }, blobs: RoomBlobs }>
+  fetch: (room: Room, item: IndexedDoc, opts: { stallMs?: number, signal?: AbortSignal }) => Promise<unknown>
+  readonly signal: AbortSignal
+  readonly isClosed: boolean
+}
 
 /** How often a running fetch asks connected members again to fetch with it (new peers, stalls). */
 const WANT_REPEAT_MS = 5_000
@@ -34,7 +42,7 @@ export class PassOn {
   /** Documents a peer asked for that our limits refused: said once, then ignored. */
   private readonly refused = new Set<string>()
 
-  constructor (private readonly docs: Documents) {}
+  constructor (private readonly docs: PassOnSource) {}
 
   /**
    * A connected member asked for blocks of a blobs core: fetch the document they belong to.
