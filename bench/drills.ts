@@ -131,7 +131,7 @@ function useSodiumVerify (): void {
 async function child (json: string): Promise<void> {
   const plan = JSON.parse(json) as ChildPlan
   if (plan.sodiumVerify === true) useSodiumVerify()
-  const { simulate } = await import('../src/drills/sim.js')
+  const { simulate } = await import('../src/sim/simulation.js')
   const { report, stats } = await simulate({ peers: plan.peers, degree: plan.degree, probes: plan.probes, intervalMs: plan.intervalMs, seed: plan.seed })
   const hops = report.participants.flatMap((p) => p.receipts.map((r) => r.hops ?? 0))
   const run: SimRun = {

@@ -1,26 +1,27 @@
 /**
- * In-process peers for the mesh and scale suites. Each peer is a real Tamtam on a real
- * Corestore in a temp dir, running what a node runs on its network side: a ConnectionManager
- * listening on 127.0.0.1 (TCP + Noise, the mesh policy, the cap) and a Replicator attached to
- * every connection, as src/network/network.ts does. Candidates are handed to each manager
- * directly, as LAN beacons would report them: multicast must stay inside namespaces, and
- * loopback TCP needs none.
+ * In-process peers for the mesh and scale suites. Each peer is a real node (TamtamNode, no
+ * control socket) on a real Corestore in a temp dir, whose connection source is the TCP
+ * source listening on 127.0.0.1 (TCP + Noise, the mesh policy, the cap) with no LAN beacon:
+ * candidates are handed to each manager directly, as beacons would report them, because
+ * multicast must stay inside namespaces and loopback TCP needs none.
  */
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import NoiseSecretStream from '@hyperswarm/secret-stream'
-import { Replicator } from '../src/replication/index.js'
+import { TcpSource } from '../src/network/tcp-source.js'
+import { TamtamNode } from '../src/node/node.js'
+import type { Replicator } from '../src/replication/index.js'
 import type { Room } from '../src/room/index.js'
 import type { MemberLog } from '../src/log/member-log.js'
-import { Tamtam } from '../src/tamtam.js'
-import { ConnectionManager } from '../src/transport/index.js'
+import type { Tamtam } from '../src/tamtam.js'
+import type { ConnectionManager } from '../src/transport/index.js'
 
 /** One in-process peer. */
 export interface MeshPeer {
   index: number
+  node: TamtamNode
   tt: Tamtam
   room: Room
   /** Hex key of this peer's own member log. */
@@ -58,19 +59,20 @@ export function useSodiumVerify (): void {
 
 /** Open `n` peers under `dir`: peer 0 creates the room, the others join it by invite. */
 export async function openPeers (dir: string, n: number, plan: PeerPlan = { maxConnections: 8 }): Promise<MeshPeer[]> {
-  const open = async (i: number): Promise<Tamtam> => {
-    const tt = new Tamtam({ home: path.join(dir, `p${i}`) })
-    await tt.init(`P${String(i).padStart(3, '0')}`)
-    return tt
+  const open = async (i: number): Promise<TamtamNode> => {
+    const source = new TcpSource({ host: '127.0.0.1', lanOnly: true, beacon: false, maxConnections: plan.maxConnections })
+    const node = new TamtamNode({ home: path.join(dir, `p${i}`), source, control: false, documents: false, drills: false })
+    await node.tt.init(`P${String(i).padStart(3, '0')}`)
+    return node
   }
   const first = await open(0)
-  const { room, invite } = await first.createRoom(plan.roomName ?? 'mesh')
-  const peers: MeshPeer[] = [{ index: 0, tt: first, room, ownKey: (await first.logs(room)).own.key, manager: null, replicator: null }]
+  const { room, invite } = await first.tt.createRoom(plan.roomName ?? 'mesh')
+  const peers: MeshPeer[] = [{ index: 0, node: first, tt: first.tt, room, ownKey: (await first.tt.logs(room)).own.key, manager: null, replicator: null }]
   const rest = Array.from({ length: n - 1 }, (_, i) => i + 1)
   await inBatches(rest, async (i) => {
-    const tt = await open(i)
-    const joined = await tt.joinRoom(invite)
-    peers[i] = { index: i, tt, room: joined, ownKey: (await tt.logs(joined)).own.key, manager: null, replicator: null }
+    const node = await open(i)
+    const joined = await node.tt.joinRoom(invite)
+    peers[i] = { index: i, node, tt: node.tt, room: joined, ownKey: (await node.tt.logs(joined)).own.key, manager: null, replicator: null }
   })
   return peers
 }
@@ -90,25 +92,18 @@ export async function seedMembers (peers: MeshPeer[]): Promise<void> {
   })
 }
 
-/** Start the network side of a peer: store, replicator, a listening manager wired as a node wires it. */
-export async function startNetwork (peer: MeshPeer, plan: PeerPlan, onWarning: (err: unknown) => void): Promise<void> {
-  await peer.tt.store()
-  const replicator = new Replicator(peer.tt)
-  const manager = new ConnectionManager({ keyPair: NoiseSecretStream.keyPair(), host: '127.0.0.1', maxConnections: plan.maxConnections })
-  replicator.on('warning', onWarning)
-  manager.on('warning', () => {}) // refused dials and flaps are counted in manager.stats
+/**
+ * Start the node of a peer: its network over the loopback TCP source. Transport warnings
+ * (refused dials, flaps) are counted in manager.stats, so only replication's are reported.
+ */
+export async function startNetwork (peer: MeshPeer, _plan: PeerPlan, onWarning: (err: unknown) => void): Promise<void> {
   peer.tt.on('warning', onWarning)
-  manager.on('connection', (stream: NoiseSecretStream) => {
-    try {
-      replicator.attach(stream) // in the same tick, as Network.onConnection does
-    } catch (err) {
-      onWarning(err)
-      stream.destroy()
-    }
-  })
-  await manager.listen()
-  peer.manager = manager
-  peer.replicator = replicator
+  await peer.node.open()
+  const network = peer.node.network
+  if (network === null) throw new Error(`peer ${peer.index} has no network`)
+  network.replicator.on('warning', onWarning)
+  peer.manager = (network.source as TcpSource).manager
+  peer.replicator = network.replicator
 }
 
 /** A shuffled copy of `items` (Fisher–Yates). */
@@ -201,13 +196,9 @@ export async function probe (peers: MeshPeer[], author: MeshPeer, text: string, 
   return { author: author.index, latencies, reachAllMs: Math.max(...latencies.values()) }
 }
 
-/** Close every peer: managers first (connections), then replicators, then stores. */
+/** Close every peer's node: network (connections), then stores. */
 export async function closePeers (peers: MeshPeer[]): Promise<void> {
-  await inBatches(peers, async (p) => {
-    await p.manager?.close()
-    p.replicator?.close()
-    await p.tt.close()
-  })
+  await inBatches(peers, async (p) => await p.node.close())
 }
 
 /** `count` round trips of 64 bytes over one raw TCP connection on 127.0.0.1, in ms: the floor under any delivery. */

@@ -81,7 +81,7 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
       : ctx.t('up.ready', { rooms: rooms.length, port: String(net?.port ?? '-'), mode: ctx.t(flags.lanOnly === true ? 'up.lanOnly' : 'up.lanAndInternet') }))
     // The address card, for people whose Wi-Fi blocks multicast.
     const { COMMANDS } = await import('../src/commands/index.js')
-    const where = await COMMANDS.get('whereami')!.run(node.tt, {}, { info: () => {}, warn: () => {} }) as { card: string | null }
+    const where = await COMMANDS.get('whereami')!.run(node.context, {}, { info: () => {}, warn: () => {} }) as { card: string | null }
     if (!ctx.json && where.card !== null) ctx.print(ctx.t('cli.card', { card: where.card }))
     const reason = await stopped
     print('stopping', { reason })

@@ -18,16 +18,6 @@ import { messageId, Timeline } from './timeline/index.js'
 
 const CorestoreClass = requireCjs('corestore') as typeof Corestore
 
-/** What commands may ask of a running node's network (set by the node, null otherwise). */
-export interface NetworkHandle {
-  peers: () => unknown[]
-  addPeer: (peer: { host: string, port: number }) => void
-  status: () => Record<string, unknown>
-  dialBack?: () => Promise<Array<{ peer: string, host: string, ok: boolean | null }>>
-  /** Ask connected members of the room to fetch these blobs-core blocks too, to pass them on. */
-  wantBlocks?: (room: Room, core: Buffer, start: number, length: number) => void
-}
-
 /** Options for opening a home. */
 export interface TamtamOptions {
   home: string
@@ -44,8 +34,6 @@ export class Tamtam extends EventEmitter {
   readonly relays: RelayRooms
   /** This home's wall clock in ms (Date.now unless a test or a simulation skews it). */
   readonly clock: () => number
-  /** The node's network, when this Tamtam runs inside a node; commands check it. */
-  network: NetworkHandle | null = null
   private identityCache: Identity | null = null
   private storeInstance: Corestore | null = null
   private storeOpening: Promise<Corestore> | null = null
@@ -228,6 +216,12 @@ export class Tamtam extends EventEmitter {
     const room = await this.relays.add(code)
     this.emit('rooms')
     return room
+  }
+
+  /** Stop relaying a room (its stored blocks stay until pruned). */
+  async removeRelay (id: string): Promise<void> {
+    await this.relays.remove(id)
+    this.emit('rooms')
   }
 
   /** Forget a room: it leaves the list and stops syncing; its logs stay on disk. */

@@ -4,10 +4,10 @@
  * (the index there only reads new blocks, but the app refreshes on every update), and
  * which of them have unread messages.
  */
-import { dmsOf, type DmConversation, type DmMessage, type DmSent } from '../../src/dm/index.js'
+import type { DmConversation, DmMessage, DmSent } from '../../src/dm/index.js'
 import { fingerprintOf } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
-import type { Tamtam } from '../../src/tamtam.js'
+import type { NodeContext } from '../../src/node/context.js'
 import type { TimelineItem } from '../../src/timeline/index.js'
 import type { RoomEntry } from './state.js'
 
@@ -45,7 +45,7 @@ export function dmItems (messages: DmMessage[]): TimelineItem[] {
 
 /** Rate-limited reads of private messages, and what has been read of each conversation. */
 export class DmWatch {
-  private readonly tt: Tamtam
+  private readonly ctx: NodeContext
   private readonly clock: () => number
   private readonly everyMs: number
   private readonly injected: DmApi | undefined
@@ -56,15 +56,15 @@ export class DmWatch {
   /** Rooms whose conversations were listed at least once. */
   private readonly known = new Set<string>()
 
-  constructor (tt: Tamtam, opts: DmWatchOptions = {}) {
-    this.tt = tt
+  constructor (ctx: NodeContext, opts: DmWatchOptions = {}) {
+    this.ctx = ctx
     this.clock = opts.clock ?? Date.now
     this.everyMs = opts.everyMs ?? DM_POLL_MS
     this.injected = opts.api
   }
 
   private get api (): DmApi {
-    return this.injected ?? dmsOf(this.tt)
+    return this.injected ?? this.ctx.dms()
   }
 
   /** The conversations of a room, newest first (read again after everyMs). */

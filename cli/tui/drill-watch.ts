@@ -3,9 +3,9 @@
  * report is rebuilt at most once a second; when none runs, only the incremental drill
  * scan is looked at, at most every few seconds, and the report is never built.
  */
-import { drillsOf, type DrillReport } from '../../src/drills/index.js'
+import type { DrillReport } from '../../src/drills/index.js'
 import type { Room } from '../../src/room/index.js'
-import type { Tamtam } from '../../src/tamtam.js'
+import type { NodeContext } from '../../src/node/context.js'
 import type { DrillPanel } from './state.js'
 
 /** The report of a running drill is rebuilt at most this often. */
@@ -62,15 +62,15 @@ export function panelOf (report: DrillReport, endsAt: number): DrillPanel {
 
 /** The drill panels of one Tamtam's rooms, rate-limited per room. */
 export class DrillWatch {
-  private readonly tt: Tamtam
+  private readonly ctx: NodeContext
   private readonly clock: () => number
   private readonly reportEveryMs: number
   private readonly recheckMs: number
   private readonly cache = new Map<string, Entry>()
 
-  constructor (tt: Tamtam, opts: DrillWatchOptions = {}) {
-    this.tt = tt
-    this.clock = opts.clock ?? (() => tt.clock())
+  constructor (ctx: NodeContext, opts: DrillWatchOptions = {}) {
+    this.ctx = ctx
+    this.clock = opts.clock ?? (() => ctx.tt.clock())
     this.reportEveryMs = opts.reportEveryMs ?? DRILL_REPORT_EVERY_MS
     this.recheckMs = opts.recheckMs ?? DRILL_RECHECK_MS
   }
@@ -109,7 +109,7 @@ export class DrillWatch {
    * (real ids are hex) is skipped.
    */
   async latest (room: Room): Promise<LatestDrill | null> {
-    const scan = await drillsOf(this.tt).scan(room)
+    const scan = await this.ctx.drills().scan(room)
     const last = scan.drills().filter((d) => DRILL_ID.test(d.drill)).pop()
     if (last === undefined) return null
     const first = last.probes.find((p) => p.number === 0) ?? last.probes[0]
@@ -120,7 +120,7 @@ export class DrillWatch {
     const latest = await this.latest(room)
     if (latest === null || !isRunning(latest, this.clock())) return null
     // ID@LOG names exactly the drill the scan found, even if a newer one lands meanwhile.
-    const report = await drillsOf(this.tt).report(room, `${latest.drill}@${latest.core}`)
+    const report = await this.ctx.drills().report(room, `${latest.drill}@${latest.core}`)
     return panelOf(report, latest.startedAt + latest.windowMs)
   }
 }

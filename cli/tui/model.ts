@@ -65,8 +65,8 @@ export class TuiModel extends EventEmitter {
   constructor (node: TamtamNode, lang: string) {
     super()
     this.node = node
-    this.drillWatch = new DrillWatch(node.tt)
-    this.dmWatch = new DmWatch(node.tt)
+    this.drillWatch = new DrillWatch(node.context)
+    this.dmWatch = new DmWatch(node.context)
     this.state = emptyState(lang)
     this.t = translator(lang)
   }
@@ -318,7 +318,7 @@ export class TuiModel extends EventEmitter {
   }
 
   private async answerName (name: string): Promise<void> {
-    await (await commandNamed('init'))!.run(this.node.tt, { name }, this.out)
+    await (await commandNamed('init'))!.run(this.node.context, { name }, this.out)
     this.state.stage = this.needsLang ? 'lang' : 'chat'
     await this.node.open()
     if (this.state.stage === 'chat') this.notice(this.t('tui.askRoom'))
@@ -348,7 +348,7 @@ export class TuiModel extends EventEmitter {
     try {
       const dm = this.currentDm()
       if (dm !== null) await this.dmWatch.send(room, dm, text)
-      else await (await commandNamed('send'))!.run(this.node.tt, { room: room.id, text }, this.out)
+      else await (await commandNamed('send'))!.run(this.node.context, { room: room.id, text }, this.out)
     } finally {
       this.state.pending = this.state.pending.filter((p) => p !== pending)
       await this.refresh()

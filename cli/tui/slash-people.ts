@@ -24,7 +24,7 @@ function needRoom (model: TuiModel): Room {
 async function runVerify (model: TuiModel, name: string, args: Record<string, unknown>): Promise<void> {
   // The shared table when it lists the command, else this module's own (same functions).
   const command: Command = await commandNamed(name) ?? VERIFY_TABLE.get(name) as Command
-  const result = await command.run(model.node.tt, { lang: model.state.lang, room: needRoom(model).id, ...args }, model.out)
+  const result = await command.run(model.node.context, { lang: model.state.lang, room: needRoom(model).id, ...args }, model.out)
   model.notice(formatVerify(name, result, model.t, { tui: true }) ?? '')
 }
 

@@ -16,7 +16,7 @@ type Handler = (model: TuiModel, args: string[], rest: string) => Promise<void>
 async function call (model: TuiModel, name: string, args: Record<string, unknown>, out: Output = model.out): Promise<any> {
   const command = await commandNamed(name)
   if (command === undefined) throw fail('USAGE', `${name} is not available in this version`)
-  return await command.run(model.node.tt, { lang: model.state.lang, ...args }, out)
+  return await command.run(model.node.context, { lang: model.state.lang, ...args }, out)
 }
 
 function roomId (model: TuiModel): string {
@@ -51,7 +51,7 @@ async function getDoc (model: TuiModel, id: string): Promise<void> {
       model.emit('change')
     }
   }
-  const r = await (await commandNamed('get'))!.run(model.node.tt, { room: roomId(model), id, dir: process.cwd() }, out) as Record<string, unknown>
+  const r = await (await commandNamed('get'))!.run(model.node.context, { room: roomId(model), id, dir: process.cwd() }, out) as Record<string, unknown>
   model.notice(`${String(r.path ?? r.file ?? JSON.stringify(r))}`)
 }
 

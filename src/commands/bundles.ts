@@ -32,7 +32,7 @@ function reporting (out: Output): { onProgress: ProgressListener, onWarning: (me
 export const bundleExport: Command = {
   name: 'export',
   summary: 'write a room\'s logs to an encrypted bundle file, to carry by hand',
-  run: async (tt, args, out) => {
+  run: async ({ tt }, args, out) => {
     const room = await roomArg(tt, args)
     const { exportBundle } = await bundles()
     return await exportBundle(tt, room, absolute(args, 'file'), { since: absolute(args, 'since', true), ...reporting(out) })
@@ -43,7 +43,7 @@ export const bundleExport: Command = {
 export const bundleImport: Command = {
   name: 'import',
   summary: 'verify a bundle file and add its new blocks to the room it is for',
-  run: async (tt, args, out) => await (await bundles()).importBundle(tt, absolute(args, 'file'), reporting(out))
+  run: async ({ tt }, args, out) => await (await bundles()).importBundle(tt, absolute(args, 'file'), reporting(out))
 }
 
 /** Every bundle command, for the command table. */

@@ -1,5 +1,4 @@
 /** Private message commands: `dm ROOM MEMBER TEXT` and `dms ROOM [MEMBER] [--limit N]`. */
-import { dmsOf } from '../dm/index.js'
 import { resolveMember } from '../dm/members.js'
 import type { Command } from './types.js'
 import { optInt, optStr, str } from './args.js'
@@ -9,9 +8,10 @@ import { roomArg } from './room.js'
 export const dm: Command = {
   name: 'dm',
   summary: 'send a private message that only one member can read',
-  run: async (tt, args) => {
+  run: async (ctx, args) => {
+    const tt = ctx.tt
     const room = await roomArg(tt, args)
-    const sent = await dmsOf(tt).send(room, str(args, 'member'), str(args, 'text'))
+    const sent = await ctx.dms().send(room, str(args, 'member'), str(args, 'text'))
     return { room: room.name, ...sent }
   }
 }
@@ -20,13 +20,14 @@ export const dm: Command = {
 export const dms: Command = {
   name: 'dms',
   summary: 'list your private conversations, or read one',
-  run: async (tt, args) => {
+  run: async (ctx, args) => {
+    const tt = ctx.tt
     const room = await roomArg(tt, args)
     const who = optStr(args, 'member')
-    if (who === undefined || who === '') return { room: room.name, conversations: await dmsOf(tt).conversations(room) }
+    if (who === undefined || who === '') return { room: room.name, conversations: await ctx.dms().conversations(room) }
     const me = (await tt.identity()).publicKey.toString('hex')
     const member = await resolveMember(await tt.logs(room), me, who)
-    const messages = await dmsOf(tt).messages(room, member.identity, { limit: optInt(args, 'limit') ?? 50 })
+    const messages = await ctx.dms().messages(room, member.identity, { limit: optInt(args, 'limit') ?? 50 })
     return { room: room.name, with: member, messages }
   }
 }

@@ -6,7 +6,7 @@
 // client.js, not index.js: the control index imports the server, which imports the command table (a cycle).
 import { callNode, NO_NODE } from '../control/client.js'
 import { fail } from '../errors/index.js'
-import type { Tamtam } from '../tamtam.js'
+import type { NodeContext } from '../node/context.js'
 import type { Command } from './types.js'
 
 /** Most seconds `--wait` may ask for: the control socket gives up on a command after 60 s. */
@@ -20,8 +20,8 @@ function waitMs (value: unknown): number {
 }
 
 /** The node's TCP port: from the network when we run in the node, else by asking one on this home. */
-async function nodePort (tt: Tamtam): Promise<number | null> {
-  const status = tt.network !== null ? tt.network.status() : await callNode(tt.paths.socket, 'status', {}, 3000).catch(() => NO_NODE)
+async function nodePort (ctx: NodeContext): Promise<number | null> {
+  const status = ctx.network !== null ? ctx.network.status() : await callNode(ctx.tt.paths.socket, 'status', {}, 3000).catch(() => NO_NODE)
   if (status === NO_NODE || typeof status !== 'object' || status === null) return null
   const port = (status as { port?: unknown }).port
   return typeof port === 'number' && port > 0 ? port : null
@@ -32,5 +32,9 @@ export const doctor: Command = {
   name: 'doctor',
   summary: 'check the network: interfaces, multicast, client isolation, port, firewall',
   // The checks are loaded on first use: the app and the node start without them.
-  run: async (tt, args) => await (await import('../doctor/index.js')).runDoctor({ waitMs: waitMs(args.wait), nodePort: await nodePort(tt), dialBack: tt.network?.dialBack === undefined ? undefined : async () => await (tt.network as Required<NonNullable<Tamtam['network']>>).dialBack() })
+  run: async (ctx, args) => {
+    const network = ctx.network
+    const dialBack = network === null ? undefined : async () => await network.dialBack()
+    return await (await import('../doctor/index.js')).runDoctor({ waitMs: waitMs(args.wait), nodePort: await nodePort(ctx), dialBack })
+  }
 }

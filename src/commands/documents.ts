@@ -1,12 +1,12 @@
 /**
  * Document commands: share, docs, get, docs sync, docs limits. They run in the node when
- * one is up (it owns the store and the network). Run locally, `get` and `docs sync` start a
- * temporary network for their duration, since nothing else would fetch the bytes.
+ * one is up (it owns the store and the network). Run locally, `get` and `docs sync` make the
+ * one-shot node go online for their duration, since nothing else would fetch the bytes.
  */
 import path from 'node:path'
 import { fail } from '../errors/index.js'
-import type { Documents } from '../documents/documents.js'
 import { parseSize, DEFAULT_STALL_MS, type DocumentLimits } from '../documents/limits.js'
+import type { NodeContext } from '../node/context.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Args, Command } from './types.js'
 import { optInt, optStr, str } from './args.js'
@@ -22,14 +22,6 @@ function absolute (args: Args, key: string, required = false): string | undefine
   return value
 }
 
-/**
- * The documents of `tt`, loaded on first use: Hyperblobs and the fetch code are not needed
- * to start the app or the node, only to share and fetch.
- */
-async function documentsOf (tt: Tamtam): Promise<Documents> {
-  return (await import('../documents/index.js')).documentsOf(tt)
-}
-
 /** The stall timeout in ms, from `stallTimeout` in seconds (default 30). */
 function stallMs (args: Args): number {
   const seconds = optInt(args, 'stallTimeout')
@@ -37,29 +29,22 @@ function stallMs (args: Args): number {
 }
 
 /**
- * Run `fn` with a network: the node's when this runs in the node, else a temporary one
- * (LAN, saved manual peers, and the Internet unless `lanOnly`), stopped at the end.
+ * Run `fn` with a network: the node's when this runs in the node, else one the one-shot
+ * node starts now (LAN, saved manual peers, and the Internet unless `lanOnly`), stopped
+ * when that node closes after the command.
  */
-async function withNetwork<T> (tt: Tamtam, args: Args, fn: (temporary: boolean) => Promise<T>): Promise<T> {
-  if (tt.network !== null) return await fn(false)
-  const { Network, loadPeers } = await import('../network/index.js')
-  await tt.store()
-  const network = new Network(tt, { lanOnly: args.lanOnly === true, peers: await loadPeers(tt.paths.peers) })
-  await network.start()
-  try {
-    return await fn(true)
-  } finally {
-    await network.stop()
-  }
+async function withNetwork<T> (ctx: NodeContext, args: Args, fn: (temporary: boolean) => Promise<T>): Promise<T> {
+  const { temporary } = await ctx.online({ lanOnly: args.lanOnly === true })
+  return await fn(temporary)
 }
 
 /** `share ROOM PATH [--name NAME] [--mime TYPE]` */
 export const share: Command = {
   name: 'share',
   summary: 'announce a file in a room (name, size, type, sha256)',
-  run: async (tt, args, out) => {
-    const room = await roomArg(tt, args)
-    return await (await documentsOf(tt)).share(room, absolute(args, 'path', true), { name: optStr(args, 'name'), mime: optStr(args, 'mime'), onProgress: out.progress })
+  run: async (ctx, args, out) => {
+    const room = await roomArg(ctx.tt, args)
+    return await (await ctx.documents()).share(room, absolute(args, 'path', true), { name: optStr(args, 'name'), mime: optStr(args, 'mime'), onProgress: out.progress })
   }
 }
 
@@ -67,26 +52,26 @@ export const share: Command = {
 export const docs: Command = {
   name: 'docs',
   summary: 'list the documents of a room',
-  run: async (tt, args) => await (await documentsOf(tt)).list(await roomArg(tt, args))
+  run: async (ctx, args) => await (await ctx.documents()).list(await roomArg(ctx.tt, args))
 }
 
 /** `get ROOM ID [-o PATH] [--dir DIR] [--stall-timeout S] [--lan-only]` */
 export const get: Command = {
   name: 'get',
   summary: 'download a document, verified against its sha256',
-  run: async (tt, args, out) => {
-    const room = await roomArg(tt, args)
+  run: async (ctx, args, out) => {
+    const room = await roomArg(ctx.tt, args)
     const id = str(args, 'id')
     const output = absolute(args, 'output')
     const dir = absolute(args, 'dir')
     const stall = stallMs(args)
-    const documents = await documentsOf(tt)
+    const documents = await ctx.documents()
     const fetch = async (temporary: boolean): Promise<unknown> => await documents.get(room, id, {
       output, dir, stallMs: stall, waitForDocMs: temporary ? stall : 0, onProgress: out.progress
     })
     // A document already here (ours, or fetched before) needs no network.
-    if (tt.network === null && await documents.isLocal(room, id)) return await fetch(false)
-    return await withNetwork(tt, args, fetch)
+    if (ctx.network === null && await documents.isLocal(room, id)) return await fetch(false)
+    return await withNetwork(ctx, args, fetch)
   }
 }
 
@@ -94,15 +79,15 @@ export const get: Command = {
 export const docsSync: Command = {
   name: 'docs.sync',
   summary: 'mirror the documents of a room into a folder',
-  run: async (tt, args, out) => {
-    const room = await roomArg(tt, args)
+  run: async (ctx, args, out) => {
+    const room = await roomArg(ctx.tt, args)
     const dir = absolute(args, 'dir', true)
     const stall = stallMs(args)
-    return await withNetwork(tt, args, async (temporary) => {
+    return await withNetwork(ctx, args, async (temporary) => {
       // A process that just connected has not heard of every document yet: let the logs arrive.
-      if (temporary) await settle(tt, room, Math.min(stall, 5000))
+      if (temporary) await settle(ctx.tt, room, Math.min(stall, 5000))
       const { syncRoom } = await import('../documents/sync.js')
-      return await syncRoom(await documentsOf(tt), room, dir, { stallMs: stall, onProgress: out.progress })
+      return await syncRoom(await ctx.documents(), room, dir, { stallMs: stall, onProgress: out.progress })
     })
   }
 }
@@ -111,12 +96,12 @@ export const docsSync: Command = {
 export const docsLimits: Command = {
   name: 'docs.limits',
   summary: 'show or change a room\'s document limits',
-  run: async (tt, args) => {
-    const room = await roomArg(tt, args)
+  run: async (ctx, args) => {
+    const room = await roomArg(ctx.tt, args)
     const patch: Partial<DocumentLimits> = {}
     const sizes: Array<[string, keyof DocumentLimits]> = [['maxFile', 'maxFileBytes'], ['quota', 'quotaBytes'], ['autoFetch', 'autoFetchBytes']]
     for (const [arg, key] of sizes) if (args[arg] !== undefined && args[arg] !== null) patch[key] = parseSize(args[arg])
-    const documents = await documentsOf(tt)
+    const documents = await ctx.documents()
     const limits = Object.keys(patch).length > 0 ? await documents.setLimits(room, patch) : documents.limits(room)
     return { room: room.name, ...limits, usedBytes: await documents.usage(room) }
   }

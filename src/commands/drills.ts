@@ -5,9 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { fail, fromSystemError } from '../errors/index.js'
-import { DEFAULT_PLAN, drillsOf, type DrillReport } from '../drills/index.js'
+import { DEFAULT_PLAN, type DrillReport } from '../drills/index.js'
 import { REPORT_FORMATS, formatFromPath, type ReportFormat } from '../drills/render/formats.js'
-import type { Tamtam } from '../tamtam.js'
+import type { NodeContext } from '../node/context.js'
 import type { Command, Output } from './types.js'
 import { lang, optDuration, optInt, optPercent, optStr } from './args.js'
 import { roomArg } from './room.js'
@@ -21,12 +21,13 @@ function summary (report: DrillReport): Record<string, unknown> {
 }
 
 /** Follow a running drill until its duration is over, reporting reach as it grows. */
-async function watch (tt: Tamtam, roomName: string, drill: string, durationMs: number, out: Output): Promise<DrillReport> {
-  const drills = drillsOf(tt)
+async function watch (ctx: NodeContext, roomName: string, drill: string, durationMs: number, out: Output): Promise<DrillReport> {
+  const tt = ctx.tt
+  const drills = ctx.drills()
   const r = tt.rooms.resolve(roomName)
   const started = Date.now()
   let report = await drills.report(r, drill)
-  while (Date.now() - started < durationMs && !tt.closed) {
+  while (Date.now() - started < durationMs && !tt.closed && out.signal?.aborted !== true) {
     await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS))
     report = await drills.report(r, drill)
     out.progress?.({ event: 'drill', drill, reached: report.curve[report.curve.length - 1].reached, total: report.reach.total, elapsedMs: Date.now() - started, durationMs })
@@ -39,8 +40,9 @@ async function watch (tt: Tamtam, roomName: string, drill: string, durationMs: n
 export const drillStart: Command = {
   name: 'drill.start',
   summary: 'start a shutdown drill: send probes and measure how far and how fast they spread',
-  run: async (tt, args, out) => {
-    if (tt.network === null) throw fail('NODE_NOT_RUNNING', 'a drill needs the running node (`tamtam up` or the TUI) to send probes and hear acknowledgements')
+  run: async (ctx, args, out) => {
+    const tt = ctx.tt
+    if (ctx.network === null) throw fail('NODE_NOT_RUNNING', 'a drill needs the running node (`tamtam up` or the TUI) to send probes and hear acknowledgements')
     const room = await roomArg(tt, args)
     const plan = {
       name: optStr(args, 'name') ?? `drill ${new Date(tt.clock()).toISOString().slice(0, 16)}`,
@@ -48,10 +50,10 @@ export const drillStart: Command = {
       intervalMs: optDuration(args, 'interval') ?? DEFAULT_PLAN.intervalMs,
       durationMs: optDuration(args, 'duration') ?? DEFAULT_PLAN.durationMs
     }
-    const started = await drillsOf(tt).start(room, plan)
+    const started = await ctx.drills().start(room, plan)
     out.info(`drill ${started.drill} started in ${room.name}: ${plan.probes} probes, every ${plan.intervalMs / 1000} s, for ${plan.durationMs / 1000} s`)
     if (args.detach === true) return { ...started, detached: true }
-    return { ...started, ...summary(await watch(tt, room.name, started.drill, plan.durationMs, out)) }
+    return { ...started, ...summary(await watch(ctx, room.name, started.drill, plan.durationMs, out)) }
   }
 }
 
@@ -59,7 +61,7 @@ export const drillStart: Command = {
 export const drillList: Command = {
   name: 'drill.list',
   summary: 'list the drills run in a room',
-  run: async (tt, args) => await drillsOf(tt).list(await roomArg(tt, args))
+  run: async (ctx, args) => await ctx.drills().list(await roomArg(ctx.tt, args))
 }
 
 /** The report format asked for (checked before any work), from --format or the file name. */
@@ -90,10 +92,10 @@ async function emit (report: DrillReport, args: Record<string, unknown>): Promis
 export const drillReport: Command = {
   name: 'drill.report',
   summary: 'build a drill report from the room\'s logs alone',
-  run: async (tt, args) => {
-    const room = await roomArg(tt, args)
+  run: async (ctx, args) => {
+    const room = await roomArg(ctx.tt, args)
     reportFormat(args)
-    return await emit(await drillsOf(tt).report(room, optStr(args, 'drill')), args)
+    return await emit(await ctx.drills().report(room, optStr(args, 'drill')), args)
   }
 }
 
@@ -101,17 +103,14 @@ export const drillReport: Command = {
 export const drillSim: Command = {
   name: 'drill.sim',
   summary: 'rehearse a drill: an in-process simulation over real stores and streams',
-  run: async (_tt, args, out) => {
+  run: async (_ctx, args, out) => {
     reportFormat(args)
-    const { simulate } = await import('../drills/sim.js')
-    // drill sim always runs in the CLI's own process (LOCAL_ONLY in src/node): Ctrl-C must
-    // stop it cleanly, or its temporary stores (gigabytes for 100+ peers) stay behind.
-    const stop = new AbortController()
-    const onSignal = (): void => stop.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    const { simulate } = await import('../sim/simulation.js')
+    // drill sim always runs in the CLI's own process (LOCAL_ONLY in src/node): Ctrl-C aborts
+    // the caller's signal and must stop it cleanly, or its temporary stores (gigabytes for
+    // 100+ peers) stay behind.
     const result = await simulate({
-      signal: stop.signal,
+      signal: out.signal,
       peers: optInt(args, 'peers') ?? 30,
       degree: optInt(args, 'degree') ?? 3,
       lossPct: optPercent(args, 'loss') ?? 0,
@@ -120,9 +119,6 @@ export const drillSim: Command = {
       intervalMs: optDuration(args, 'interval'),
       seed: optInt(args, 'seed'),
       onProgress: (e) => out.progress?.({ event: 'sim', ...e })
-    }).finally(() => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
     })
     return { ...(await emit(result.report, args)), stats: result.stats }
   }
@@ -132,7 +128,7 @@ export const drillSim: Command = {
 export const roomSet: Command = {
   name: 'room.set',
   summary: 'change a room\'s settings on this computer',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const ack = optStr(args, 'drillAck')
     if (ack !== undefined) {

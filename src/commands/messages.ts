@@ -7,7 +7,7 @@ import { roomArg } from './room.js'
 export const send: Command = {
   name: 'send',
   summary: 'send a message to a room',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const sent = await tt.send(room, str(args, 'text'))
     return { room: room.name, ...sent }
@@ -18,7 +18,7 @@ export const send: Command = {
 export const log: Command = {
   name: 'log',
   summary: 'show the messages of a room',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const timeline = await tt.timeline(room, { showHidden: args.showHidden === true })
     if (args.all === true) {

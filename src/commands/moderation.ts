@@ -47,7 +47,7 @@ async function logOf (tt: Tamtam, room: Room, identity: string): Promise<{ core:
 export const mod: Command = {
   name: 'mod',
   summary: 'moderate a room: hide a message, remove a member from view, name or revoke moderators',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const word = str(args, 'action')
     if (word === 'list') return await modList(tt, room)

@@ -35,7 +35,7 @@ function muteCommand (name: string, on: boolean): Command {
   return {
     name,
     summary: on ? 'hide a member\'s messages, for you only' : 'show a muted member again',
-    run: async (tt, args) => {
+    run: async ({ tt }, args) => {
       const room = await roomArg(tt, args)
       const member = await findMember(tt, room, str(args, 'member'))
       const rest = mutedIn(room).filter((m) => m !== member.identity)

@@ -1,27 +1,28 @@
 /** Network commands: peers, peer add, status. They need the running node's network. */
 import { fail } from '../errors/index.js'
 import { parsePeerAddress, savePeer } from '../network/peers-file.js'
-import type { Tamtam, NetworkHandle } from '../tamtam.js'
+import type { NetworkHandle } from '../network/network.js'
+import type { NodeContext } from '../node/context.js'
 import type { Command } from './types.js'
 import { str } from './args.js'
 
-function network (tt: Tamtam): NetworkHandle {
-  if (tt.network === null) throw fail('NODE_NOT_RUNNING')
-  return tt.network
+function network (ctx: NodeContext): NetworkHandle {
+  if (ctx.network === null) throw fail('NODE_NOT_RUNNING')
+  return ctx.network
 }
 
 /** `peers`: connected peers, how each was found, rooms in common, bytes in and out. */
 export const peers: Command = {
   name: 'peers',
   summary: 'list connected peers',
-  run: async (tt) => network(tt).peers()
+  run: async (ctx) => network(ctx).peers()
 }
 
 /** `peer add HOST:PORT`: remember a peer, and connect now if a node runs. */
 export const peerAdd: Command = {
   name: 'peer.add',
   summary: 'add a peer by address, for networks that block multicast',
-  run: async (tt, args) => {
+  run: async ({ tt, network }, args) => {
     // Accept a whole address card (tamtam-peer:HOST:PORT,HOST:PORT) as well as one address.
     const text = str(args, 'address').trim().replace(/^tamtam-peer:/i, '')
     const addresses = text.split(',').map(parsePeerAddress)
@@ -29,9 +30,9 @@ export const peerAdd: Command = {
     let saved: Array<{ host: string, port: number }> = []
     for (const address of addresses) {
       saved = await savePeer(tt.paths.peers, address)
-      tt.network?.addPeer(address)
+      network?.addPeer(address)
     }
-    return { ...addresses[0], addresses, saved: saved.length, connecting: tt.network !== null }
+    return { ...addresses[0], addresses, saved: saved.length, connecting: network !== null }
   }
 }
 
@@ -39,5 +40,5 @@ export const peerAdd: Command = {
 export const status: Command = {
   name: 'status',
   summary: 'show the node\'s network status',
-  run: async (tt) => ({ ...network(tt).status(), rooms: tt.rooms.list().length })
+  run: async (ctx) => ({ ...network(ctx).status(), rooms: ctx.tt.rooms.list().length })
 }

@@ -13,7 +13,7 @@ import { roomArg } from './room.js'
 export const roomRelayCode: Command = {
   name: 'room.relay-code',
   summary: 'print the code that lets a relay hub store and serve a room without reading it',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const code = encodeRelayCode(room)
     return { room: room.name, id: room.id, code, qr: args.qr === true ? await inviteQr(code) : undefined }
@@ -24,7 +24,7 @@ export const roomRelayCode: Command = {
 export const relayAdd: Command = {
   name: 'relay.add',
   summary: 'relay a room: store and serve its encrypted logs (no secret needed)',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await tt.addRelay(str(args, 'code'))
     return { room: room.name, id: room.id }
   }
@@ -34,7 +34,7 @@ export const relayAdd: Command = {
 export const relayList: Command = {
   name: 'relay.list',
   summary: 'rooms this home relays, with members and blocks held',
-  run: async (tt) => {
+  run: async ({ tt }) => {
     await tt.open()
     const open = tt.openStore() !== null
     if (!open) await tt.store()
@@ -46,13 +46,12 @@ export const relayList: Command = {
 export const relayRemove: Command = {
   name: 'relay.remove',
   summary: 'stop relaying a room (blocks already stored stay until pruned)',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     await tt.open()
     const query = str(args, 'room')
     const matches = tt.relays.list().filter((r) => r.name === query || r.id.startsWith(query.toLowerCase()))
     if (matches.length !== 1) throw fail(matches.length === 0 ? 'ROOM_NOT_FOUND' : 'ROOM_AMBIGUOUS', `relayed rooms: ${tt.relays.list().map((r) => r.name).join(', ') || 'none'}`)
-    await tt.relays.remove(matches[0].id)
-    tt.emit('rooms')
+    await tt.removeRelay(matches[0].id)
     return { room: matches[0].name, id: matches[0].id, removed: true }
   }
 }

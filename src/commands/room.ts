@@ -15,7 +15,7 @@ export async function roomArg (tt: Tamtam, args: Record<string, unknown>): Promi
 export const roomCreate: Command = {
   name: 'room.create',
   summary: 'create a room and print its invite',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     await tt.open()
     const { room, invite } = await tt.createRoom(str(args, 'name'))
     return { room: room.name, id: room.id, invite, qr: args.qr === true ? await inviteQr(invite) : undefined }
@@ -26,7 +26,7 @@ export const roomCreate: Command = {
 export const roomJoin: Command = {
   name: 'room.join',
   summary: 'join a room with an invite code',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     await tt.open()
     const room = await tt.joinRoom(str(args, 'invite'), optStr(args, 'name'))
     return { room: room.name, id: room.id }
@@ -37,7 +37,7 @@ export const roomJoin: Command = {
 export const roomList: Command = {
   name: 'room.list',
   summary: 'list your rooms',
-  run: async (tt) => {
+  run: async ({ tt }) => {
     await tt.open()
     return tt.rooms.list().map((r) => ({ room: r.name, id: r.id, members: r.members.length + 1, createdAt: r.createdAt }))
   }
@@ -47,7 +47,7 @@ export const roomList: Command = {
 export const roomInvite: Command = {
   name: 'room.invite',
   summary: 'print the invite code of a room',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const invite = tt.invite(room)
     return { room: room.name, id: room.id, invite, qr: args.qr === true ? await inviteQr(invite) : undefined }
@@ -58,7 +58,7 @@ export const roomInvite: Command = {
 export const roomLeave: Command = {
   name: 'room.leave',
   summary: 'leave a room (its history stays on disk)',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     await tt.leaveRoom(room)
     return { room: room.name, id: room.id, left: true }

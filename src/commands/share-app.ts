@@ -13,7 +13,7 @@ import { optStr } from './args.js'
 export const shareApp: Command = {
   name: 'share-app',
   summary: 'write tamtam itself to a folder (e.g. a USB stick), to install with no Internet',
-  run: async (_tt, args, out) => {
+  run: async (_ctx, args, out) => {
     const dir = optStr(args, 'out')
     if (dir === undefined) throw fail('USAGE', 'share-app serves in the foreground: run `tamtam share-app` in a terminal, or give --out DIR')
     if (!path.isAbsolute(dir)) throw fail('USAGE', 'out must be an absolute path')

@@ -62,7 +62,7 @@ async function memberArg (tt: Tamtam, room: Room, who: string): Promise<RoomMemb
 export const verify: Command = {
   name: 'verify',
   summary: 'show a member\'s fingerprint words to compare aloud; with yes, mark them verified',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const member = await memberArg(tt, room, str(args, 'member'))
     // Read before a confirmation accepts the key, so the warning still shows on that run.
@@ -82,7 +82,7 @@ export const verify: Command = {
 export const verifyUndo: Command = {
   name: 'verify.undo',
   summary: 'remove a member\'s verified mark',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const who = str(args, 'member')
     const members = await roomMembers(tt, room)
@@ -99,7 +99,7 @@ export const verifyUndo: Command = {
 export const verifyList: Command = {
   name: 'verify.list',
   summary: 'list the members verified in a room',
-  run: async (tt, args) => {
+  run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
     const members = await roomMembers(tt, room)
     const verified = verifiedIn(room).map((identity) => ({ identity, fingerprint: fingerprintOf(identity), member: members.find((m) => m.identity === identity)?.name ?? null }))

@@ -25,8 +25,8 @@ export function addressCard (addresses: Array<{ address: string }>, port: number
 export const whereami: Command = {
   name: 'whereami',
   summary: 'print this node\'s address card (for --peer when multicast is blocked)',
-  run: async (tt, args) => {
-    const port = tt.network === null ? null : Number(tt.network.status().port)
+  run: async ({ network }, args) => {
+    const port = network === null ? null : Number(network.status().port)
     const addresses = lanAddresses().map((a) => ({ interface: a.name, address: a.address, kind: interfaceKind(a.name) }))
     const reachable = addresses.filter((a) => a.kind !== 'virtual')
     const card = port === null ? null : addressCard(reachable.length > 0 ? reachable : addresses, port)

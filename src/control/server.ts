@@ -1,6 +1,6 @@
 /**
  * The node's side of the control socket: runs commands from the command table against
- * the node's own Tamtam, so `send` while `up` runs goes through the one process that
+ * the node's own context, so `send` while `up` runs goes through the one process that
  * owns the store. The socket is mode 0600 inside a 0700 home dir.
  */
 import net from 'node:net'
@@ -8,18 +8,18 @@ import { promises as fs } from 'node:fs'
 import { commandNamed } from '../commands/lazy.js'
 import { SILENT, type Output } from '../commands/types.js'
 import { TamtamError, fail } from '../errors/index.js'
-import type { Tamtam } from '../tamtam.js'
+import type { NodeContext } from '../node/context.js'
 import { CONTROL_VERSION, LineSplitter, MAX_REQUEST_BYTES, type ControlReply, type ControlRequest } from './protocol.js'
 
 /** Listens on the control socket until closed. */
 export class ControlServer {
-  private readonly tt: Tamtam
+  private readonly context: NodeContext
   private readonly path: string
   private server: net.Server | null = null
   private readonly sockets = new Set<net.Socket>()
 
-  constructor (tt: Tamtam, socketPath: string) {
-    this.tt = tt
+  constructor (context: NodeContext, socketPath: string) {
+    this.context = context
     this.path = socketPath
   }
 
@@ -73,7 +73,7 @@ export class ControlServer {
       if (command === undefined) throw fail('USAGE', `unknown command ${String(request.cmd)}`)
       const wantsProgress = (request as { progress?: unknown }).progress === true
       const out: Output = wantsProgress ? { ...SILENT, progress: (event) => send({ v: CONTROL_VERSION, id, progress: event }) } : SILENT
-      const result = await command.run(this.tt, request.args ?? {}, out)
+      const result = await command.run(this.context, request.args ?? {}, out)
       return { v: CONTROL_VERSION, id, ok: true, result }
     } catch (err) {
       const e = err instanceof TamtamError ? err : new TamtamError('CONTROL_PROTOCOL', `the node failed: ${(err as Error).message}`)

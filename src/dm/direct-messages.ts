@@ -21,7 +21,7 @@ export interface DmConversation { identity: string, name: string, fingerprint: s
 /** One private message, safe to print: names and text are sanitised. */
 export interface DmMessage { id: string, from: string, fromName: string, to: string, ts: number, text: string, mine: boolean }
 
-/** The private messages this home can read, room by room. Get it with `dmsOf(tt)`. */
+/** The private messages this home can read, room by room. Get it from the node's context (`ctx.dms()`). */
 export class DirectMessages {
   private readonly tt: Tamtam
   private keys: DmKeys | null = null
@@ -30,6 +30,12 @@ export class DirectMessages {
 
   constructor (tt: Tamtam) {
     this.tt = tt
+  }
+
+  /** Forget the indexes (they hold logs of this home's store). */
+  async close (): Promise<void> {
+    this.rooms.clear()
+    this.refreshing.clear()
   }
 
   /**

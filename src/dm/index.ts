@@ -3,21 +3,6 @@
  * carried in the author's log like any record, readable by the two of them only.
  * The format and what other peers learn are in docs/protocol.md §12.
  */
-import type { Tamtam } from '../tamtam.js'
-import { DirectMessages } from './direct-messages.js'
-
 export { DirectMessages, type DmConversation, type DmMessage, type DmSent } from './direct-messages.js'
 export { DM_VERSION, openDm, sealDm, type DmPlaintext, type SealedDm } from './envelope.js'
 export { DmKeys } from './keys.js'
-
-const instances = new WeakMap<Tamtam, DirectMessages>()
-
-/** The private messages of a Tamtam: one instance per Tamtam, so its index is shared. */
-export function dmsOf (tt: Tamtam): DirectMessages {
-  let dms = instances.get(tt)
-  if (dms === undefined) {
-    dms = new DirectMessages(tt)
-    instances.set(tt, dms)
-  }
-  return dms
-}

@@ -1,7 +1,7 @@
 /**
  * Documents of a home: share a file into a room, list what was announced, fetch a
  * document from whichever peers have it and write it out once its sha256 matches. One
- * instance per Tamtam (see documentsOf); the node also starts its AutoFetcher.
+ * instance per node (NodeContext.documents); the node also starts its AutoFetcher.
  */
 import { EventEmitter } from 'node:events'
 import { promises as fs } from 'node:fs'
@@ -9,6 +9,7 @@ import path from 'node:path'
 import type { Hypercore } from 'hypercore'
 import { fail, isTamtamError } from '../errors/index.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import type { NetworkHandle } from '../network/network.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { sanitizeText } from '../text/sanitize.js'
@@ -76,9 +77,13 @@ export class Documents extends EventEmitter {
     return this.closed
   }
 
-  constructor (tt: Tamtam) {
+  /** The node's network when it runs one: a fetch asks its peers to pass blocks on. */
+  private readonly network: () => NetworkHandle | null
+
+  constructor (tt: Tamtam, network: () => NetworkHandle | null = () => null) {
     super()
     this.tt = tt
+    this.network = network
     tt.on('store-closing', this.onStoreClosing)
   }
 
@@ -232,7 +237,7 @@ export class Documents extends EventEmitter {
     }
     // Asked before the owner check: a peer in the middle that passes the document on brings
     // the core's header (block 0) with it, and the check needs that header.
-    const stopAsking = have < doc.blob.blockLength ? askPeers(this.tt.network, room, doc.blobs, doc.blob) : () => {}
+    const stopAsking = have < doc.blob.blockLength ? askPeers(this.network(), room, doc.blobs, doc.blob) : () => {}
     try {
       await this.checkOwner(rd, item, opts.stallMs ?? DEFAULT_STALL_MS)
       const stats = await fetchBlocks(core, target(doc), { stallMs: opts.stallMs ?? DEFAULT_STALL_MS, onProgress: opts.onProgress, signal: opts.signal })

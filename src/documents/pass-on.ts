@@ -6,7 +6,7 @@
 import type { Hypercore } from 'hypercore'
 import { isTamtamError } from '../errors/index.js'
 import type { Room } from '../room/index.js'
-import type { Tamtam } from '../tamtam.js'
+import type { NetworkHandle } from '../network/network.js'
 import type { IndexedDoc } from './doc-index.js'
 import { localBlocks } from './fetch.js'
 import type { RoomBlobs } from './room-blobs.js'
@@ -27,7 +27,7 @@ const WANT_REPEAT_MS = 5_000
  * peer that never asked for the document still passes it on across a hop. Again every few
  * seconds, for peers that connect later. Returns the function that stops asking.
  */
-export function askPeers (network: Tamtam['network'], room: Room, core: Buffer, blob: { blockOffset: number, blockLength: number }): () => void {
+export function askPeers (network: NetworkHandle | null, room: Room, core: Buffer, blob: { blockOffset: number, blockLength: number }): () => void {
   if (network?.wantBlocks === undefined) return () => {}
   const ask = (): void => network.wantBlocks?.(room, core, blob.blockOffset, blob.blockLength)
   ask()

@@ -75,15 +75,3 @@ export class Drills {
     await this.responder?.stop()
   }
 }
-
-const instances = new WeakMap<Tamtam, Drills>()
-
-/** The one Drills of a Tamtam (made on first use). */
-export function drillsOf (tt: Tamtam): Drills {
-  let drills = instances.get(tt)
-  if (drills === undefined) {
-    drills = new Drills(tt)
-    instances.set(tt, drills)
-  }
-  return drills
-}

@@ -1,5 +1,5 @@
 /** Shutdown drills: probes, automatic acknowledgements, reports and simulations. */
-export { Drills, drillsOf, type DrillSummary } from './drills.js'
+export { Drills, type DrillSummary } from './drills.js'
 export { DrillResponder, drillAckOn, type PeerView } from './responder.js'
 export { checkPlan, DEFAULT_PLAN, DrillRunner, type DrillPlan, type StartedDrill } from './runner.js'
 export { buildReport, distribution, METHOD } from './report.js'

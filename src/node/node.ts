@@ -1,25 +1,37 @@
 /**
  * A node: the one process that owns a home dir. It opens the store (taking its lock),
  * opens every room, serves the control socket so one-shot commands can go through it,
- * and runs the network. close() undoes open() in reverse order.
+ * and runs the network over its connection source. It owns the context commands run in,
+ * and close() undoes open() in reverse order.
+ *
+ * A one-shot command run without a node is a node too, with no control socket and no
+ * network unless the command asks for one (`get`).
  */
 import { EventEmitter } from 'node:events'
 import { ControlServer, nodeListening } from '../control/index.js'
 import { fail } from '../errors/index.js'
 import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
-import type { Network, NetworkOptions } from '../network/index.js'
+import type { ConnectionSource, Network, NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
-import { drillsOf } from '../drills/index.js'
+import { NodeContext } from './context.js'
 import { NODE_LOCK_WAIT_MS, openStoreWaiting } from './home-lock.js'
 
 /**
- * Options for a node. `network: false` runs it without any networking; `documents`
- * tunes (or with false, turns off) serving and auto-fetching documents.
+ * Options for a node. `network: false` runs it without any networking; `source` replaces
+ * the TCP source (an in-process one in tests and the simulator); `documents` tunes (or
+ * with false, turns off) serving and auto-fetching documents.
  */
 export interface NodeOptions {
   home: string
+  /** The wall clock; drills and the clock-skew tests use a skewed one. */
+  clock?: () => number
   network?: NetworkOptions | false
+  source?: ConnectionSource
   documents?: AutoFetchOptions | false
+  /** Serve the control socket (default true). */
+  control?: boolean
+  /** Acknowledge drill probes (default true; tests that drive the responder turn it off). */
+  drills?: boolean
   /** A relay hub: runs with no identity, serving only the rooms it has relay codes for. */
   relay?: boolean
   /** How long to wait for one-shot commands to let go of the store (default 60 s). */
@@ -29,25 +41,26 @@ export interface NodeOptions {
 /** A running node. Network events are re-emitted as they come. */
 export class TamtamNode extends EventEmitter {
   readonly tt: Tamtam
+  /** What commands run against; owned by this node. */
+  readonly context: NodeContext
   network: Network | null = null
-  private readonly control: ControlServer
-  private readonly networkOptions: NetworkOptions | false
-  private readonly documentOptions: AutoFetchOptions | false
-  private readonly relay: boolean
-  private readonly lockWaitMs: number
+  private readonly control: ControlServer | null
+  private readonly opts: NodeOptions
   private autoFetcher: AutoFetcher | null = null
+  private startingNetwork: Promise<Network> | null = null
   private openingLocal: Promise<void> | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
   constructor (opts: NodeOptions) {
     super()
-    this.tt = new Tamtam({ home: opts.home })
-    this.control = new ControlServer(this.tt, this.tt.paths.socket)
-    this.networkOptions = opts.network ?? {}
-    this.documentOptions = opts.documents ?? {}
-    this.relay = opts.relay === true
-    this.lockWaitMs = opts.lockWaitMs ?? NODE_LOCK_WAIT_MS
+    this.opts = opts
+    this.tt = new Tamtam({ home: opts.home, clock: opts.clock })
+    this.context = new NodeContext(this.tt, {
+      network: () => this.network,
+      goOnline: async (o) => await this.startNetwork({ lanOnly: o.lanOnly })
+    })
+    this.control = opts.control === false ? null : new ControlServer(this.context, this.tt.paths.socket)
   }
 
   /**
@@ -58,12 +71,12 @@ export class TamtamNode extends EventEmitter {
     this.openingLocal ??= (async () => {
       await this.tt.open()
       // A relay hub may have no identity: it never writes to any log.
-      if (this.relay) await this.tt.identity().catch((err) => { if ((err as { code?: string }).code !== 'NOT_INITIALISED') throw err })
+      if (this.opts.relay === true) await this.tt.identity().catch((err) => { if ((err as { code?: string }).code !== 'NOT_INITIALISED') throw err })
       else await this.tt.identity()
       // A node already serving this home answers on its socket: fail now rather than wait.
       if (await nodeListening(this.tt.paths.socket)) throw fail('HOME_LOCKED', `a tamtam node already runs on ${this.tt.home}`)
       // A one-shot command may hold the store for a moment (it runs alone when no node answers).
-      await openStoreWaiting(this.tt, this.lockWaitMs, () => this.emit('waiting-home', {}))
+      await openStoreWaiting(this.tt, this.opts.lockWaitMs ?? NODE_LOCK_WAIT_MS, () => this.emit('waiting-home', {}))
       for (const room of this.tt.rooms.list()) await this.tt.logs(room)
     })()
     await this.openingLocal
@@ -75,34 +88,40 @@ export class TamtamNode extends EventEmitter {
     if (this.closing !== null) return
     this.opening ??= (async () => {
       await this.openLocal()
-      await this.control.listen()
-      if (this.networkOptions !== false) await this.startNetwork(this.networkOptions)
-      if (this.networkOptions !== false && this.documentOptions !== false) await this.startDocuments(this.documentOptions)
-      if (this.network !== null) await this.startDrills(this.network)
+      await this.control?.listen()
+      const networkOptions = this.opts.network ?? {}
+      if (networkOptions === false && this.opts.source === undefined) return
+      const network = await this.startNetwork(networkOptions === false ? {} : networkOptions)
+      if (this.opts.documents !== false) await this.startDocuments(network, this.opts.documents ?? {})
+      if (this.opts.drills !== false) await this.startDrills(network)
     })()
     await this.opening
   }
 
-  private async startNetwork (opts: NetworkOptions): Promise<void> {
-    // Loaded here, not at startup: the app paints its first screen before the network starts.
-    const { loadPeers, Network } = await import('../network/index.js')
-    const saved = await loadPeers(this.tt.paths.peers)
-    const network = new Network(this.tt, { ...opts, peers: [...(opts.peers ?? []), ...saved] })
-    this.network = network
-    this.tt.network = network
-    for (const event of ['found', 'lost', 'connected', 'disconnected', 'room', 'synced', 'append', 'warning']) {
-      network.on(event, (...args: unknown[]) => this.emit(event, ...args))
-    }
-    await network.start()
+  /** The network over the given source, or a TCP one with the saved manual peers (once). */
+  private async startNetwork (opts: NetworkOptions): Promise<Network> {
+    this.startingNetwork ??= (async () => {
+      // Loaded here, not at startup: the app paints its first screen before the network starts.
+      const { loadPeers, Network, TcpSource } = await import('../network/index.js')
+      const source = this.opts.source ?? new TcpSource({ ...opts, peers: [...(opts.peers ?? []), ...await loadPeers(this.tt.paths.peers)] })
+      const network = new Network(this.tt, source)
+      this.network = network
+      for (const event of ['found', 'lost', 'connected', 'disconnected', 'room', 'synced', 'append', 'warning']) {
+        network.on(event, (...args: unknown[]) => this.emit(event, ...args))
+      }
+      await network.start()
+      return network
+    })()
+    return await this.startingNetwork
   }
 
   /** Serve every known document onward and auto-fetch the small ones (documents issue). */
-  private async startDocuments (opts: AutoFetchOptions): Promise<void> {
+  private async startDocuments (network: Network, opts: AutoFetchOptions): Promise<void> {
     // Loaded here, not at startup: the app paints its first screen without Hyperblobs.
-    const { AutoFetcher, documentsOf } = await import('../documents/index.js')
-    const documents = documentsOf(this.tt)
+    const { AutoFetcher } = await import('../documents/index.js')
+    const documents = await this.context.documents()
     // A member fetching a document asks us to fetch it too, so its blocks cross this hop.
-    this.network?.replicator.on('want', (peer: { stream: unknown }, sync: { id: string }, want: { core: Buffer, start: number, length: number }) => {
+    network.replicator.on('want', (peer: { stream: unknown }, sync: { id: string }, want: { core: Buffer, start: number, length: number }) => {
       const room = this.tt.rooms.byId(sync.id)
       if (room === undefined) return
       documents.passOn(room, want.core, want.start, want.length, peer.stream).then((passed) => {
@@ -118,23 +137,22 @@ export class TamtamNode extends EventEmitter {
 
   /** Acknowledge other people's drill probes and time the acknowledgements of ours. */
   private async startDrills (network: Network): Promise<void> {
-    const responder = await drillsOf(this.tt).respond(() => network.replicator.list())
+    const responder = await this.context.drills().respond(() => network.replicator.list())
     responder.on('warning', (err: unknown) => this.emit('warning', err))
     responder.on('ack', (info: unknown) => this.emit('drill-ack', info))
   }
 
-  /** Close in reverse order: documents, network, control socket, then rooms and store (idempotent). */
+  /** Close in reverse order: parts, network, control socket, then rooms and store (idempotent). */
   async close (): Promise<void> {
     this.closing ??= (async () => {
       await this.openingLocal?.catch(() => {})
       await this.opening?.catch(() => {})
       this.autoFetcher?.stop()
-      await drillsOf(this.tt).close()
-      // Commands run through the control socket may have opened them too.
-      await (await import('../documents/index.js')).documentsOf(this.tt).close()
-      this.tt.network = null
+      await this.context.close()
+      await this.startingNetwork?.catch(() => {})
       await this.network?.stop()
-      await this.control.close()
+      this.network = null
+      await this.control?.close()
       await this.tt.close()
     })()
     await this.closing

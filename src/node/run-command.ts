@@ -8,7 +8,7 @@ import type { Output } from '../commands/types.js'
 import { fail, isTamtamError } from '../errors/index.js'
 import { homePaths } from '../home/index.js'
 import { loadLang, translator } from '../i18n/index.js'
-import { Tamtam } from '../tamtam.js'
+import type { NodeContext } from './context.js'
 import { COMMAND_LOCK_WAIT_MS, homeInUse, LOCK_POLL_MS, sleep } from './home-lock.js'
 
 /**
@@ -58,12 +58,14 @@ export async function runCommand (home: string, name: string, args: Record<strin
  * starts, so a held lock fails here, before the command has changed anything, and the
  * caller can safely try again.
  */
-async function runLocal (home: string, run: (tt: Tamtam, args: Record<string, unknown>, out: Output) => Promise<unknown>, args: Record<string, unknown>, out: Output, lockFirst: boolean): Promise<{ result: unknown, via: 'local' }> {
-  const tt = new Tamtam({ home })
+async function runLocal (home: string, run: (ctx: NodeContext, args: Record<string, unknown>, out: Output) => Promise<unknown>, args: Record<string, unknown>, out: Output, lockFirst: boolean): Promise<{ result: unknown, via: 'local' }> {
+  // A node with no control socket and no network: `get` may take it online for its run.
+  const { TamtamNode } = await import('./node.js')
+  const node = new TamtamNode({ home, control: false, network: false })
   try {
-    if (lockFirst) await tt.store()
-    return { result: await run(tt, args, out), via: 'local' }
+    if (lockFirst) await node.tt.store()
+    return { result: await run(node.context, args, out), via: 'local' }
   } finally {
-    await tt.close()
+    await node.close()
   }
 }

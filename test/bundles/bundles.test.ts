@@ -9,7 +9,7 @@ import { decodeBundle, exportBundle, importBundle, openBundle } from '../../src/
 import { BUNDLE_COMMANDS } from '../../src/commands/bundles.js'
 import { isTamtamError, type TamtamError } from '../../src/errors/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { lines, peer, tempDir } from '../helpers/peers.js'
+import { lines, peer, tempDir, contextOf } from '../helpers/peers.js'
 
 // In the past: a reader places another member's record no later than when it first saw it
 // (protocol §4), so records dated ahead of the import would all fall in one flood window.
@@ -204,18 +204,18 @@ t.test('the export and import commands', async (t) => {
   const progress: any[] = []
   const out = { info: (m: string) => notes.push(m), warn: (m: string) => notes.push(m), progress: (e: any) => progress.push(e) }
   const file = path.join(dir, 'cmd.tamtam')
-  const exported = await exportCmd.run(awa, { room: 'atelier', file }, out) as Record<string, unknown>
+  const exported = await exportCmd.run(contextOf(awa), { room: 'atelier', file }, out) as Record<string, unknown>
   t.match(exported, { room: 'atelier', file, cores: 1, blocks: 6 })
   t.ok(typeof exported.bytes === 'number' && exported.since === undefined)
   const second = path.join(dir, 'cmd2.tamtam')
-  t.match(await exportCmd.run(awa, { room: 'atelier', file: second, since: file }, out), { since: file, blocks: 0 })
-  const imported = await importCmd.run(bintou, { file }, out)
+  t.match(await exportCmd.run(contextOf(awa), { room: 'atelier', file: second, since: file }, out), { since: file, blocks: 0 })
+  const imported = await importCmd.run(contextOf(bintou), { file }, out)
   t.match(imported, { room: 'atelier', cores: 1, newBlocks: 6, skippedBlocks: 0, membersAdded: 1 })
   t.same(JSON.parse(JSON.stringify(imported)), imported, 'the result is plain JSON')
   t.ok(progress.length > 0 && progress.every((e) => e.event === 'progress'), 'progress reaches out.progress')
-  await rejects(t, importCmd.run(bintou, { file: 'cmd.tamtam' }, out), 'USAGE', 'a relative path')
-  await rejects(t, exportCmd.run(awa, { room: 'nulle-part', file }, out), 'ROOM_NOT_FOUND', 'an unknown room')
-  await rejects(t, exportCmd.run(awa, { room: 'atelier', file: path.join(dir, 'no', 'such', 'dir.tamtam') }, out), 'FILE_WRITE_FAILED', 'a folder that does not exist')
+  await rejects(t, importCmd.run(contextOf(bintou), { file: 'cmd.tamtam' }, out), 'USAGE', 'a relative path')
+  await rejects(t, exportCmd.run(contextOf(awa), { room: 'nulle-part', file }, out), 'ROOM_NOT_FOUND', 'an unknown room')
+  await rejects(t, exportCmd.run(contextOf(awa), { room: 'atelier', file: path.join(dir, 'no', 'such', 'dir.tamtam') }, out), 'FILE_WRITE_FAILED', 'a folder that does not exist')
 })
 
 t.test('a --since bundle that does not connect to what a home holds: verified, not stored, explained', async (t) => {

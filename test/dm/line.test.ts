@@ -1,14 +1,13 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { dmsOf } from '../../src/dm/index.js'
 import { dms } from '../../src/commands/dm.js'
 import { SILENT } from '../../src/commands/types.js'
 import { shortFingerprint } from '../../src/identity/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { formatDm } from '../../cli/dm.js'
 import { translator } from '../../src/i18n/index.js'
-import { eventually, link, peer } from '../helpers/peers.js'
+import { eventually, link, peer, contextOf } from '../helpers/peers.js'
 
 /** True when `needle` appears in any file under `dir`. */
 function foundIn (dir: string, needle: Buffer): boolean {
@@ -49,21 +48,21 @@ t.test('a line A – C – B: only B reads A\'s private message; C stores and fo
 
   const secret = 'le code du portail est 4471-ZULU'
   const started = Date.now()
-  const sent = await dmsOf(a).send(room(a), 'Moussa', secret)
+  const sent = await contextOf(a).dms().send(room(a), 'Moussa', secret)
   t.same(sent.to, { identity: idb, name: 'Moussa' }, 'the send result names the recipient')
-  t.ok(await eventually(async () => (await dmsOf(b).messages(room(b), ida)).length === 1), 'B can read it')
+  t.ok(await eventually(async () => (await contextOf(b).dms().messages(room(b), ida)).length === 1), 'B can read it')
   const elapsed = Date.now() - started
 
-  const [got] = await dmsOf(b).messages(room(b), ida)
+  const [got] = await contextOf(b).dms().messages(room(b), ida)
   t.match(got, { id: sent.id, from: ida, fromName: 'Awa', to: idb, ts: sent.ts, text: secret, mine: false }, 'B sees it from A, to B, not as its own')
-  t.match(await dmsOf(b).conversations(room(b)), [{ identity: ida, name: 'Awa', fingerprint: shortFingerprint(Buffer.from(ida, 'hex')), last: sent.ts, count: 1 }], 'B has one conversation, with A')
-  const viaCommand = await dms.run(b, { room: 'atelier', member: 'Awa' }, SILENT) as { with: { identity: string }, messages: Array<{ text: string }> }
+  t.match(await contextOf(b).dms().conversations(room(b)), [{ identity: ida, name: 'Awa', fingerprint: shortFingerprint(Buffer.from(ida, 'hex')), last: sent.ts, count: 1 }], 'B has one conversation, with A')
+  const viaCommand = await dms.run(contextOf(b), { room: 'atelier', member: 'Awa' }, SILENT) as { with: { identity: string }, messages: Array<{ text: string }> }
   t.equal(viaCommand.with.identity, ida, 'the dms command resolves the member')
   t.same(viaCommand.messages.map((m) => m.text), [secret], 'the dms command shows the message')
   t.match(formatDm('dms', viaCommand, translator('en')), /Awa: le code du portail/, 'human output')
 
-  t.same((await dmsOf(a).messages(room(a), idb)).map((m) => [m.text, m.mine, m.to]), [[secret, true, idb]], 'A reads back its own sent message')
-  t.match(await dmsOf(a).conversations(room(a)), [{ identity: idb, name: 'Moussa', count: 1 }], 'A has one conversation, with B')
+  t.same((await contextOf(a).dms().messages(room(a), idb)).map((m) => [m.text, m.mine, m.to]), [[secret, true, idb]], 'A reads back its own sent message')
+  t.match(await contextOf(a).dms().conversations(room(a)), [{ identity: idb, name: 'Moussa', count: 1 }], 'A has one conversation, with B')
 
   // C holds the record: the dm block is in its copy of A's log, decrypted with the room key.
   const aLog = (await c.logs(room(c))).list().find((l) => l.author?.identity === ida)!
@@ -78,15 +77,15 @@ t.test('a line A – C – B: only B reads A\'s private message; C stores and fo
   for (const [what, needle] of [['text', 'portail'], ['recipient identity', idb], ['recipient name', 'Moussa'], ['recipient fingerprint', shortFingerprint(Buffer.from(idb, 'hex'))]]) {
     t.notOk(block.includes(needle), `the block does not show the ${what}`)
   }
-  t.same(await dmsOf(c).messages(room(c), ida), [], 'C reads nothing from A')
-  t.same(await dmsOf(c).messages(room(c), idb), [], 'C reads nothing to B')
-  t.same(await dmsOf(c).conversations(room(c)), [], 'C has no conversation')
+  t.same(await contextOf(c).dms().messages(room(c), ida), [], 'C reads nothing from A')
+  t.same(await contextOf(c).dms().messages(room(c), idb), [], 'C reads nothing to B')
+  t.same(await contextOf(c).dms().conversations(room(c)), [], 'C has no conversation')
 
   // B replies; the answer goes back along the same line.
-  await dmsOf(b).send(room(b), shortFingerprint(Buffer.from(ida, 'hex')).slice(0, 9), 'reçu, merci')
-  t.ok(await eventually(async () => (await dmsOf(a).messages(room(a), idb)).length === 2), 'A gets B\'s reply, addressed by fingerprint')
-  t.same((await dmsOf(a).messages(room(a), idb)).map((m) => [m.fromName, m.mine]), [['Awa', true], ['Moussa', false]], 'oldest first, each from the right author')
-  t.same((await dmsOf(a).messages(room(a), idb, { limit: 1 })).map((m) => m.text), ['reçu, merci'], 'limit keeps the latest')
+  await contextOf(b).dms().send(room(b), shortFingerprint(Buffer.from(ida, 'hex')).slice(0, 9), 'reçu, merci')
+  t.ok(await eventually(async () => (await contextOf(a).dms().messages(room(a), idb)).length === 2), 'A gets B\'s reply, addressed by fingerprint')
+  t.same((await contextOf(a).dms().messages(room(a), idb)).map((m) => [m.fromName, m.mine]), [['Awa', true], ['Moussa', false]], 'oldest first, each from the right author')
+  t.same((await contextOf(a).dms().messages(room(a), idb, { limit: 1 })).map((m) => m.text), ['reçu, merci'], 'limit keeps the latest')
 
   const needle = Buffer.from('code du portail')
   const homes: Array<[string, Tamtam]> = [['C', c], ['B (the recipient)', b], ['A (the sender)', a]]

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { dmsOf } from '../../src/dm/index.js'
 import { INDEX_KEY, MAX_INDEXED_POSITIONS } from '../../src/log/log-index.js'
 import type { NewRecord } from '../../src/log/records.js'
 import { Tamtam } from '../../src/tamtam.js'
-import { appendMany, eventually, link, peer } from '../helpers/peers.js'
+import { NodeContext } from '../../src/node/context.js'
+import { appendMany, eventually, link, peer, contextOf } from '../helpers/peers.js'
 import { countReads } from '../helpers/reads.js'
 
 const room = (tt: Tamtam): ReturnType<Tamtam['rooms']['resolve']> => tt.rooms.resolve('atelier')
@@ -29,11 +29,11 @@ async function pair (t: any, before: (a: Tamtam) => Promise<void> = async () => 
 
 t.test('a fresh process finds the DMs of a big room through the log index, not by reading every block', async (t) => {
   const { a, b, ida } = await pair(t, async (a) => await appendMany(a, 'atelier', 20_000, (i) => ({ type: 'msg', text: `message ${i}` }) as NewRecord))
-  await dmsOf(a).send(room(a), 'Moussa', 'rendez-vous à 17h')
+  await contextOf(a).dms().send(room(a), 'Moussa', 'rendez-vous à 17h')
   await appendMany(a, 'atelier', 100, (i) => ({ type: 'msg', text: `later ${i}` }) as NewRecord)
   const aAtB = (await b.logs(room(b))).list().find((l) => !l.core.writable)!
   t.ok(await eventually(() => aAtB.readable === 20_102, 30_000), 'every block reached Moussa')
-  t.same((await dmsOf(b).messages(room(b), ida)).map((m) => m.text), ['rendez-vous à 17h'], 'Moussa reads it in the running process')
+  t.same((await contextOf(b).dms().messages(room(b), ida)).map((m) => m.text), ['rendez-vous à 17h'], 'Moussa reads it in the running process')
 
   // A new process on Moussa's home: only the index persisted by the first one is there.
   const home = b.home
@@ -41,7 +41,7 @@ t.test('a fresh process finds the DMs of a big room through the log index, not b
   const again = new Tamtam({ home })
   t.teardown(() => again.close())
   await again.open()
-  const { n, value } = await countReads(async () => await dmsOf(again).messages(room(again), ida))
+  const { n, value } = await countReads(async () => await new NodeContext(again).dms().messages(room(again), ida))
   t.same(value.map((m) => m.text), ['rendez-vous à 17h'], 'the reopened home shows the DM')
   t.ok(n <= 5, `reading it took ${n} block reads, not one per block of the 20,102`)
 })
@@ -50,17 +50,17 @@ t.test('past the index cap of DM positions, later DMs are still found (by readin
   // Junk DM records (well formed, nobody can open them) fill the index up to its cap.
   const junk = { nonce: Buffer.alloc(24, 1).toString('base64'), box: Buffer.alloc(64, 2).toString('base64') }
   const { a, b, ida } = await pair(t, async (a) => await appendMany(a, 'atelier', MAX_INDEXED_POSITIONS + 5, () => ({ type: 'dm', ...junk }) as NewRecord))
-  await dmsOf(a).send(room(a), 'Moussa', 'après le plafond')
+  await contextOf(a).dms().send(room(a), 'Moussa', 'après le plafond')
   const aAtB = (await b.logs(room(b))).list().find((l) => !l.core.writable)!
   t.ok(await eventually(() => aAtB.readable === MAX_INDEXED_POSITIONS + 7, 60_000), 'every block reached Moussa')
-  t.same((await dmsOf(b).messages(room(b), ida)).map((m) => m.text), ['après le plafond'], 'Moussa reads the DM written after the cap')
-  t.same((await dmsOf(a).messages(room(a), (await b.identity()).publicKey.toString('hex'))).map((m) => m.text), ['après le plafond'], 'Awa reads her own DM after the cap')
+  t.same((await contextOf(b).dms().messages(room(b), ida)).map((m) => m.text), ['après le plafond'], 'Moussa reads the DM written after the cap')
+  t.same((await contextOf(a).dms().messages(room(a), (await b.identity()).publicKey.toString('hex'))).map((m) => m.text), ['après le plafond'], 'Awa reads her own DM after the cap')
 })
 
 t.test('an index written by an older version, or damaged, is rebuilt and no DM is lost', async (t) => {
   const { a, b, ida } = await pair(t)
-  await dmsOf(a).send(room(a), 'Moussa', 'avant')
-  t.ok(await eventually(async () => (await dmsOf(b).messages(room(b), ida)).length === 1), 'the DM reached Moussa and was read, so the index exists')
+  await contextOf(a).dms().send(room(a), 'Moussa', 'avant')
+  t.ok(await eventually(async () => (await contextOf(b).dms().messages(room(b), ida)).length === 1), 'the DM reached Moussa and was read, so the index exists')
   const home = b.home
   await b.close()
 
@@ -74,5 +74,5 @@ t.test('an index written by an older version, or damaged, is rebuilt and no DM i
   const again = new Tamtam({ home })
   t.teardown(() => again.close())
   await again.open()
-  t.same((await dmsOf(again).messages(room(again), ida)).map((m) => m.text), ['avant'], 'the DM is found after the damaged index is rebuilt')
+  t.same((await new NodeContext(again).dms().messages(room(again), ida)).map((m) => m.text), ['avant'], 'the DM is found after the damaged index is rebuilt')
 })

@@ -7,6 +7,7 @@ import { translator } from '../../src/i18n/index.js'
 import { formatDoctor } from '../../cli/doctor.js'
 import { doctor } from '../../src/commands/doctor.js'
 import { Tamtam } from '../../src/tamtam.js'
+import { NodeContext } from '../../src/node/context.js'
 import { SILENT } from '../../src/commands/index.js'
 
 t.test('interface names are classed', async (t) => {
@@ -72,6 +73,6 @@ t.test('human output', async (t) => {
 
 t.test('--wait is checked', async (t) => {
   const tt = new Tamtam({ home: t.testdir() })
-  for (const wait of ['0', 'x', '31']) await t.rejects(doctor.run(tt, { wait }, SILENT), { code: 'USAGE' }, `--wait ${wait}`)
+  for (const wait of ['0', 'x', '31']) await t.rejects(doctor.run(new NodeContext(tt), { wait }, SILENT), { code: 'USAGE' }, `--wait ${wait}`)
   await tt.close()
 })

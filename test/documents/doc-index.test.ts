@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
-import { DocIndex, documentsOf } from '../../src/documents/index.js'
+import { DocIndex } from '../../src/documents/index.js'
 import type { NewRecord } from '../../src/log/records.js'
 import { Tamtam } from '../../src/tamtam.js'
-import { appendMany, peer, tempDir } from '../helpers/peers.js'
+import { appendMany, peer, tempDir, contextOf } from '../helpers/peers.js'
 import { countReads } from '../helpers/reads.js'
 
 t.test('the document index of a big room reads the doc records only, also in a fresh process', async (t) => {
@@ -13,7 +13,7 @@ t.test('the document index of a big room reads the doc records only, also in a f
   const dir = tempDir(t)
   for (const name of ['rapport.pdf', 'photo.jpg']) {
     writeFileSync(path.join(dir, name), `contenu de ${name}`)
-    await documentsOf(tt).share(room, path.join(dir, name))
+    await (await contextOf(tt).documents()).share(room, path.join(dir, name))
   }
   await appendMany(tt, 'atelier', 20_000, (i) => ({ type: 'msg', text: `message ${i}` }) as NewRecord)
 

@@ -13,11 +13,10 @@
 // Figure printed: the bytes of V's and M's genuine documents P still holds after the lures.
 import t from 'tap'
 import path from 'node:path'
-import { documentsOf } from '../../src/documents/index.js'
 import { Tamtam } from '../../src/tamtam.js'
 import { createLan, skipUnlessLan } from '../helpers/lan.js'
 import { makeHome, startNode, tamtam, type LanNode } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
+import { eventually, tempDir, contextOf } from '../helpers/peers.js'
 import { docsCli, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
 
 const KB = 1000
@@ -34,7 +33,7 @@ async function writeLures (home: string, targets: string[]): Promise<string[]> {
   await tt.open()
   try {
     const room = tt.rooms.resolve('atelier')
-    const docs = documentsOf(tt)
+    const docs = (await contextOf(tt).documents())
     const rd = await docs.open(room)
     await rd.index.refresh()
     const ids: string[] = []

@@ -3,8 +3,8 @@
 import t from 'tap'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { documentsOf, numberedName, safeFileName, syncRoom } from '../../src/documents/index.js'
-import { eventually, link, peer, tempDir } from '../helpers/peers.js'
+import { numberedName, safeFileName, syncRoom } from '../../src/documents/index.js'
+import { eventually, link, peer, tempDir, contextOf } from '../helpers/peers.js'
 import { randomFile, sha256File, tree } from './helpers.js'
 
 t.test('safeFileName', async (t) => {
@@ -58,15 +58,15 @@ t.test('awkward names shared by A land inside B\'s folder under harmless names',
     ['même nom.txt', 'même nom (1).txt']
   ]
   const ra = a.rooms.resolve('atelier')
-  for (const [name] of names) await documentsOf(a).share(ra, file, { name })
-  const zero = await documentsOf(a).share(ra, empty)
+  for (const [name] of names) await (await contextOf(a).documents()).share(ra, file, { name })
+  const zero = await (await contextOf(a).documents()).share(ra, empty)
   t.equal(zero.size, 0, 'a zero-byte file can be shared')
   const rb = b.rooms.resolve('atelier')
-  t.ok(await eventually(async () => (await documentsOf(b).list(rb)).length === names.length + 1, 10_000, 50), 'B sees every document')
+  t.ok(await eventually(async () => (await (await contextOf(b).documents()).list(rb)).length === names.length + 1, 10_000, 50), 'B sees every document')
 
   const root = tempDir(t)
   const mirror = path.join(root, 'miroir', 'atelier')
-  const result = await syncRoom(documentsOf(b), rb, mirror, { stallMs: 10_000 })
+  const result = await syncRoom((await contextOf(b).documents()), rb, mirror, { stallMs: 10_000 })
   t.equal(result.fetched.length, names.length + 1, 'every document was fetched')
   t.same(result.failed, [], 'none failed')
   const expected = [...names.map(([, safe]) => safe), 'vide.txt', '.tamtam-sync.json'].sort()
@@ -75,13 +75,13 @@ t.test('awkward names shared by A land inside B\'s folder under harmless names',
   t.equal((await fs.stat(path.join(mirror, 'vide.txt'))).size, 0, 'the zero-byte file is there, empty')
   t.equal(await sha256File(path.join(mirror, 'bashrc')), await sha256File(file), 'contents intact')
 
-  const again = await syncRoom(documentsOf(b), rb, mirror, { stallMs: 10_000 })
+  const again = await syncRoom((await contextOf(b).documents()), rb, mirror, { stallMs: 10_000 })
   t.equal(again.fetched.length, 0, 'a second sync fetches nothing')
   t.equal(again.upToDate, names.length + 1, 'every document is up to date')
   await fs.rm(path.join(mirror, 'passwd'))
-  const third = await syncRoom(documentsOf(b), rb, mirror, { stallMs: 10_000 })
+  const third = await syncRoom((await contextOf(b).documents()), rb, mirror, { stallMs: 10_000 })
   t.same(third.fetched.map((f) => path.basename(f.file)), ['passwd'], 'a deleted file is restored, and only it')
 
-  const direct = await documentsOf(b).get(rb, zero.id, { dir: root, stallMs: 10_000 })
+  const direct = await (await contextOf(b).documents()).get(rb, zero.id, { dir: root, stallMs: 10_000 })
   t.equal(direct.file, path.join(root, 'vide.txt'), 'get of the zero-byte document writes an empty file')
 })

@@ -4,8 +4,7 @@
 import t from 'tap'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { documentsOf } from '../../src/documents/index.js'
-import { eventually, link, peer, tempDir } from '../helpers/peers.js'
+import { eventually, link, peer, tempDir, contextOf } from '../helpers/peers.js'
 import { randomFile, sha256File, tree } from './helpers.js'
 
 /** Peers A and B in room `atelier`, linked. */
@@ -21,14 +20,14 @@ async function pair (t: any): Promise<{ a: any, b: any }> {
 /** Wait until `tt` knows the document `id` (its log arrived). */
 async function known (tt: any, id: string): Promise<boolean> {
   const room = tt.rooms.resolve('atelier')
-  return await eventually(async () => (await documentsOf(tt).list(room)).some((d) => d.id === id), 10_000, 50)
+  return await eventually(async () => (await (await contextOf(tt).documents()).list(room)).some((d) => d.id === id), 10_000, 50)
 }
 
 t.test('B fetches a 3 MB document from A; the bytes and the sha256 match; a second get fetches nothing', async (t) => {
   const { a, b } = await pair(t)
   const dir = tempDir(t)
   const { file, sha256 } = await randomFile(dir, 'rapport.pdf', 3 * 1024 * 1024 + 123)
-  const shared = await documentsOf(a).share(a.rooms.resolve('atelier'), file)
+  const shared = await (await contextOf(a).documents()).share(a.rooms.resolve('atelier'), file)
   t.equal(shared.sha256, sha256, 'share hashes exactly the stored bytes')
   t.equal(shared.mime, 'application/pdf', 'type guessed from the extension')
   t.ok(await known(b, shared.id), 'B learns of the document through A\'s log')
@@ -36,7 +35,7 @@ t.test('B fetches a 3 MB document from A; the bytes and the sha256 match; a seco
   const out = path.join(dir, 'out')
   await fs.mkdir(out)
   const events: any[] = []
-  const got = await documentsOf(b).get(b.rooms.resolve('atelier'), shared.id, { dir: out, stallMs: 10_000, onProgress: (e) => events.push(e) })
+  const got = await (await contextOf(b).documents()).get(b.rooms.resolve('atelier'), shared.id, { dir: out, stallMs: 10_000, onProgress: (e) => events.push(e) })
   t.equal(got.file, path.join(out, 'rapport.pdf'), 'written under its own name in the dir')
   t.equal(await sha256File(got.file), sha256, 'identical bytes')
   t.equal(got.downloadedBytes, shared.size, 'every byte came over the link once')
@@ -46,10 +45,10 @@ t.test('B fetches a 3 MB document from A; the bytes and the sha256 match; a seco
   t.equal(last.bytes, last.total, 'the last fetch event reports all bytes')
   t.same(await tree(out), ['rapport.pdf'], 'no temp file left behind')
 
-  const again = await documentsOf(b).get(b.rooms.resolve('atelier'), shared.id, { dir: out, stallMs: 10_000 })
+  const again = await (await contextOf(b).documents()).get(b.rooms.resolve('atelier'), shared.id, { dir: out, stallMs: 10_000 })
   t.equal(again.downloadedBytes, 0, 'the second get fetches nothing: the blocks are in the store')
   t.equal(again.file, path.join(out, 'rapport (1).pdf'), 'an existing file is never replaced: the new one is numbered')
-  const views = await documentsOf(b).list(b.rooms.resolve('atelier'))
+  const views = await (await contextOf(b).documents()).list(b.rooms.resolve('atelier'))
   t.equal(views[0].status, 'complete', 'listed as complete on B')
 })
 
@@ -63,13 +62,13 @@ t.test('C fetches through B after A is gone: peers that fetched serve onward', a
   const ab = await link(t, a, b)
   const dir = tempDir(t)
   const { file, sha256 } = await randomFile(dir, 'carte.png', 2 * 1024 * 1024)
-  const shared = await documentsOf(a).share(a.rooms.resolve('atelier'), file)
+  const shared = await (await contextOf(a).documents()).share(a.rooms.resolve('atelier'), file)
   t.ok(await known(b, shared.id), 'B knows the document')
-  await documentsOf(b).get(b.rooms.resolve('atelier'), shared.id, { dir, output: path.join(dir, 'b.png'), stallMs: 10_000 })
+  await (await contextOf(b).documents()).get(b.rooms.resolve('atelier'), shared.id, { dir, output: path.join(dir, 'b.png'), stallMs: 10_000 })
   ab.destroy()
   await link(t, b, c)
   t.ok(await known(c, shared.id), 'C learns of it from B (A\'s log is relayed)')
-  const got = await documentsOf(c).get(c.rooms.resolve('atelier'), shared.id, { output: path.join(dir, 'c.png'), stallMs: 10_000 })
+  const got = await (await contextOf(c).documents()).get(c.rooms.resolve('atelier'), shared.id, { output: path.join(dir, 'c.png'), stallMs: 10_000 })
   t.equal(await sha256File(got.file), sha256, 'C has the exact bytes, from B alone')
   t.equal(got.downloadedBytes, shared.size, 'all of it came from B')
 })
@@ -92,7 +91,7 @@ t.test('the blobs core holds no plaintext on disk (an unencrypted core would)', 
   const blocks = Array.from({ length: 8 }, () => Buffer.concat([Buffer.from('TAMTAM-PLAINTEXT-MARKER'), randomBytes(64 * 1024 - 23)]))
   const file = path.join(dir, 'plain.bin')
   await fs.writeFile(file, Buffer.concat(blocks))
-  await documentsOf(a).share(a.rooms.resolve('atelier'), file)
+  await (await contextOf(a).documents()).share(a.rooms.resolve('atelier'), file)
   await a.close()
   t.notOk(await onDisk(path.join(a.home, 'store'), 'TAMTAM-PLAINTEXT-MARKER'), 'no storage file contains the plaintext')
 

@@ -23,7 +23,7 @@ async function rawLink (t: any): Promise<{ mux: Protomux, realKeys: Buffer[], cl
   right.on('error', () => {})
   await node.store()
   const warnings: unknown[] = []
-  const r = replicator(node)
+  const r = await replicator(node)
   r.on('warning', (err: unknown) => warnings.push(err))
   r.attach(left)
   const mux = Protomux.from(right)

@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Tamtam } from '../../src/tamtam.js'
+import { NodeContext } from '../../src/node/context.js'
 import { ControlServer } from '../../src/control/server.js'
 import { ERROR_CODES } from '../../src/errors/index.js'
 
@@ -21,7 +22,7 @@ t.test('control socket: random lines each get a coded reply, and the server keep
   await tt.open()
   await tt.createRoom('atelier')
   const socketPath = path.join(dir, 'control.sock')
-  const server = new ControlServer(tt, socketPath)
+  const server = new ControlServer(new NodeContext(tt), socketPath)
   await server.listen()
   t.teardown(async () => { await server.close(); await tt.close() })
 

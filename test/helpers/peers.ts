@@ -1,14 +1,19 @@
 /**
- * One-line helpers for tests: a peer is a real Tamtam on a real Corestore in a temp dir,
- * and two peers are linked by a real Noise stream pair in process.
+ * One-line helpers for tests: a peer is a real node (a Tamtam on a real Corestore in a
+ * temp dir) on an in-process connection source, and two peers are linked by a real Noise
+ * stream pair in process, so tests run what `tamtam up` runs on its connections.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import NoiseSecretStream from '@hyperswarm/secret-stream'
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { NewRecord } from '../../src/log/records.js'
-import { Tamtam } from '../../src/tamtam.js'
-import { Replicator, type PeerRooms } from '../../src/replication/index.js'
+import { connectInProcess, InProcessSource } from '../../src/network/source.js'
+import type { Network } from '../../src/network/network.js'
+import type { NodeContext } from '../../src/node/context.js'
+import { TamtamNode } from '../../src/node/node.js'
+import type { Tamtam } from '../../src/tamtam.js'
+import type { PeerRooms } from '../../src/replication/index.js'
 
 /** A temp dir removed at teardown. */
 export function tempDir (t: any, prefix = 'tamtam-test-'): string {
@@ -17,40 +22,68 @@ export function tempDir (t: any, prefix = 'tamtam-test-'): string {
   return dir
 }
 
-/** A peer with an identity, closed at teardown. */
+interface TestNode { node: TamtamNode, source: InProcessSource }
+const nodes = new WeakMap<Tamtam, TestNode>()
+
+function testNode (tt: Tamtam): TestNode {
+  const found = nodes.get(tt)
+  if (found === undefined) throw new Error('not a peer made by test/helpers/peers.ts')
+  return found
+}
+
+/**
+ * A peer with an identity, closed at teardown. Its node has no control socket, no
+ * auto-fetch and no automatic drill acknowledgements (tests drive those), and opens only
+ * when a test links it or asks for its network.
+ */
 export async function peer (t: any, name: string, opts: { clock?: () => number } = {}): Promise<Tamtam> {
-  const tt = new Tamtam({ home: path.join(tempDir(t), name), clock: opts.clock })
-  await tt.init(name)
-  t.teardown(() => tt.close())
-  return tt
+  const source = new InProcessSource()
+  const node = new TamtamNode({ home: path.join(tempDir(t), name), clock: opts.clock, source, control: false, documents: false, drills: false })
+  nodes.set(node.tt, { node, source })
+  await node.tt.init(name)
+  t.teardown(() => node.close())
+  return node.tt
 }
 
-const replicators = new WeakMap<Tamtam, Replicator>()
-
-/** The one replicator of a peer, as a node would have. */
-export function replicator (tt: Tamtam): Replicator {
-  let r = replicators.get(tt)
-  if (r === undefined) {
-    r = new Replicator(tt)
-    replicators.set(tt, r)
-  }
-  return r
+/** The context commands run in on this peer (documents, drills, private messages). */
+export function contextOf (tt: Tamtam): NodeContext {
+  return testNode(tt).node.context
 }
 
-/** Link two peers with an in-process Noise stream pair; resolves once both room channels run. */
+/** The node of a peer. */
+export function nodeOf (tt: Tamtam): TamtamNode {
+  return testNode(tt).node
+}
+
+/** The network of a peer, opening its node first. */
+export async function networkOf (tt: Tamtam): Promise<Network> {
+  const { node } = testNode(tt)
+  await node.open()
+  if (node.network === null) throw new Error('the node did not start its network')
+  return node.network
+}
+
+/** The replicator of a peer's node (the node opens first). */
+export async function replicator (tt: Tamtam): Promise<Network['replicator']> {
+  return (await networkOf(tt)).replicator
+}
+
+/** Link two peers with an in-process Noise stream pair; both nodes attach in this tick. */
 export async function link (t: any, a: Tamtam, b: Tamtam): Promise<{ a: PeerRooms, b: PeerRooms, destroy: () => void }> {
-  const left = new NoiseSecretStream(true)
-  const right = new NoiseSecretStream(false)
-  left.rawStream.pipe(right.rawStream).pipe(left.rawStream)
-  await Promise.all([a.store(), b.store()])
-  const pa = replicator(a).attach(left)
-  const pb = replicator(b).attach(right)
+  const [na, nb] = await Promise.all([networkOf(a), networkOf(b)])
+  const [left, right] = connectInProcess(testNode(a).source, testNode(b).source)
   const destroy = (): void => {
     left.destroy()
     right.destroy()
   }
   t.teardown(destroy)
-  return { a: pa, b: pb, destroy }
+  return { a: sessionOf(na, left), b: sessionOf(nb, right), destroy }
+}
+
+function sessionOf (network: Network, stream: NoiseSecretStream): PeerRooms {
+  const session = network.sessionOf(stream)
+  if (session === undefined) throw new Error('the node did not attach to the link')
+  return session
 }
 
 /** Poll `check` until it returns true, at most `ms`; returns whether it did. */

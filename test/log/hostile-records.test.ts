@@ -3,7 +3,7 @@ import nacl from 'tweetnacl'
 import { bindingPayload, RECORD_VERSION } from '../../src/log/index.js'
 import { COMMANDS, SILENT, isTamtamError } from '../../src/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { eventually, lines, link, peer } from '../helpers/peers.js'
+import { eventually, lines, link, peer, contextOf } from '../helpers/peers.js'
 
 const json = (o: unknown): Buffer => Buffer.from(JSON.stringify(o))
 
@@ -113,7 +113,7 @@ t.test('escape sequences in a nickname or a message come out of log neutralised'
   const logs = await awa.logs(awa.rooms.resolve('atelier'))
   const evil = await logs.addMember(core.key)
   t.ok(await eventually(() => evil.core.contiguousLength === 2), 'crafted log replicated')
-  const items = await COMMANDS.get('log')!.run(awa, { room: 'atelier' }, SILENT) as Array<{ name: string, text: string }>
+  const items = await COMMANDS.get('log')!.run(contextOf(awa), { room: 'atelier' }, SILENT) as Array<{ name: string, text: string }>
   const mine = items.filter((i) => i.name.startsWith('Mal'))
   t.ok(mine.length >= 1, 'the crafted records are shown (sanitised, not dropped)')
   // Check the decoded strings, as a terminal would get them: JSON.stringify would turn ESC

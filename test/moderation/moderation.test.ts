@@ -10,9 +10,9 @@ import { isTamtamError } from '../../src/errors/index.js'
 import { decide, type ModEntry } from '../../src/moderation/moderation.js'
 import { newRoomSecret, isRoomCreator } from '../../src/room/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { eventually, link, peer } from '../helpers/peers.js'
+import { eventually, link, peer, contextOf } from '../helpers/peers.js'
 
-const run = async (tt: Tamtam, name: string, args: Record<string, unknown>): Promise<any> => await COMMANDS.get(name)!.run(tt, args, SILENT)
+const run = async (tt: Tamtam, name: string, args: Record<string, unknown>): Promise<any> => await COMMANDS.get(name)!.run(contextOf(tt), args, SILENT)
 const texts = async (tt: Tamtam, opts: { showHidden?: boolean } = {}): Promise<string[]> =>
   (await (await tt.timeline(tt.rooms.resolve('atelier'), opts)).page({ limit: 100 })).filter((i) => i.type === 'msg').map((i) => `${i.text}${i.moderated === true ? ' [hidden]' : ''}`)
 

@@ -12,13 +12,13 @@ import { RoomRegistry } from '../../src/room/index.js'
 import { keyChanged, verifiedIn } from '../../src/names/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { formatVerify } from '../../cli/verify.js'
-import { eventually, link, peer } from '../helpers/peers.js'
+import { eventually, link, peer, contextOf } from '../helpers/peers.js'
 
 const TABLE = new Map(VERIFY_COMMANDS.map((c) => [c.name, c]))
 
 /** Run a verify command as the CLI, the node or the TUI would. */
 async function run (tt: Tamtam, name: string, args: Record<string, unknown>): Promise<any> {
-  return await TABLE.get(name)!.run(tt, args, SILENT)
+  return await TABLE.get(name)!.run(contextOf(tt), args, SILENT)
 }
 
 /** The error code a command fails with, or null. */

@@ -20,12 +20,12 @@ t.test('a peer that floods hello messages after the handshake hits the quota and
   await link(t, a, b)
 
   // The flooder: a raw Noise stream whose protomux speaks tamtam/rooms with the real encodings.
-  await honest.store()
+  const honestReplicator = await replicator(honest)
   const left = new NoiseSecretStream(true)
   const right = new NoiseSecretStream(false)
   left.rawStream.pipe(right.rawStream).pipe(left.rawStream)
   t.teardown(() => { left.destroy(); right.destroy() })
-  const victim = replicator(honest).attach(left)
+  const victim = honestReplicator.attach(left)
   const warnings: any[] = []
   victim.on('warning', (err) => warnings.push(err))
   await new Promise<void>((resolve) => right.once('open', () => resolve()))
@@ -61,7 +61,7 @@ t.test('a peer that floods hello messages after the handshake hits the quota and
   t.ok(victim.flooded, 'the session is marked as flooded')
   const flood = warnings.find((w) => w?.code === PEER_FLOOD)
   t.ok(flood, `a warning with code ${PEER_FLOOD} was emitted`)
-  t.ok(replicator(honest).list().every((p) => p !== victim), 'the flooder\'s session is gone from the replicator')
+  t.ok((await replicator(honest)).list().every((p) => p !== victim), 'the flooder\'s session is gone from the replicator')
   t.comment(`peer-flood: quota ${ROOM_MESSAGE_QUOTA} msgs / ${ROOM_MESSAGE_WINDOW_MS} ms, flooder queued ${sent} of ${FLOOD} hellos, disconnected after ${ROOM_MESSAGE_QUOTA + 1} processed; honest A→B message in ${honestMs} ms`)
 })
 

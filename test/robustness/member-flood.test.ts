@@ -58,7 +58,7 @@ t.test('a peer that floods its own log live hits the growth quota and is disconn
   await link(t, honest, reader)
   const session = (await link(t, flooder, reader)).b
   const warnings: unknown[] = []
-  replicator(reader).on('warning', (err) => warnings.push(err))
+  ;(await replicator(reader)).on('warning', (err: unknown) => warnings.push(err))
   const room = reader.rooms.resolve('r')
   const ownKey = (await flooder.logs(flooder.rooms.resolve('r'))).own.key
   t.ok(await eventually(async () => session.remoteSelf.get(room.id) === ownKey && (await reader.logs(room)).list().some((l) => l.key === ownKey && l.core.length > 0), 10_000, 20), 'the reader knows the flooder is online and has its log')

@@ -15,11 +15,11 @@ export interface LoopbackMember { tt: Tamtam, manager: ConnectionManager }
 /** A Tamtam with an identity and a listening manager, both closed at teardown. */
 export async function loopbackMember (t: any, name: string): Promise<LoopbackMember> {
   const tt = await peer(t, name)
-  await tt.store()
+  const r = await replicator(tt)
   const manager = new ConnectionManager({ keyPair: NoiseSecretStream.keyPair(), ...FAST })
   manager.on('warning', () => {})
   // Synchronously in the connection event, as Network does (see attachPeer).
-  manager.on('connection', (stream: NoiseSecretStream) => { replicator(tt).attach(stream) })
+  manager.on('connection', (stream: NoiseSecretStream) => { r.attach(stream) })
   t.teardown(() => manager.close())
   await manager.listen()
   return { tt, manager }

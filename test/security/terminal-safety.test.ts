@@ -30,14 +30,14 @@ import nacl from 'tweetnacl'
 import { randomBytes } from 'node:crypto'
 import { bindingPayload } from '../../src/log/index.js'
 import { COMMANDS, SILENT } from '../../src/index.js'
-import { documentsOf, safeFileName } from '../../src/documents/index.js'
+import { safeFileName } from '../../src/documents/index.js'
 import { decodeInvite, encodeInvite } from '../../src/room/invite.js'
 import { loadLang, translator } from '../../src/i18n/index.js'
 import type { TimelineItem } from '../../src/timeline/index.js'
 import { formatItem, formatResult } from '../../cli/format.js'
 import { emptyState, type TuiState } from '../../cli/tui/state.js'
 import { membersView, promptView, roomsView, timelineView } from '../../cli/tui/views.js'
-import { eventually, link, peer } from '../helpers/peers.js'
+import { eventually, link, peer, contextOf } from '../helpers/peers.js'
 
 const HOSTILE: Array<[string, string]> = [
   // [what, string]
@@ -172,8 +172,8 @@ t.test('terminal safety: hostile strings in every field that reaches the screen'
   t.ok(await eventually(() => added.every((l) => l.core.contiguousLength === 4), 60_000), `all ${HOSTILE.length} crafted logs replicated`)
   t.ok(added.every((l) => l.invalid !== true), 'every crafted log is validly bound (the strings reach the views)')
 
-  const items = await COMMANDS.get('log')!.run(awa, { room: 'atelier', all: true }, SILENT) as TimelineItem[]
-  const docs = await documentsOf(awa).list(room)
+  const items = await COMMANDS.get('log')!.run(contextOf(awa), { room: 'atelier', all: true }, SILENT) as TimelineItem[]
+  const docs = await (await contextOf(awa).documents()).list(room)
   for (const [i, [, h]] of HOSTILE.entries()) {
     const mine = items.filter((it) => it.core === cores[i].key)
     t.equal(mine.length, 4, `${HOSTILE[i][0]}: join, message, document and nickname lines all shown`)
@@ -216,7 +216,7 @@ t.test('terminal safety: hostile strings in every field that reaches the screen'
     try {
       const joined = await bob.joinRoom(code)
       check(i, 'room name', joined.name)
-      const list = formatResult('room.list', await COMMANDS.get('room.list')!.run(bob, {}, SILENT), fr)
+      const list = formatResult('room.list', await COMMANDS.get('room.list')!.run(contextOf(bob), {}, SILENT), fr)
       check(i, 'room name', list, { multiline: true })
       const state: TuiState = { ...emptyState('en'), rooms: [{ id: joined.id, name: joined.name, unread: 3 }], current: joined.id }
       check(i, 'room name', promptView(state, en))

@@ -7,7 +7,6 @@ import t from 'tap'
 import { randomInt } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { drillsOf } from '../../src/drills/index.js'
 import { loadLang, translator } from '../../src/i18n/index.js'
 import { TamtamNode } from '../../src/node/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
@@ -17,7 +16,7 @@ import { DrillWatch, drillWindow, DEFAULT_DRILL_WINDOW_MS } from '../../cli/tui/
 import { TuiModel } from '../../cli/tui/model.js'
 import { emptyState, type DrillPanel, type TuiState } from '../../cli/tui/state.js'
 import { displayWidth } from '../../cli/tui/views.js'
-import { eventually, link, peer, replicator, tempDir } from '../helpers/peers.js'
+import { eventually, link, peer, replicator, tempDir, contextOf } from '../helpers/peers.js'
 import { appInRoom } from '../helpers/tui-app.js'
 
 const en = translator('en')
@@ -172,9 +171,9 @@ t.test('drill window: from the probe record, bounded, 5 min by default', async (
   for (const bad of [undefined, -1, 0, 'x', Number.NaN]) t.equal(drillWindow({ durationMs: bad }), DEFAULT_DRILL_WINDOW_MS, `durationMs ${String(bad)}`)
 })
 
-/** Count calls to drillsOf(tt).report, as the watch makes them. */
+/** Count calls to contextOf(tt).drills().report, as the watch makes them. */
 function countReports (tt: Tamtam): { calls: number } {
-  const drills = drillsOf(tt)
+  const drills = contextOf(tt).drills()
   const counter = { calls: 0 }
   const report = drills.report.bind(drills)
   drills.report = async (...args) => { counter.calls++; return await report(...args) }
@@ -184,13 +183,13 @@ function countReports (tt: Tamtam): { calls: number } {
 t.test('the watch: no report while there is no drill, at most one a second while one runs, none after', async (t) => {
   const f = await peer(t, 'F')
   const { room } = await f.createRoom('atelier')
-  t.teardown(async () => await drillsOf(f).close())
+  t.teardown(async () => await contextOf(f).drills().close())
   let offset = 0
-  const watch = new DrillWatch(f, { clock: () => Date.now() + offset })
+  const watch = new DrillWatch(contextOf(f), { clock: () => Date.now() + offset })
   const reports = countReports(f)
 
   t.equal(await watch.panel(room), null, 'no drill: no panel')
-  await drillsOf(f).start(room, { name: 'essai', probes: 1, intervalMs: 1000, durationMs: 60_000 })
+  await contextOf(f).drills().start(room, { name: 'essai', probes: 1, intervalMs: 1000, durationMs: 60_000 })
   t.equal(await watch.panel(room), null, '"no drill" is cached: not looked at again at once')
   t.equal(reports.calls, 0, 'and no report was built for it')
 
@@ -217,15 +216,15 @@ t.test('the watch on a participant: a drill started by someone else shows, and f
   const { invite } = await f.createRoom('atelier')
   await a.joinRoom(invite)
   for (const p of [f, a]) {
-    await p.store()
-    await drillsOf(p).respond(() => replicator(p).list())
+    const r = await replicator(p)
+    await contextOf(p).drills().respond(() => r.list())
   }
-  t.teardown(async () => { for (const p of [f, a]) await drillsOf(p).close() })
+  t.teardown(async () => { for (const p of [f, a]) await contextOf(p).drills().close() })
   await link(t, f, a)
   const ready = await eventually(async () => (await a.logs(a.rooms.resolve('atelier'))).list().length === 2, 10_000)
   t.ok(ready, 'Awa knows both member logs')
-  await drillsOf(f).start(f.rooms.resolve('atelier'), { name: 'Coupure J1', probes: 1, intervalMs: 1000, durationMs: 30_000 })
-  const watch = new DrillWatch(a, { recheckMs: 0, reportEveryMs: 0 })
+  await contextOf(f).drills().start(f.rooms.resolve('atelier'), { name: 'Coupure J1', probes: 1, intervalMs: 1000, durationMs: 30_000 })
+  const watch = new DrillWatch(contextOf(a), { recheckMs: 0, reportEveryMs: 0 })
   let last = null as DrillPanel | null
   const shown = await eventually(async () => {
     last = await watch.panel(a.rooms.resolve('atelier'))
@@ -256,7 +255,7 @@ t.test('/drill in the app: bad input is a notice, start returns at once, report 
     ['/drill on please', /Error USAGE: \/drill on takes nothing after it/]
   ]
   for (const [line, notice] of cases) t.match(await typed(model, line), notice, line)
-  t.equal((await drillsOf(node.tt).list(model.currentRoom()!)).length, 0, 'none of them started a drill')
+  t.equal((await node.context.drills().list(model.currentRoom()!)).length, 0, 'none of them started a drill')
 
   const started = Date.now()
   const notice = await typed(model, '/drill "Coupure J1" --probes 2 --interval 500ms --duration 20s')
@@ -265,7 +264,7 @@ t.test('/drill in the app: bad input is a notice, start returns at once, report 
   t.notMatch(notice, /drill [0-9a-f]{12} started in/, 'without the command\'s English progress line')
   const id = /\(([0-9a-f]{12})\)/.exec(notice)?.[1] ?? ''
   t.match(model.state.drill, { drill: id, name: 'Coupure J1', reached: 0, total: 0 }, 'the panel shows the new drill at once')
-  t.ok(await eventually(async () => (await drillsOf(node.tt).report(model.currentRoom()!)).probes.length === 2, 5000, 50), 'the second probe follows in the background')
+  t.ok(await eventually(async () => (await node.context.drills().report(model.currentRoom()!)).probes.length === 2, 5000, 50), 'the second probe follows in the background')
 
   const dir = tempDir(t)
   const cwd = process.cwd()

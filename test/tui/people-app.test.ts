@@ -7,13 +7,12 @@
 import t from 'tap'
 import { randomInt } from 'node:crypto'
 import path from 'node:path'
-import { dmsOf } from '../../src/dm/index.js'
 import { summarise } from '../../src/identity/index.js'
 import { TamtamNode } from '../../src/node/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { TuiModel } from '../../cli/tui/model.js'
 import { membersView, roomsView, timelineView } from '../../cli/tui/views.js'
-import { eventually, link, peer, tempDir } from '../helpers/peers.js'
+import { eventually, link, peer, tempDir, contextOf } from '../helpers/peers.js'
 import { appInRoom } from '../helpers/tui-app.js'
 
 /** Awa's app, in the room atelier, with Moussa (a peer) in it too. */
@@ -96,7 +95,7 @@ t.test('private messages: in the room list, read and answered from there, /msg f
   const { model, node, moussa } = await app(t)
   const atelier = moussa.rooms.resolve('atelier')
   const awaId = (await node.tt.identity()).publicKey.toString('hex')
-  await dmsOf(moussa).send(atelier, 'Awa', 'psst, Awa')
+  await contextOf(moussa).dms().send(atelier, 'Awa', 'psst, Awa')
   t.ok(await seen(model, () => /^ {4}@Moussa \(1\)$/m.test(roomsView(model.state, model.t))), `the conversation shows under atelier, unread: ${roomsView(model.state, model.t)}`)
   const entry = model.state.rooms.find((r) => r.dm !== undefined)!
   model.state.current = entry.id
@@ -105,12 +104,12 @@ t.test('private messages: in the room list, read and answered from there, /msg f
   t.match(timelineView(model.state, model.t, 80, 10)[0], /Private messages with Moussa, in atelier/)
   t.match(roomsView(model.state, model.t), /^> {3}@Moussa$/m, 'read now')
   await model.submit('oui ?')
-  t.ok(await eventually(async () => (await dmsOf(moussa).messages(atelier, awaId)).some((m) => m.text === 'oui ?' && !m.mine)), 'typing there answers Moussa privately')
+  t.ok(await eventually(async () => (await contextOf(moussa).dms().messages(atelier, awaId)).some((m) => m.text === 'oui ?' && !m.mine)), 'typing there answers Moussa privately')
   t.notOk((await (await node.tt.timeline(node.tt.rooms.resolve('atelier'))).page()).some((i) => i.text === 'oui ?'), 'and not in the room')
 
   model.state.current = node.tt.rooms.resolve('atelier').id
   t.match(await typed(model, '/msg moussa on se voit à 14 h'), /Private message sent to Moussa/, '/msg from the room')
-  t.ok(await eventually(async () => (await dmsOf(moussa).messages(atelier, awaId)).some((m) => m.text === 'on se voit à 14 h')), 'Moussa gets it')
+  t.ok(await eventually(async () => (await contextOf(moussa).dms().messages(atelier, awaId)).some((m) => m.text === 'on se voit à 14 h')), 'Moussa gets it')
   t.match(await typed(model, '/msg'), /Type \/msg NAME TEXT/)
   t.match(await typed(model, '/msg Awa moi-même'), /Error USAGE/, 'not to myself')
 })

@@ -2,8 +2,8 @@
  * `drill sim`: rehearse a drill in one process, so a facilitator can show a class how
  * messages spread across a mesh before the real exercise. Every peer is a real Tamtam on
  * a real store, running the replicator and the drill responder as a node does; links are
- * real Noise streams over an in-process network with delay and loss (sim-wire.ts), laid
- * out as a seeded random mesh (sim-graph.ts). A partition can cut part of the mesh off
+ * real Noise streams over an in-process network with delay and loss (wire.ts), laid
+ * out as a seeded random mesh (graph.ts). A partition can cut part of the mesh off
  * for a while. The result is the facilitator's own DrillReport, as after a real drill.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -13,14 +13,13 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RoomLogs } from '../log/room-logs.js'
 import type { Room } from '../room/index.js'
-import { drillsOf } from './drills.js'
-import { cutEdges, degrees, meshGraph, partitionGroup, type Edge } from './sim-graph.js'
-import { checkSimOptions, type SimOptions, type SimPlan, type SimProgress } from './sim-options.js'
-import { closePeer, inBatches, Link, openPeer, PEER_BATCH, seedMembers, startNode, type SimPeer } from './sim-peers.js'
-import { mulberry32 } from './sim-wire.js'
-import type { DrillReport } from './types.js'
+import { cutEdges, degrees, meshGraph, partitionGroup, type Edge } from './graph.js'
+import { checkSimOptions, type SimOptions, type SimPlan, type SimProgress } from './options.js'
+import { closePeer, inBatches, Link, openPeer, PEER_BATCH, seedMembers, startNode, type SimPeer } from './peers.js'
+import { mulberry32 } from './wire.js'
+import type { DrillReport } from '../drills/types.js'
 
-export { checkSimOptions, settleMs, SIM_DEFAULTS, SIM_LIMITS, type SimOptions, type SimPlan, type SimProgress } from './sim-options.js'
+export { checkSimOptions, settleMs, SIM_DEFAULTS, SIM_LIMITS, type SimOptions, type SimPlan, type SimProgress } from './options.js'
 
 /** Figures of one simulation run. */
 export interface SimStats {
@@ -100,7 +99,7 @@ class AckTally {
   constructor (peers: SimPeer[]) {
     this.counts = peers.slice(1).map((p) => {
       const byDrill = new Map<string, number>()
-      drillsOf(p.tt).responder?.on('ack', (e: { drill: string }) => byDrill.set(e.drill, (byDrill.get(e.drill) ?? 0) + 1))
+      p.node.context.drills().responder?.on('ack', (e: { drill: string }) => byDrill.set(e.drill, (byDrill.get(e.drill) ?? 0) + 1))
       return byDrill
     })
   }
@@ -280,7 +279,7 @@ class Simulation {
    */
   private async watch (): Promise<{ report: DrillReport, partition: SimPartition | null }> {
     const { probes, intervalMs, durationMs, partitionMs, partitionAtMs, name } = this.plan
-    const fac = drillsOf(this.peers[0].tt)
+    const fac = this.peers[0].node.context.drills()
     const room = this.rooms[0]
     const acks = new AckTally(this.peers)
     const { drill } = await fac.start(room, { name, probes, intervalMs, durationMs })
@@ -359,7 +358,7 @@ class Simulation {
     this.closed = true
     if (this.sampler !== null) clearInterval(this.sampler)
     const peers = this.peers.filter(Boolean)
-    await Promise.all(peers.map(async (p) => await drillsOf(p.tt).close().catch(this.onWarning)))
+    await Promise.all(peers.map(async (p) => await p.node.context.drills().close().catch(this.onWarning)))
     for (const link of this.links) link.destroy()
     await inBatches(peers, PEER_BATCH, async (p) => await closePeer(p).catch(this.onWarning))
     if (this.ownsDir && this.dir !== '') await rm(this.dir, { recursive: true, force: true, maxRetries: 3 })

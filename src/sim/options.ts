@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto'
 import { fail } from '../errors/index.js'
-import { checkPlan } from './runner.js'
+import { checkPlan } from '../drills/runner.js'
 
 /** A progress report of a simulation. */
 export interface SimProgress {

@@ -1,15 +1,16 @@
 /**
- * The actors of `drill sim`: peers (real Tamtams on real stores, each with a replicator
- * and the drill responder, as in a node) and links (a real Noise stream pair over an
- * in-process Wire).
+ * The actors of `drill sim`: peers (real nodes on real stores, each on an in-process
+ * connection source, so they run exactly what `tamtam up` runs on its connections) and
+ * links (a real Noise stream pair over an in-process Wire).
  */
 import path from 'node:path'
-import NoiseSecretStream from '@hyperswarm/secret-stream'
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
+import { connectInProcess, InProcessSource } from '../network/source.js'
+import { TamtamNode } from '../node/node.js'
 import type { Room } from '../room/index.js'
-import { Replicator, type PeerRooms } from '../replication/index.js'
-import { Tamtam } from '../tamtam.js'
-import { drillsOf } from './drills.js'
-import { Wire, type WireOptions } from './sim-wire.js'
+import type { PeerRooms } from '../replication/index.js'
+import type { Tamtam } from '../tamtam.js'
+import { Wire, type WireOptions } from './wire.js'
 
 /** Peers opened, joined or closed at once: enough to overlap disk waits, few enough to bound memory peaks. */
 export const PEER_BATCH = 16
@@ -21,8 +22,8 @@ export async function inBatches<T> (items: T[], size: number, fn: (item: T, i: n
   }
 }
 
-/** One simulated person. */
-export interface SimPeer { index: number, name: string, tt: Tamtam, replicator: Replicator | null }
+/** One simulated person: a node with no control socket, connected only by links. */
+export interface SimPeer { index: number, name: string, node: TamtamNode, tt: Tamtam, source: InProcessSource }
 
 /** Name of peer `i`: the facilitator, then P001, P002... */
 export function peerName (i: number): string {
@@ -32,9 +33,10 @@ export function peerName (i: number): string {
 /** Open a peer with an identity under `dir`. */
 export async function openPeer (dir: string, index: number): Promise<SimPeer> {
   const name = peerName(index)
-  const tt = new Tamtam({ home: path.join(dir, `p${index}`) })
-  await tt.init(name)
-  return { index, name, tt, replicator: null }
+  const source = new InProcessSource()
+  const node = new TamtamNode({ home: path.join(dir, `p${index}`), source, control: false, documents: false })
+  await node.tt.init(name)
+  return { index, name, node, tt: node.tt, source }
 }
 
 /**
@@ -51,22 +53,16 @@ export async function seedMembers (peers: SimPeer[], rooms: Room[]): Promise<voi
   })
 }
 
-/** Start what a node runs on a peer: the replicator and the drill responder. */
+/** Start the node of a peer: its network over the in-process source and the drill responder. */
 export async function startNode (peer: SimPeer, onWarning: (err: unknown) => void): Promise<void> {
-  await peer.tt.store()
-  const replicator = new Replicator(peer.tt)
-  replicator.on('warning', onWarning)
+  peer.node.on('warning', onWarning)
   peer.tt.on('warning', onWarning)
-  peer.replicator = replicator
-  const responder = await drillsOf(peer.tt).respond(() => replicator.list())
-  responder.on('warning', onWarning)
+  await peer.node.open()
 }
 
-/** Stop the node parts of a peer and close its store (idempotent). */
+/** Stop the node of a peer and close its store (idempotent). */
 export async function closePeer (peer: SimPeer): Promise<void> {
-  await drillsOf(peer.tt).close()
-  peer.replicator?.close()
-  await peer.tt.close()
+  await peer.node.close()
 }
 
 /** A connection between two peers: a Noise stream pair over a delaying Wire. */
@@ -81,18 +77,21 @@ export class Link {
   destroyed = false
 
   constructor (a: SimPeer, b: SimPeer, wire: WireOptions, onWarning: (err: unknown) => void) {
-    if (a.replicator === null || b.replicator === null) throw new Error('start both peers before linking them')
+    const networks = [a.node.network, b.node.network]
+    if (networks[0] === null || networks[1] === null) throw new Error('start both peers before linking them')
     this.a = a
     this.b = b
     this.wire = new Wire(wire)
-    this.left = new NoiseSecretStream(true, this.wire.a)
-    this.right = new NoiseSecretStream(false, this.wire.b)
+    // Both nodes attach replication in this tick, as on any connection (see attachPeer).
+    ;[this.left, this.right] = connectInProcess(a.source, b.source, this.wire)
     // A cut link destroys both streams; that is the point of a partition, not a fault.
     const onError = (err: Error): void => { if (!this.destroyed) onWarning(err) }
     this.left.on('error', onError)
     this.right.on('error', onError)
-    // Attach in this tick, as a node does on a connection (see attachPeer).
-    this.rooms = [a.replicator.attach(this.left), b.replicator.attach(this.right)]
+    const left = networks[0].sessionOf(this.left)
+    const right = networks[1].sessionOf(this.right)
+    if (left === undefined || right === undefined) throw new Error('a node did not attach to its link')
+    this.rooms = [left, right]
   }
 
   /** Whether both ends run the room protocol for `room` and know who is at the other end. */
