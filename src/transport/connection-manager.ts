@@ -4,21 +4,21 @@
  * Protocol: docs/protocol.md section 8.
  */
 import { EventEmitter } from 'node:events'
-import net from 'node:net'
+import type net from 'node:net'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { PeerCandidate } from '../discovery/types.js'
 import { fail } from '../errors/index.js'
 import { FloodBans } from './admission.js'
 import { Prober } from './prober.js'
-import { ConnectionSet, type LiveConnection } from './connection-set.js'
+import type { LiveConnection } from './connection-set.js'
 import type { DialTarget, DialAddress } from './dial-target.js'
 import { addressTargetId, DialTargets } from './dial-targets.js'
 import { Handshakes } from './handshakes.js'
+import { LiveConnections } from './live-connections.js'
 import { MeshPolicy, type Room } from './mesh-policy.js'
 import { resolveSettings, validAddress, type Settings } from './settings.js'
 import { TcpListener } from './tcp-listener.js'
 import type { ConnectionInfo, ConnectionManagerOptions, ConnectionSummary, TransportStats } from './types.js'
-import { streamClosed } from './when-closed.js'
 
 /** Length of a Noise (ed25519) public key. */
 export const PUBLIC_KEY_BYTES = 32
@@ -39,7 +39,7 @@ export class ConnectionManager extends EventEmitter {
   private readonly settings: Settings
   private readonly listener: TcpListener
   private readonly prober: Prober
-  private readonly live: ConnectionSet
+  private readonly live: LiveConnections
   /** Sockets dialling or handshaking; they count against maxConnections. */
   private readonly handshakes: Handshakes
   /** Addresses cut for flooding, refused for a while. */
@@ -57,8 +57,8 @@ export class ConnectionManager extends EventEmitter {
     if (options.keyPair.publicKey.byteLength !== PUBLIC_KEY_BYTES) throw new TypeError('keyPair.publicKey must be 32 bytes')
     this.publicKey = options.keyPair.publicKey
     this.settings = resolveSettings(options)
-    this.live = new ConnectionSet(this.publicKey)
-    const { dialTimeoutMs, handshakeTimeoutMs } = this.settings
+    const { dialTimeoutMs, handshakeTimeoutMs, keepAliveMs, idleTimeoutMs } = this.settings
+    this.live = new LiveConnections(this.publicKey, { keepAliveMs, idleTimeoutMs, counters: this.counters, disconnected: (info, replaced) => this.disconnected(info, replaced), failed: (err) => this.warnOpen(err) })
     this.handshakes = new Handshakes({ keyPair: options.keyPair, dialTimeoutMs, handshakeTimeoutMs }, { counters: this.counters, failed: (err) => this.warnOpen(err), closed: () => this.closed })
     this.policy = new MeshPolicy(this.settings, { publicKey: this.publicKey, targets: this.targets, live: this.live, pending: this.handshakes.pending })
     this.bans = new FloodBans(this.settings.floodBan)
@@ -180,9 +180,7 @@ export class ConnectionManager extends EventEmitter {
 
   /** Every live connection with its byte counts. */
   connections (): ConnectionSummary[] {
-    return [...this.live.values()].map(({ stream, info }) => ({
-      stream, info, bytesIn: stream.rawBytesRead, bytesOut: stream.rawBytesWritten
-    }))
+    return this.live.summaries()
   }
 
   /** Stop dialling, close the listener and every socket, clear every timer. Idempotent. */
@@ -195,12 +193,7 @@ export class ConnectionManager extends EventEmitter {
     this.closed = true
     this.prober.stop()
     this.targets.clear()
-    const waits: Array<Promise<void>> = [this.listener.close(), this.handshakes.destroyAll()]
-    for (const { stream } of [...this.live.values()]) {
-      waits.push(streamClosed(stream))
-      stream.destroy()
-    }
-    await Promise.all(waits)
+    await Promise.all([this.listener.close(), this.handshakes.destroyAll(), this.live.destroyAll()])
   }
 
   /**
@@ -216,25 +209,9 @@ export class ConnectionManager extends EventEmitter {
       const steps = this.policy.rebalance()
       for (const target of steps.cancel) target.cancel()
       for (const { target, delayMs } of steps.dial) target.schedule(delayMs)
-      for (const hex of steps.evict) this.evict(hex)
+      for (const hex of steps.evict) this.live.evict(hex)
       this.prober.pump()
     })
-  }
-
-  /** Close the live connection to `hex` to make room (mesh policy). */
-  private evict (hex: string): void {
-    const connection = this.live.get(hex)
-    if (connection === undefined || !this.live.has(connection.info.publicKey)) return
-    this.counters.evicted++
-    this.drop(connection)
-  }
-
-  /** Close a live connection now and report it gone. */
-  private drop (connection: LiveConnection): void {
-    if (!this.live.delete(connection)) return
-    connection.stream.destroy()
-    this.emit('disconnection', connection.info)
-    this.afterGone(connection.info)
   }
 
   /** Take the room a socket needs: close the stranger the policy picked, if any. */
@@ -242,7 +219,7 @@ export class ConnectionManager extends EventEmitter {
     if (!room.ok || room.evict === null) return room.ok
     this.counters.strangersEvicted++
     if (room.evict.socket !== undefined) room.evict.socket.destroy()
-    else if (room.evict.connection !== undefined) this.drop(room.evict.connection)
+    else if (room.evict.connection !== undefined) this.live.drop(room.evict.connection)
     return true
   }
 
@@ -329,20 +306,9 @@ export class ConnectionManager extends EventEmitter {
       stream.destroy()
       return 'refused'
     }
-    if (admission.evict !== null) this.evict(admission.evict)
+    if (admission.evict !== null) this.live.evict(admission.evict)
     const connection: LiveConnection = { stream, handshakeHash, info: { ...partial, publicKey: remoteKey, since: Date.now() } }
-    const { kept, replaced } = this.live.add(connection)
-    if (!kept) {
-      this.counters.duplicates++
-      stream.destroy()
-      return 'duplicate'
-    }
-    this.watch(connection)
-    if (replaced !== null) {
-      this.counters.duplicates++
-      replaced.stream.destroy()
-      this.emit('disconnection', replaced.info)
-    }
+    if (!this.live.keep(connection)) return 'duplicate'
     for (const t of this.targets.forKey(remoteKey)) t.succeeded()
     this.emit('connection', stream, connection.info)
     this.rebalance()
@@ -365,19 +331,10 @@ export class ConnectionManager extends EventEmitter {
     return null
   }
 
-  /** Keep-alive for our own TCP streams, and the close handler of a live connection. */
-  private watch (connection: LiveConnection): void {
-    const { stream } = connection
-    if (stream.rawStream instanceof net.Socket) { // attached streams come with their own keep-alive and error handler
-      stream.setKeepAlive(this.settings.keepAliveMs)
-      stream.setTimeout(this.settings.idleTimeoutMs)
-      stream.on('error', (err: unknown) => this.warnOpen(err))
-    }
-    stream.once('close', () => {
-      if (!this.live.delete(connection)) return // displaced by a duplicate or evicted: already reported
-      this.emit('disconnection', connection.info)
-      this.afterGone(connection.info)
-    })
+  /** A connection that was announced is gone; unless a duplicate replaced it, its peer may be dialled again. */
+  private disconnected (info: ConnectionInfo, replaced: boolean): void {
+    this.emit('disconnection', info)
+    if (!replaced) this.afterGone(info)
   }
 
   /** A connection is gone: a long link we chose cools down; wanted peers are dialled again. */
