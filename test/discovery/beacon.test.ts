@@ -17,7 +17,7 @@ const ROOT = path.resolve(HERE, '../..')
 
 /** Why the compiled discovery code cannot be trusted to match the source, or null if it can. */
 function staleBuild (): string | null {
-  for (const name of ['beacon', 'interfaces', 'index']) {
+  for (const name of ['beacon', 'beacon-options', 'multicast-sockets', 'peer-table', 'announce-schedule', 'interfaces', 'index']) {
     const compiled = statSync(path.join(ROOT, 'dist/src/discovery', `${name}.js`), { throwIfNoEntry: false })
     const source = statSync(path.join(ROOT, 'src/discovery', `${name}.ts`))
     if (compiled === undefined || compiled.mtimeMs < source.mtimeMs) return `dist/src/discovery/${name}.js is missing or older than its source`
