@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events'
 import net from 'node:net'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
-import { Tamtam } from '../src/tamtam.js'
+import { Tamtam } from '../../src/tamtam.js'
 import { exec, killGroup, NetnsLan, netnsUnsupported } from './netns.js'
 
 /** One JSON line printed by a child. */
@@ -22,7 +22,7 @@ export interface Paths { bin: string, child: string }
 
 /** Where the launcher and the helper script are, from the package root. */
 export function paths (root: string): Paths {
-  return { bin: path.join(root, 'bin', 'tamtam.js'), child: path.join(root, 'dist', 'bench', 'lan-child.js') }
+  return { bin: path.join(root, 'bin', 'tamtam.js'), child: path.join(root, 'dist', 'bench', 'lib', 'lan-child.js') }
 }
 
 /** Run a one-shot tamtam command (root namespace: it needs no network); throws on failure. */
