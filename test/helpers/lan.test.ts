@@ -29,7 +29,9 @@ const RTT = `
 const net = require('net'); const [host, port] = process.argv.slice(1); const t0 = process.hrtime.bigint();
 const s = net.connect({ host, port: +port });
 setTimeout(() => { console.log('TIMEOUT'); process.exit(2) }, 5000);
-s.on('connect', () => { console.log(Number(process.hrtime.bigint() - t0) / 1e6); process.exit(0) });
+let ms = NaN; s.on('connect', () => { ms = Number(process.hrtime.bigint() - t0) / 1e6 });
+// Exit only after the greeting: an abrupt exit resets the socket, and the test server dies of ECONNRESET.
+s.on('data', () => {}); s.on('end', () => { console.log(ms); process.exit(0) });
 s.on('error', e => { console.log('ERR ' + e.code); process.exit(1) });
 `
 // Multicast receiver: joins the group on its own interface address, prints 'ready', then GOT <msg> FROM <addr>.
@@ -94,7 +96,7 @@ async function connect(lan: Lan, from: string, ip: string, ms = 1500): Promise<s
 /** The faster of two handshakes (the first may wait for ARP); NaN if either failed. */
 async function rtt(lan: Lan, from: string, ip: string): Promise<number> {
   const once = async (): Promise<number> => Number((await lan.exec(from, [NODE, '-e', RTT, ip, String(PORT)], { timeout: 15_000 })).stdout.trim())
-  return Math.min(await once(), await once())
+  return Math.round(Math.min(await once(), await once()))
 }
 
 /** Whether a bridge port is enslaved to a bridge. */
