@@ -12,22 +12,22 @@
  * Each measure runs in turn; one that throws is reported and the others still run. The
  * exit code is 1 when any measure failed, 2 for an unknown suite. Progress goes to stderr.
  * Each suite rewrites only its own section of docs/benchmarks.md; then the summary at its top
- * (bench/summary.ts) is rebuilt from docs/bench-results.json, which keeps each suite's latest result.
+ * (bench/report/summary.ts) is rebuilt from docs/bench-results.json, which keeps each suite's latest result.
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { foundationMeasures, type BenchContext, type Measure } from './foundation.js'
-import { lanMeasures } from './lan.js'
-import { documentMeasures } from './documents.js'
-import { drillMeasures } from './drills.js'
-import { meshSuite } from './mesh.js'
-import { scaleSuite } from './scale.js'
-import { lanTextTable, updateLanDoc } from './lan-report.js'
-import { Scratch, type Figure } from './measure.js'
-import { tuiMeasures, tuiTextTable, updateTuiDoc } from './tui.js'
-import { machine, textTable, updateDoc, type BenchResult, type Failure } from './report.js'
-import { updateSummary } from './summary.js'
+import { foundationMeasures } from './suites/foundation.js'
+import { lanMeasures } from './suites/lan.js'
+import { documentMeasures } from './suites/documents.js'
+import { drillMeasures } from './suites/drills.js'
+import { meshSuite } from './suites/mesh.js'
+import { scaleSuite } from './suites/scale.js'
+import { lanTextTable, updateLanDoc } from './report/lan-report.js'
+import { Scratch, type BenchContext, type Figure, type Measure } from './lib/measure.js'
+import { tuiMeasures, tuiTextTable, updateTuiDoc } from './suites/tui.js'
+import { machine, textTable, updateDoc, type BenchResult, type Failure } from './report/report.js'
+import { updateSummary } from './report/summary.js'
 
 /** Package root: dist/bench/run.js sits two levels below it. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -104,7 +104,7 @@ async function main (argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => {
     scratch.cleanupSync()
     process.stderr.write(`bench: stopped by ${signal}; temp dirs removed\n`)
-    process.exit(130) // the 'exit' hook of bench/netns.ts deletes any namespace still up
+    process.exit(130) // the 'exit' hook of harness/netns/teardown.ts deletes any namespace still up
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)

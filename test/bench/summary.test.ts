@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import type { BenchResult } from '../../bench/report.js'
-import { summaryChart, summarySection, updateSummary } from '../../bench/summary.js'
+import type { BenchResult } from '../../bench/report/report.js'
+import { summaryChart, summarySection, updateSummary } from '../../bench/report/summary.js'
 
 const machine = (date: string): BenchResult['machine'] => ({ cpu: 'test', cores: 2, node: 'v20', platform: 'linux', date })
 

@@ -65,6 +65,16 @@ export function spawnDocsCliOn (lan: Lan, host: string, home: string, args: stri
   return lan.spawn(host, [process.execPath, DOCS_CLI, '--home', home, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
+/**
+ * The documents of room "atelier" as a home lists them, by id. A failed command throws: an
+ * empty map must mean "no documents", never "the command broke".
+ */
+export async function docsOf (home: string): Promise<Map<string, Record<string, any>>> {
+  const r = await docsCli(home, ['--json', 'docs', 'atelier'])
+  if (r.code !== 0) throw new Error(`docs failed (${r.code}): ${r.stderr}`)
+  return new Map((JSON.parse(r.stdout) as Array<Record<string, any>>).map((d) => [d.id, d]))
+}
+
 /** Parse JSON lines (skipping blank ones). */
 export function jsonLines (text: string): Array<Record<string, any>> {
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l))

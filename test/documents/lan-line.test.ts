@@ -5,28 +5,16 @@
 import t from 'tap'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { makeHome, peersOf, startNode, tamtam } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
-import { docsCli, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { lanWithRoom, peersOf, startNode } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
+import { docsCli, docsOf, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
 
 const MB = 1000 * 1000
 
-/** The documents a node lists, by id. */
-async function docsOf (home: string): Promise<Map<string, Record<string, any>>> {
-  const r = await docsCli(home, ['--json', 'docs', 'atelier'])
-  return new Map(r.code === 0 ? (JSON.parse(r.stdout) as Array<Record<string, any>>).map((d) => [d.id, d]) : [])
-}
-
 t.test('line topology: A shares 20 MB, B fetches it, C fetches it through B', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { s1: ['a', 'b'], s2: ['b', 'c'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(async (n) => await makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
-  await tamtam(c, 'room', 'join', invite)
+  const { lan, homes: { a, b, c }, dir } = await lanWithRoom(t, { s1: ['a', 'b'], s2: ['b', 'c'] }, ['a', 'b', 'c'])
   const nodes = await Promise.all([startNode(lan, 'a', a), startNode(lan, 'b', b), startNode(lan, 'c', c)])
   t.teardown(async () => { for (const n of nodes) await n.stop() })
 

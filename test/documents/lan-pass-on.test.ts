@@ -4,29 +4,16 @@
 // it on. B's own limits still bound it: over B's per-file limit, B fetches nothing.
 import t from 'tap'
 import path from 'node:path'
-import { createLan, skipUnlessLan, type Lan } from '../helpers/lan.js'
-import { makeHome, startNode, tamtam } from '../helpers/lan-nodes.js'
-import { eventually, tempDir } from '../helpers/peers.js'
-import { docsCli, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
+import { skipUnlessLan, type Lan } from '../helpers/lan.js'
+import { lanWithRoom, startNode } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
+import { docsCli, docsOf, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
 
 const MB = 1000 * 1000
 
-/** The documents a node lists, by id; a failing command fails the test. */
-async function docsOf (home: string): Promise<Map<string, Record<string, any>>> {
-  const r = await docsCli(home, ['--json', 'docs', 'atelier'])
-  if (r.code !== 0) throw new Error(`docs failed (${r.code}): ${r.stderr}`)
-  return new Map((JSON.parse(r.stdout) as Array<Record<string, any>>).map((d) => [d.id, d]))
-}
-
 /** Three homes in one room, on a line of namespaces a - b - c. */
 async function line (t: any): Promise<{ a: string, b: string, c: string, dir: string, lan: Lan }> {
-  const lan = await createLan({ segments: { s1: ['a', 'b'], s2: ['b', 'c'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(async (n) => await makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(a, 'room', 'create', 'atelier', '--json'))
-  await tamtam(b, 'room', 'join', invite)
-  await tamtam(c, 'room', 'join', invite)
+  const { lan, homes: { a, b, c }, dir } = await lanWithRoom(t, { s1: ['a', 'b'], s2: ['b', 'c'] }, ['a', 'b', 'c'])
   return { a, b, c, dir, lan }
 }
 

@@ -14,18 +14,13 @@
 import t from 'tap'
 import path from 'node:path'
 import { Tamtam } from '../../src/tamtam.js'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { makeHome, startNode, tamtam, type LanNode } from '../helpers/lan-nodes.js'
-import { eventually, tempDir, contextOf } from '../helpers/peers.js'
-import { docsCli, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
+import { NodeContext } from '../../src/node/context.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { lanWithRoom, startNode, type LanNode } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
+import { docsCli, docsOf, jsonError, jsonLines, randomFile, sha256File } from './helpers.js'
 
 const KB = 1000
-
-/** The documents a home lists, by id. */
-async function docsOf (home: string): Promise<Map<string, Record<string, any>>> {
-  const r = await docsCli(home, ['--json', 'docs', 'atelier'])
-  return new Map(r.code === 0 ? (JSON.parse(r.stdout) as Array<Record<string, any>>).map((d) => [d.id, d]) : [])
-}
 
 /** Append lures to M's own log: copies of `targets` (their blobs core and blocks) with a wrong sha256. */
 async function writeLures (home: string, targets: string[]): Promise<string[]> {
@@ -33,7 +28,7 @@ async function writeLures (home: string, targets: string[]): Promise<string[]> {
   await tt.open()
   try {
     const room = tt.rooms.resolve('atelier')
-    const docs = (await contextOf(tt).documents())
+    const docs = (await new NodeContext(tt).documents())
     const rd = await docs.open(room)
     await rd.index.refresh()
     const ids: string[] = []
@@ -52,13 +47,7 @@ async function writeLures (home: string, targets: string[]): Promise<string[]> {
 
 t.test('a lure pointing at another member\'s blobs core, or over a genuine document\'s blocks, clears nothing', async (t) => {
   if (!skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['v', 'm', 'p'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [v, m, p] = await Promise.all(['v', 'm', 'p'].map(async (n) => await makeHome(dir, n)))
-  const { invite } = JSON.parse(await tamtam(v, 'room', 'create', 'atelier', '--json'))
-  await tamtam(m, 'room', 'join', invite)
-  await tamtam(p, 'room', 'join', invite)
+  const { lan, homes: { v, m, p }, dir } = await lanWithRoom(t, { wifi: ['v', 'm', 'p'] }, ['v', 'm', 'p'])
   const nodes: Record<string, LanNode> = {}
   for (const [host, home] of [['v', v], ['m', m], ['p', p]]) nodes[host] = await startNode(lan, host, home)
   t.teardown(async () => { for (const n of Object.values(nodes)) await n.stop() })

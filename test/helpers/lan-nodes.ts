@@ -1,12 +1,14 @@
 /**
- * Real `tamtam up` processes on namespace hosts (see lan.ts). Each node gets its own home
+ * Real `tamtam up` processes on namespace hosts (see lan.ts), their JSON lines collected
+ * by the harness's EventLog, as the benchmarks' nodes are. Each node gets its own home
  * dir; one-shot commands reach it through its control socket, which works from any
  * network namespace because it is a file.
  */
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { BIN, childEnv, cli, type CliResult } from './cli.js'
-import { eventually, tempDir } from './peers.js'
+import { tempDir } from './peers.js'
+import { EventLog } from '../../harness/netns/index.js'
 import { createLan, type Lan } from './lan.js'
 
 /** A running node on a namespace host. */
@@ -43,26 +45,14 @@ export async function tamtam (home: string, ...args: string[]): Promise<string> 
 
 /** Start `tamtam up --json` for `home` on `host`; resolves once it printed its 'up' line. */
 export async function startNode (lan: Lan, host: string, home: string, extra: string[] = ['--lan-only', ...FAST]): Promise<LanNode> {
-  const child = lan.spawn(host, [process.execPath, BIN, '--home', home, '--json', 'up', ...extra], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
-  const events: Array<Record<string, any>> = []
-  let buffer = ''
-  let stderr = ''
-  child.stdout?.on('data', (d) => {
-    buffer += String(d)
-    const lines = buffer.split('\n')
-    buffer = lines.pop() ?? ''
-    for (const line of lines) {
-      try {
-        events.push(JSON.parse(line))
-      } catch {
-        events.push({ event: 'text', text: line })
-      }
-    }
-  })
-  child.stderr?.on('data', (d) => { stderr += String(d) })
+  const log = new EventLog(lan.spawn(host, [process.execPath, BIN, '--home', home, '--json', 'up', ...extra], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
+  const { child, events } = log
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const ready = await eventually(() => events.some((e) => e.event === 'up') || child.exitCode !== null, 20_000, 25)
-  if (!ready || child.exitCode !== null) throw new Error(`node on ${host} did not start: ${stderr}`)
+  try {
+    await log.waitFor((e) => e.event === 'up', 20_000, `node on ${host}`)
+  } catch {
+    throw new Error(`node on ${host} did not start: ${log.stderr}`)
+  }
   return {
     host,
     home,
@@ -93,8 +83,8 @@ export async function peersOf (node: LanNode): Promise<Array<Record<string, any>
   return JSON.parse(await tamtam(node.home, 'peers', '--json'))
 }
 
-/** A namespace LAN whose hosts each have a home, with `members` in one room "atelier". */
-export async function lanWithRoom (t: any, segments: Record<string, string[]>, members: string[]): Promise<{ lan: Lan, homes: Record<string, string>, invite: string }> {
+/** A namespace LAN whose hosts each have a home (all under `dir`), with `members` in one room "atelier". */
+export async function lanWithRoom (t: any, segments: Record<string, string[]>, members: string[]): Promise<{ lan: Lan, homes: Record<string, string>, invite: string, dir: string }> {
   const lan = await createLan({ segments })
   t.teardown(() => lan.destroy())
   const dir = tempDir(t)
@@ -102,5 +92,5 @@ export async function lanWithRoom (t: any, segments: Record<string, string[]>, m
   const homes = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await makeHome(dir, n)] as const)))
   const { invite } = JSON.parse(await tamtam(homes[members[0]], 'room', 'create', 'atelier', '--json'))
   for (const m of members.slice(1)) await tamtam(homes[m], 'room', 'join', invite)
-  return { lan, homes, invite }
+  return { lan, homes, invite, dir }
 }

@@ -4,6 +4,8 @@ import t from 'tap'
 import type { ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
 import { createLan, skipUnlessLan, lanSupport, type Lan } from './lan.js'
+import { impairMissing } from '../../harness/netns/index.js'
+import { requirePrerequisite } from './prereq.js'
 
 const NODE = process.execPath
 const PORT = 40123
@@ -20,6 +22,16 @@ const s = net.connect({ host, port: +port }); let data = '';
 setTimeout(() => { console.log('TIMEOUT'); process.exit(2) }, +ms);
 s.on('data', d => data += d);
 s.on('end', () => { console.log('OK ' + data); process.exit(0) });
+s.on('error', e => { console.log('ERR ' + e.code); process.exit(1) });
+`
+// TCP handshake time in ms (one round trip), measured inside the client so node's start does not count.
+const RTT = `
+const net = require('net'); const [host, port] = process.argv.slice(1); const t0 = process.hrtime.bigint();
+const s = net.connect({ host, port: +port });
+setTimeout(() => { console.log('TIMEOUT'); process.exit(2) }, 5000);
+let ms = NaN; s.on('connect', () => { ms = Number(process.hrtime.bigint() - t0) / 1e6 });
+// Exit only after the greeting: an abrupt exit resets the socket, and the test server dies of ECONNRESET.
+s.on('data', () => {}); s.on('end', () => { console.log(ms); process.exit(0) });
 s.on('error', e => { console.log('ERR ' + e.code); process.exit(1) });
 `
 // Multicast receiver: joins the group on its own interface address, prints 'ready', then GOT <msg> FROM <addr>.
@@ -79,6 +91,18 @@ async function startServer(lan: Lan, host: string): Promise<ChildProcess> {
 async function connect(lan: Lan, from: string, ip: string, ms = 1500): Promise<string> {
   const r = await lan.exec(from, [NODE, '-e', CLIENT, ip, String(PORT), String(ms)], { timeout: ms + 10_000 })
   return r.stdout.trim() || `no output (code ${r.code}): ${r.stderr.trim()}`
+}
+
+/** The faster of two handshakes (the first may wait for ARP); NaN if either failed. */
+async function rtt(lan: Lan, from: string, ip: string): Promise<number> {
+  const once = async (): Promise<number> => Number((await lan.exec(from, [NODE, '-e', RTT, ip, String(PORT)], { timeout: 15_000 })).stdout.trim())
+  return Math.round(Math.min(await once(), await once()))
+}
+
+/** Whether a bridge port is enslaved to a bridge. */
+function onBridge(lan: Lan, host: string, segment: string): boolean {
+  const port = lan.linkEnds(host, segment)[1]!
+  return /\bmaster\b/.test(execFileSync('ip', ['-n', port.ns, '-o', 'link', 'show', 'dev', port.dev], { encoding: 'utf8' }))
 }
 
 function netnsList(): string[] {
@@ -189,6 +213,31 @@ if (!skipUnlessLan(t)) {
     await lan.rateLimit('a', 's1', Infinity)
     const q2 = await lan.exec('a', ['tc', 'qdisc', 'show'])
     t.notMatch(q2.stdout, /tbf/, 'Infinity removes the limit')
+  })
+
+  t.test('impair delays and drops a segment\'s frames, then puts its ports back on the bridge', async (t) => {
+    if (!requirePrerequisite(t, 'python3 and ethtool (link impairment)', impairMissing())) return
+    const lan = await createLan({ segments: { s1: ['a', 'b'] } })
+    t.teardown(() => lan.destroy())
+    await startServer(lan, 'b')
+    const bIp = lan.host('b').ip
+    const before = await rtt(lan, 'a', bIp)
+    const hub = await lan.impair('s1', { delayMs: 100, seconds: 60, seed: 1 })
+    t.notOk(onBridge(lan, 'a', 's1'), 'the ports are off the bridge while the hub runs')
+    const slow = await rtt(lan, 'a', bIp)
+    t.ok(slow >= 180, `a handshake crosses two delayed frames: ${slow} ms (${before} ms unimpaired)`)
+    await hub.stop()
+    t.equal(await hub.done, null, 'a stopped hub reports no counts')
+    t.ok(onBridge(lan, 'a', 's1') && onBridge(lan, 'b', 's1'), 'stop puts the ports back on the bridge')
+    const after = await rtt(lan, 'a', bIp)
+    t.ok(after < 100, `no delay once stopped (${after} ms)`)
+
+    const short = await lan.impair('s1', { hosts: ['a'], loss: 1, seconds: 3 })
+    const lost = await connect(lan, 'a', bIp, 1000)
+    t.match(lost, /^(ERR \w+|TIMEOUT)$/, `every frame from a is dropped (${lost})`)
+    const stats = await short.done
+    t.ok(stats !== null && stats.dropped > 0, `the hub ends by itself and counts what it dropped (${JSON.stringify(stats)})`)
+    t.equal(await connect(lan, 'a', bIp), 'OK hi from b', 'a reaches b once the hub has ended')
   })
 
   t.test('destroy removes every namespace and kills spawned processes', async (t) => {

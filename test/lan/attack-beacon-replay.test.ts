@@ -5,16 +5,16 @@
  */
 import t from 'tap'
 import { skipUnlessLan } from '../helpers/lan.js'
-import { lanWithRoom, peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
+import { peersOf, startNode, tamtam, texts } from '../helpers/lan-nodes.js'
 import { eventually } from '../helpers/peers.js'
-import { attack } from './attack-helpers.js'
+import { attack, wifiWithOutsider } from './attack-helpers.js'
 
 /** One announce a second: a real candidate is lost only after 4 s of silence, which a loaded machine never causes by accident. */
 const NODE = ['--lan-only', '--announce-interval', '1000']
 
 t.test('two replayed beacons do not partition A and B after their next disconnection', async (t) => {
   if (!skipUnlessLan(t)) return
-  const { lan, homes } = await lanWithRoom(t, { wifi: ['a', 'b', 'm'] }, ['a', 'b'])
+  const { lan, homes } = await wifiWithOutsider(t)
   const [na, nb] = await Promise.all([startNode(lan, 'a', homes.a, NODE), startNode(lan, 'b', homes.b, NODE)])
   t.teardown(async () => { await na.stop(); await nb.stop() })
   const ip = (h: string): string => lan.host(h).ip

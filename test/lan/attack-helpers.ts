@@ -5,6 +5,8 @@
  */
 import { createRequire } from 'node:module'
 import type { Lan, ExecResult } from '../helpers/lan.js'
+import { lanWithRoom, startNode, tamtam, texts, type LanNode } from '../helpers/lan-nodes.js'
+import { eventually } from '../helpers/peers.js'
 
 const require = createRequire(import.meta.url)
 /** Absolute paths of the modules the scripts load (the namespace host shares our file system). */
@@ -152,4 +154,27 @@ export function attack (lan: Lan, host: string, name: keyof typeof SCRIPTS, args
 /** The TCP port a node printed in its `up` line. */
 export function portOf (node: { events: Array<Record<string, any>> }): number {
   return Number(node.events.find((e) => e.event === 'up')?.port)
+}
+
+/** The scene of every attack: members A and B of room "atelier" and an outsider M, on one Wi-Fi segment. */
+export async function wifiWithOutsider (t: any): Promise<{ lan: Lan, homes: Record<string, string> }> {
+  return await lanWithRoom(t, { wifi: ['a', 'b', 'm'] }, ['a', 'b'])
+}
+
+/** Start a node that the test stops at its end. */
+export async function nodeFor (t: any, lan: Lan, host: string, home: string, flags?: string[]): Promise<LanNode> {
+  const node = await startNode(lan, host, home, flags)
+  t.teardown(async () => { await node.stop() })
+  return node
+}
+
+/**
+ * `fromHome` sends `text` to "atelier"; resolves with the ms until `to` shows it, or null if
+ * not within `withinMs`. The honest traffic every attack test checks still gets through.
+ */
+export async function delivery (fromHome: string, to: LanNode, text: string, withinMs: number, pollMs = 250): Promise<number | null> {
+  const sentAt = Date.now()
+  await tamtam(fromHome, 'send', 'atelier', text)
+  const arrived = await eventually(async () => (await texts(to, 'atelier')).includes(text), withinMs, pollMs)
+  return arrived ? Date.now() - sentAt : null
 }

@@ -17,7 +17,7 @@ t.test('three hosts, no route out: every pair connects and a message reaches B a
   t.same(peersA.map((p) => p.host).sort(), [lan.host('b').ip, lan.host('c').ip].sort(), 'at the right addresses')
 
   // This checks that the message arrives, not how fast. Delivery time belongs to the
-  // benchmark (bench/lan-delivery.ts, "delivery, 10 peers" in docs/benchmarks.md), which
+  // benchmark (bench/suites/lan-delivery.ts, "delivery, 10 peers" in docs/benchmarks.md), which
   // measures it from the author's append to each receiver on idle hosts. Here the machine is
   // shared and noisy and each poll starts a CLI process, so a tight bound would flake and a
   // loose one would prove nothing; the bound below only keeps the wait finite.

@@ -4,7 +4,7 @@
  * the lan markers is replaced in place; the rest of the file is left alone.
  */
 import { cpus, loadavg } from 'node:os'
-import { against, figure, type Figure } from './measure.js'
+import { against, figure, type Figure } from '../lib/measure.js'
 import { formatValue, updateDoc, type BenchResult } from './report.js'
 
 /** A figure of the LAN suite: a stable id (targets refer to it) and, for latencies, a p99. */

@@ -1,6 +1,6 @@
 /**
  * Helper processes for the LAN benchmarks, run inside a namespace host as
- * `node dist/bench/lan-child.js MODE ...`. Each prints JSON lines on stdout: servers print
+ * `node dist/bench/lib/lan-child.js MODE ...`. Each prints JSON lines on stdout: servers print
  * {"event":"ready",...} once listening and then run until SIGTERM; clients print one
  * {"event":"result",...} and exit. Nothing here reaches beyond the address it is given.
  *
@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import Corestore from 'corestore'
 import NoiseSecretStream from '@hyperswarm/secret-stream'
-import { ConnectionManager } from '../src/transport/index.js'
+import { ConnectionManager } from '../../src/transport/index.js'
 
 const print = (value: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(value) + '\n') }
 

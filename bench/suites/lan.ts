@@ -2,19 +2,19 @@
  * The LAN suite (DESIGN.md section 7), on real namespace hosts with the Internet cut:
  * 1. start to first connection of two nodes, against a bare `node -e 0` in a namespace;
  * 2. message delivery latency to 9 and to 49 peers, against a raw TCP round trip on the same
- *    LAN (bench/lan-delivery.ts);
+ *    LAN (bench/suites/lan-delivery.ts);
  * 3. a 50 MB core over an unshaped link, against raw TCP (the 50 Mbit/s link is the
  *    documents suite's: a real `tamtam get` against raw TCP and Syncthing).
  * Every node runs `tamtam up --lan-only`; every helper talks only to namespace addresses.
  */
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import type { BenchContext, Measure } from './foundation.js'
-import { repeat } from './measure.js'
-import { lanFigure, noteLoad, versus, type LanFigure } from './lan-report.js'
-import { isUp, needNetns, paths, roomHomes, runHelper, startHelper, stopAll, TamtamNode, withLan, type Event } from './lan-node.js'
+import type { BenchContext, Measure } from '../lib/measure.js'
+import { repeat } from '../lib/measure.js'
+import { lanFigure, noteLoad, versus, type LanFigure } from '../report/lan-report.js'
+import { isUp, needNetns, paths, roomHomes, runHelper, startHelper, stopAll, TamtamNode, withLan, type Event } from '../lib/lan-node.js'
 import { DELIVERY_10, DELIVERY_50, measureDelivery } from './lan-delivery.js'
-import type { NetnsLan } from './netns.js'
+import type { NetnsLan } from '../lib/netns.js'
 
 const ROOM = 'bench'
 

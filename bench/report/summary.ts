@@ -7,7 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Figure } from './measure.js'
+import type { Figure } from '../lib/measure.js'
 import { formatValue, type BenchResult } from './report.js'
 
 /** The latest result of every suite, by suite name. */

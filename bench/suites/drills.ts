@@ -4,7 +4,7 @@
  * simulation with 2 peers measured in the same run. Target (issue "shutdown drills"):
  * 100 peers in under 60 s on a 2-core machine.
  *
- * Each simulation runs in its own child process (`node dist/bench/drills.js --child JSON`),
+ * Each simulation runs in its own child process (`node dist/bench/suites/drills.js --child JSON`),
  * so peak RSS is that run's alone and nothing one run leaves behind slows the next. A last
  * measure repeats 100 peers with log bindings verified by libsodium instead of tweetnacl
  * (patched in the child only): a projection of what that change in src/identity would buy,
@@ -14,8 +14,8 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { BenchContext, Measure } from './foundation.js'
-import { against, figure, runNode, type Figure } from './measure.js'
+import type { BenchContext, Measure } from '../lib/measure.js'
+import { against, figure, runNode, type Figure } from '../lib/measure.js'
 
 /** The issue's target for 100 peers, in seconds. */
 const TARGET_S = 60
@@ -50,7 +50,7 @@ function heapFlag (): string {
 
 /** Run one simulation in a child; times out after `timeoutMs`. */
 async function simInChild (ctx: BenchContext, plan: ChildPlan, timeoutMs: number): Promise<SimRun> {
-  const script = path.join(ctx.root, 'dist', 'bench', 'drills.js')
+  const script = path.join(ctx.root, 'dist', 'bench', 'suites', 'drills.js')
   const run = await runNode([heapFlag(), script, '--child', JSON.stringify(plan)], { cwd: ctx.root, timeoutMs })
   const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT))
   if (line === undefined) throw new Error(`the child printed no result: ${run.stderr.trim().slice(-300)}`)
@@ -131,7 +131,7 @@ function useSodiumVerify (): void {
 async function child (json: string): Promise<void> {
   const plan = JSON.parse(json) as ChildPlan
   if (plan.sodiumVerify === true) useSodiumVerify()
-  const { simulate } = await import('../src/sim/simulation.js')
+  const { simulate } = await import('../../src/sim/simulation.js')
   const { report, stats } = await simulate({ peers: plan.peers, degree: plan.degree, probes: plan.probes, intervalMs: plan.intervalMs, seed: plan.seed })
   const hops = report.participants.flatMap((p) => p.receipts.map((r) => r.hops ?? 0))
   const run: SimRun = {

@@ -10,9 +10,9 @@
 import { execFile } from 'node:child_process'
 import { link, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { BenchContext } from './foundation.js'
-import { EventLog, runHelper, startHelper } from './lan-node.js'
-import type { NetnsLan } from './netns.js'
+import type { BenchContext } from '../lib/measure.js'
+import { EventLog, runHelper, startHelper } from '../lib/lan-node.js'
+import type { NetnsLan } from '../lib/netns.js'
 
 const FOLDER = 'tamtam-bench'
 const PORT = 22000

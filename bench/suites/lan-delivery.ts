@@ -11,10 +11,10 @@
  */
 import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
-import type { BenchContext } from './foundation.js'
-import { lanFigure, versus, type LanFigure } from './lan-report.js'
-import { ControlClient, isUp, needNetns, paths, roomHomesInProcess, runHelper, startHelper, stopAll, TamtamNode, withLan, type Event } from './lan-node.js'
-import type { NetnsLan } from './netns.js'
+import type { BenchContext } from '../lib/measure.js'
+import { lanFigure, versus, type LanFigure } from '../report/lan-report.js'
+import { ControlClient, isUp, needNetns, paths, roomHomesInProcess, runHelper, startHelper, stopAll, TamtamNode, withLan, type Event } from '../lib/lan-node.js'
+import type { NetnsLan } from '../lib/netns.js'
 
 const ROOM = 'bench'
 const WARM_MESSAGES = 3

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
-import type { Figure } from './measure.js'
+import type { Figure } from '../lib/measure.js'
 
 /** Where and when a run happened. */
 export interface Machine { cpu: string, cores: number, node: string, platform: string, date: string }

@@ -9,6 +9,18 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 
+/** What every measure gets from the runner. */
+export interface BenchContext {
+  /** Root of the package (where bin/ and dist/ are). */
+  root: string
+  scratch: Scratch
+  /** Progress line, to stderr. */
+  progress: (line: string) => void
+}
+
+/** One benchmark: a name for the table and a function returning its figures. */
+export interface Measure { id: string, title: string, run: (ctx: BenchContext) => Promise<Figure[]> }
+
 /** Median, extremes and sample count of one series. */
 export interface Summary { median: number, min: number, max: number, runs: number }
 

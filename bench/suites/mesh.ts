@@ -7,7 +7,7 @@
  * diameter of the mesh, against a raw TCP round trip and a one-hop delivery between two peers
  * measured in the same run. Target: every peer reached in under 5 s.
  *
- * The simulation runs in a child process (`node dist/bench/mesh.js --child JSON`), so its
+ * The simulation runs in a child process (`node dist/bench/suites/mesh.js --child JSON`), so its
  * memory and handles are its own. Set TAMTAM_BENCH_PROFILE=DIR to run the child with
  * `--cpu-prof` (whole child) and write a second profile of the counted messages alone, in DIR.
  */
@@ -17,14 +17,14 @@ import { Session } from 'node:inspector'
 import path from 'node:path'
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
-import type { BenchContext, Measure } from './foundation.js'
-import { against, figure, runNode, type Figure } from './measure.js'
-import { cdfChart, markdownSection, targetLines, textTable, updateDoc, type BenchResult, type Target } from './report.js'
+import type { BenchContext, Measure } from '../lib/measure.js'
+import { against, figure, runNode, type Figure } from '../lib/measure.js'
+import { cdfChart, markdownSection, targetLines, textTable, updateDoc, type BenchResult, type Target } from '../report/report.js'
 import {
   closePeers, inBatches, introduceAll, linksOf, openPeers, peakRssMb, peersWithAllMembers, probe, seeded, seedMembers, startNetwork,
   tcpRoundTrips, useSodiumVerify, waitUntil, type MeshPeer
-} from './mesh-peers.js'
-import { distances, graphStats, undirected, type GraphStats } from '../src/transport/index.js'
+} from '../lib/mesh-peers.js'
+import { distances, graphStats, undirected, type GraphStats } from '../../src/transport/index.js'
 
 /** What one child simulates. */
 export interface MeshPlan {
@@ -244,7 +244,7 @@ function profileFlags (): string[] {
 
 /** Run one simulation in a child process of this script; rejects after `timeoutMs`. */
 export async function runMeshChild (ctx: BenchContext, plan: MeshPlan, timeoutMs: number): Promise<MeshRun> {
-  const script = path.join(ctx.root, 'dist', 'bench', 'mesh.js')
+  const script = path.join(ctx.root, 'dist', 'bench', 'suites', 'mesh.js')
   const run = await runNode([...profileFlags(), script, '--child', JSON.stringify(plan)], { cwd: ctx.root, timeoutMs })
   const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT))
   if (line === undefined) throw new Error(`the child printed no result: ${run.stderr.trim().slice(-300)}`)

@@ -5,21 +5,21 @@
  *    no peer, measured in a fresh process against the same process on a room of 10 messages.
  *    The fixture is real: 100 homes each append 1,000 messages (about 200 bytes) to their own
  *    member log, and one of them downloads the 99 others by Hypercore replication.
- * (Delivery with 50 peers is measured on a namespace LAN: bench/lan-delivery.ts.)
- * Every measurement runs in its own child process (`node dist/bench/scale.js --child MODE JSON`).
+ * (Delivery with 50 peers is measured on a namespace LAN: bench/suites/lan-delivery.ts.)
+ * Every measurement runs in its own child process (`node dist/bench/suites/scale.js --child MODE JSON`).
  */
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import NoiseSecretStream from '@hyperswarm/secret-stream'
-import type { BenchContext, Measure } from './foundation.js'
-import { against, figure, runNode, type Figure } from './measure.js'
-import { markdownSection, targetLines, textTable, updateDoc, type BenchResult, type Target } from './report.js'
-import { closePeers, inBatches, openPeers, peakRssMb, waitUntil } from './mesh-peers.js'
-import { Replicator } from '../src/replication/index.js'
-import type { NewRecord } from '../src/log/records.js'
-import { Tamtam } from '../src/tamtam.js'
-import { ConnectionManager } from '../src/transport/index.js'
+import type { BenchContext, Measure } from '../lib/measure.js'
+import { against, figure, runNode, type Figure } from '../lib/measure.js'
+import { markdownSection, targetLines, textTable, updateDoc, type BenchResult, type Target } from '../report/report.js'
+import { closePeers, inBatches, openPeers, peakRssMb, waitUntil } from '../lib/mesh-peers.js'
+import { Replicator } from '../../src/replication/index.js'
+import type { NewRecord } from '../../src/log/records.js'
+import { Tamtam } from '../../src/tamtam.js'
+import { ConnectionManager } from '../../src/transport/index.js'
 
 const MEMBERS = 100
 const PER_MEMBER = 1_000
@@ -120,7 +120,7 @@ async function hold (home: string, roomName: string): Promise<Held> {
 // Parent side ---------------------------------------------------------------------------
 
 async function child<T> (ctx: BenchContext, mode: string, arg: unknown, timeoutMs: number, flags: string[] = []): Promise<T> {
-  const script = path.join(ctx.root, 'dist', 'bench', 'scale.js')
+  const script = path.join(ctx.root, 'dist', 'bench', 'suites', 'scale.js')
   const run = await runNode([...flags, script, '--child', mode, JSON.stringify(arg)], { cwd: ctx.root, timeoutMs })
   const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT))
   if (line === undefined) throw new Error(`the ${mode} child printed no result: ${run.stderr.trim().slice(-300)}`)

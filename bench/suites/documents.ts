@@ -6,16 +6,16 @@
  * Each run fetches into a fresh home, so nothing is local before it starts. Two figures per
  * run: the fetch (first request to last block in the store, as `get` reports it) and the
  * whole `get` through the control socket (fetch, then sha256 check and writing the file).
- * A second measure runs Syncthing on the same kind of link (bench/documents-syncthing.ts).
+ * A second measure runs Syncthing on the same kind of link (bench/suites/documents-syncthing.ts).
  */
 import { randomBytes } from 'node:crypto'
 import { open, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type { BenchContext, Measure } from './foundation.js'
-import { figure, against, type Figure } from './measure.js'
-import { ControlClient, paths, roomHomes, runHelper, startHelper, TamtamNode } from './lan-node.js'
-import { NetnsLan, netnsUnsupported } from './netns.js'
+import type { BenchContext, Measure } from '../lib/measure.js'
+import { figure, against, type Figure } from '../lib/measure.js'
+import { ControlClient, paths, roomHomes, runHelper, startHelper, TamtamNode } from '../lib/lan-node.js'
+import { NetnsLan, netnsUnsupported } from '../lib/netns.js'
 import { findSyncthing, rawOnce, syncthingOnce } from './documents-syncthing.js'
 
 const ROOM = 'bench'

@@ -10,13 +10,13 @@ import { createRequire } from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { TcpSource } from '../src/network/tcp-source.js'
-import { TamtamNode } from '../src/node/node.js'
-import type { Replicator } from '../src/replication/index.js'
-import type { Room } from '../src/room/index.js'
-import type { MemberLog } from '../src/log/member-log.js'
-import type { Tamtam } from '../src/tamtam.js'
-import type { ConnectionManager } from '../src/transport/index.js'
+import { TcpSource } from '../../src/network/tcp-source.js'
+import { TamtamNode } from '../../src/node/node.js'
+import type { Replicator } from '../../src/replication/index.js'
+import type { Room } from '../../src/room/index.js'
+import type { MemberLog } from '../../src/log/member-log.js'
+import type { Tamtam } from '../../src/tamtam.js'
+import type { ConnectionManager } from '../../src/transport/index.js'
 
 /** One in-process peer. */
 export interface MeshPeer {
@@ -117,7 +117,7 @@ export function shuffle<T> (items: T[], random: () => number): T[] {
 }
 
 /** A seeded random source (mulberry32), so a run can be repeated. */
-export { mulberry32 as seeded } from '../src/random.js'
+export { mulberry32 as seeded } from '../../src/random.js'
 
 /** Tell every manager about every other peer, each in its own random order, as beacons would. */
 export function introduceAll (peers: MeshPeer[], random: () => number): void {

@@ -5,7 +5,7 @@
  * as current, its latest message and the status bar. The baseline is `node -e 0` started
  * and detected the same way.
  *
- * The tmux server runs inside a one-host namespace LAN (bench/netns.ts), so every pane it
+ * The tmux server runs inside a one-host namespace LAN (harness/netns via bench/lib/netns.ts), so every pane it
  * starts is there too: the app's LAN beacons never leave on this machine's interfaces, and
  * no `ip netns exec` sits in the timed path.
  */
@@ -14,12 +14,12 @@ import { randomBytes } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { Tamtam } from '../src/tamtam.js'
-import type { MemberLog } from '../src/log/member-log.js'
-import type { BenchContext, Measure } from './foundation.js'
-import { against, figure, repeat, type Figure } from './measure.js'
-import { exec, NetnsLan, netnsUnsupported } from './netns.js'
-import { formatValue, updateDoc, type BenchResult } from './report.js'
+import { Tamtam } from '../../src/tamtam.js'
+import type { MemberLog } from '../../src/log/member-log.js'
+import type { BenchContext, Measure } from '../lib/measure.js'
+import { against, figure, repeat, type Figure } from '../lib/measure.js'
+import { exec, NetnsLan, netnsUnsupported } from '../lib/netns.js'
+import { formatValue, updateDoc, type BenchResult } from '../report/report.js'
 
 /** Runs per series; p99 of 10 samples is the maximum. */
 const RUNS = 10

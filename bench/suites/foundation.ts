@@ -5,22 +5,10 @@
  */
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { Tamtam } from '../src/tamtam.js'
-import type { MemberLog } from '../src/log/member-log.js'
-import type { Cursor } from '../src/timeline/index.js'
-import { against, figure, repeat, runNode, timed, type Figure, type Scratch } from './measure.js'
-
-/** What every measure gets from the runner. */
-export interface BenchContext {
-  /** Root of the package (where bin/ and dist/ are). */
-  root: string
-  scratch: Scratch
-  /** Progress line, to stderr. */
-  progress: (line: string) => void
-}
-
-/** One benchmark: a name for the table and a function returning its figures. */
-export interface Measure { id: string, title: string, run: (ctx: BenchContext) => Promise<Figure[]> }
+import { Tamtam } from '../../src/tamtam.js'
+import type { MemberLog } from '../../src/log/member-log.js'
+import type { Cursor } from '../../src/timeline/index.js'
+import { against, figure, repeat, runNode, timed, type BenchContext, type Figure, type Measure } from '../lib/measure.js'
 
 type AppendRecord = Parameters<MemberLog['append']>[0][number]
 
