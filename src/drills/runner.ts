@@ -4,6 +4,7 @@
  * log, so they travel (and are stored and forwarded) like messages.
  */
 import { randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import { fail } from '../errors/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
@@ -29,12 +30,13 @@ export function checkPlan (plan: DrillPlan): DrillPlan {
   return plan
 }
 
-/** Runs the probe schedules of the drills this home started. */
-export class DrillRunner {
+/** Runs the probe schedules of the drills this home started; a failed later probe is a 'warning'. */
+export class DrillRunner extends EventEmitter {
   private readonly tt: Tamtam
   private readonly timers = new Set<NodeJS.Timeout>()
 
   constructor (tt: Tamtam) {
+    super()
     this.tt = tt
   }
 
@@ -47,7 +49,7 @@ export class DrillRunner {
     for (let i = 1; i < plan.probes; i++) {
       const timer = setTimeout(() => {
         this.timers.delete(timer)
-        void this.probe(room, drill, i, plan).catch((err) => this.tt.emit('warning', err))
+        void this.probe(room, drill, i, plan).catch((err) => this.emit('warning', err))
       }, i * plan.intervalMs)
       this.timers.add(timer)
     }

@@ -137,7 +137,9 @@ export class TamtamNode extends EventEmitter {
 
   /** Acknowledge other people's drill probes and time the acknowledgements of ours. */
   private async startDrills (network: Network): Promise<void> {
-    const responder = await this.context.drills().respond(() => network.replicator.list())
+    const drills = this.context.drills()
+    drills.runner.on('warning', (err: unknown) => this.emit('warning', err))
+    const responder = await drills.respond(() => network.replicator.list())
     responder.on('warning', (err: unknown) => this.emit('warning', err))
     responder.on('ack', (info: unknown) => this.emit('drill-ack', info))
   }
