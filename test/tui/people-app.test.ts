@@ -5,19 +5,19 @@
  * appear in the room list and are answered from there, and a namesake is warned about.
  */
 import t from 'tap'
-import { randomInt } from 'node:crypto'
-import path from 'node:path'
 import { summarise } from '../../src/identity/index.js'
 import { TamtamNode } from '../../src/node/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { TuiModel } from '../../cli/tui/model.js'
 import { membersView, roomsView, timelineView } from '../../cli/tui/views.js'
-import { eventually, link, peer, tempDir, contextOf } from '../helpers/peers.js'
-import { appInRoom } from '../helpers/tui-app.js'
+import { contextOf, eventually, link, nodeOf, peer } from '../helpers/peers.js'
 
-/** Awa's app, in the room atelier, with Moussa (a peer) in it too. */
+/** Awa's app over a test peer's node (so `link` can wire it), in the room atelier, with Moussa in it too. */
 async function app (t: any): Promise<{ model: TuiModel, node: TamtamNode, moussa: Tamtam }> {
-  const { model, node } = await appInRoom(t)
+  const node = nodeOf(await peer(t, 'Awa'))
+  await node.open()
+  const model = new TuiModel(node, 'en')
+  await model.submit('/create atelier')
   const moussa = await peer(t, 'Moussa')
   await moussa.joinRoom(node.tt.invite(node.tt.rooms.resolve('atelier')))
   await link(t, node.tt, moussa)
