@@ -3,7 +3,6 @@
  * command calls. It never touches blessed; the screen subscribes to 'change'.
  */
 import { EventEmitter } from 'node:events'
-import { readFileSync } from 'node:fs'
 import { commandNamed } from '../../src/commands/lazy.js'
 import type { Output } from '../../src/commands/types.js'
 import { mutedIn } from '../../src/commands/mute.js'
@@ -11,7 +10,9 @@ import { roomMembers } from '../../src/commands/verify.js'
 import { isTamtamError } from '../../src/errors/index.js'
 import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
 import { MAX_TEXT_BYTES } from '../../src/log/index.js'
+import { hasDefaultRoute } from '../../src/doctor/default-route.js'
 import { syncState } from '../../src/network/sync-watch.js'
+import { reachOf } from '../../src/replication/reach.js'
 import type { TamtamNode } from '../../src/node/index.js'
 import { displayNames } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
@@ -30,16 +31,6 @@ const TIMELINE_WINDOW = 300
 const FIRST_PAINT_ITEMS = 60
 /** Notices shown at once. */
 const MAX_NOTICES = 6
-
-/** True when this machine has a default route, i.e. could reach the Internet (Linux only). */
-export function hasDefaultRoute (): boolean | null {
-  try {
-    const table = readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)
-    return table.some((line) => line.split('\t')[1] === '00000000')
-  } catch {
-    return null
-  }
-}
 
 /** The model of the terminal app. Emits 'change' after any state change, 'quit' on /quit. */
 export class TuiModel extends EventEmitter {
@@ -278,16 +269,13 @@ export class TuiModel extends EventEmitter {
   private async loadStatus (room: Room): Promise<void> {
     const logs = await this.node.tt.logs(room)
     const peers = this.node.network?.peers() ?? []
-    const own = logs.own.core
     const lastMine = this.state.timeline.filter((i) => i.core === logs.own.key && i.type === 'msg').pop()
-    const others = logs.list().length - 1
-    // Reach receipts: how many connected peers hold my log up to my last message.
-    const k = lastMine === undefined ? 0 : (own.peers as Array<{ remoteContiguousLength?: number }>).filter((p) => (p.remoteContiguousLength ?? 0) > lastMine.seq).length
     this.state.status = {
       lanPeers: peers.filter((p) => p.source !== 'internet').length,
       internet: hasDefaultRoute(),
       missing: syncState(logs).missing,
-      seen: lastMine === undefined ? null : { k: Math.min(k, others), n: others }
+      // Reach receipts: how many connected peers hold my log up to my last message.
+      seen: lastMine === undefined ? null : reachOf(logs, lastMine.seq)
     }
   }
 
