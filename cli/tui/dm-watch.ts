@@ -80,10 +80,15 @@ export class DmWatch {
   /** Send, then count the message as read and read the room again on the next refresh. */
   async send (room: Room, to: string, text: string): Promise<DmSent> {
     const sent = await this.api.send(room, to, text)
-    const key = dmEntryId(room.id, sent.to.identity)
-    this.seen.set(key, (this.seen.get(key) ?? 0) + 1)
-    this.forget(room.id)
+    this.sent(room.id, sent.to.identity)
     return sent
+  }
+
+  /** A message was sent to `identity` (here or by the `dm` command): count it as read, read the room again. */
+  sent (roomId: string, identity: string): void {
+    const key = dmEntryId(roomId, identity)
+    this.seen.set(key, (this.seen.get(key) ?? 0) + 1)
+    this.forget(roomId)
   }
 
   /** Drop what was read of a room, so the next call reads it again. */

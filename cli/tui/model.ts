@@ -3,26 +3,24 @@
  * command calls. It never touches blessed; the screen subscribes to 'change'.
  */
 import { EventEmitter } from 'node:events'
-import { readFileSync } from 'node:fs'
 import { commandNamed } from '../../src/commands/lazy.js'
-import type { Output } from '../../src/commands/types.js'
+import type { Args, Output } from '../../src/commands/types.js'
 import { mutedIn } from '../../src/commands/mute.js'
-import { roomMembers } from '../../src/commands/verify.js'
-import { isTamtamError } from '../../src/errors/index.js'
+import { fail, isTamtamError } from '../../src/errors/index.js'
 import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
 import { MAX_TEXT_BYTES } from '../../src/log/index.js'
-import { syncState } from '../../src/network/sync-watch.js'
 import type { TamtamNode } from '../../src/node/index.js'
-import { displayNames } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
-import type { TimelineItem } from '../../src/timeline/index.js'
-import { dmEntries, dmItems, DmWatch } from './dm-watch.js'
-import { DrillWatch } from './drill-watch.js'
-import { MentionTracker } from './mentions.js'
-import { keyChangeWarnings, mentionsMeIn, plainName } from './people.js'
-import { logLengths, memberEntries, scanMentions } from './room-people.js'
-import { emptyState, type DrillPanel, type RoomEntry, type TuiState } from './state.js'
+import { Coalescer } from './coalesce.js'
+import { dmItems, DmWatch } from './dm-watch.js'
+import { DrillWatch, type LatestDrill } from './drill-watch.js'
+import { keyChangeWarnings, mentionsMeIn } from './people.js'
+import { RoomList } from './room-list.js'
+import { logLengths, memberEntries } from './room-people.js'
+import { emptyState, type DrillPanel, type TuiState } from './state.js'
 import { runSlash } from './slash.js'
+import type { HostRoom, SlashHost } from './slash-host.js'
+import { roomStatus } from './status.js'
 
 /** How many timeline items are kept in memory for drawing and scrolling back. */
 const TIMELINE_WINDOW = 300
@@ -31,31 +29,22 @@ const FIRST_PAINT_ITEMS = 60
 /** Notices shown at once. */
 const MAX_NOTICES = 6
 
-/** True when this machine has a default route, i.e. could reach the Internet (Linux only). */
-export function hasDefaultRoute (): boolean | null {
-  try {
-    const table = readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)
-    return table.some((line) => line.split('\t')[1] === '00000000')
-  } catch {
-    return null
-  }
-}
-
-/** The model of the terminal app. Emits 'change' after any state change, 'quit' on /quit. */
-export class TuiModel extends EventEmitter {
+/**
+ * The model of the terminal app. Emits 'change' after any state change, 'quit' on /quit,
+ * 'bell' for a mention to ring for and 'qr' with a QR code to show.
+ */
+export class TuiModel extends EventEmitter implements SlashHost {
   readonly node: TamtamNode
-  /** Feeds the drill panel, at most one report a second. */
-  readonly drillWatch: DrillWatch
-  /** Private conversations, read at most once a second. */
-  readonly dmWatch: DmWatch
-  /** Unread mentions of me, per room. */
-  readonly mentions = new MentionTracker()
   state: TuiState
   t: Translate
-  private readonly seenLength = new Map<string, number>()
+  /** Feeds the drill panel, at most one report a second. */
+  private readonly drillWatch: DrillWatch
+  /** Private conversations, read at most once a second. */
+  private readonly dmWatch: DmWatch
+  /** Unread messages and mentions of every room. */
+  private readonly roomList: RoomList
   private readonly painted = new Set<string>()
-  private refreshing: Promise<void> | null = null
-  private again = false
+  private readonly loads = new Coalescer(async () => await this.load())
   private readonly probesHeard = new Set<string>()
   /** Per room, the identities already warned about (a name back with another key). */
   private readonly warned = new Map<string, Set<string>>()
@@ -67,6 +56,7 @@ export class TuiModel extends EventEmitter {
     this.node = node
     this.drillWatch = new DrillWatch(node.context)
     this.dmWatch = new DmWatch(node.context)
+    this.roomList = new RoomList({ tt: node.tt, dms: this.dmWatch, bell: () => this.emit('bell'), dmFailed: (err) => this.dmFailure(err) })
     this.state = emptyState(lang)
     this.t = translator(lang)
   }
@@ -101,20 +91,9 @@ export class TuiModel extends EventEmitter {
     return at === -1 ? null : (this.state.current as string).slice(at + 2)
   }
 
-  /** Reload everything from the node; calls are coalesced so bursts cost one refresh. */
+  /** Reload everything from the node; calls are coalesced so bursts cost one refresh (and one redraw). */
   async refresh (): Promise<void> {
-    if (this.refreshing !== null) {
-      this.again = true
-      return await this.refreshing
-    }
-    this.refreshing = (async () => {
-      do {
-        this.again = false
-        await this.load()
-      } while (this.again)
-    })().finally(() => { this.refreshing = null })
-    await this.refreshing
-    this.emit('change')
+    if (await this.loads.run()) this.emit('change')
   }
 
   private async load (): Promise<void> {
@@ -125,13 +104,7 @@ export class TuiModel extends EventEmitter {
     const rooms = tt.rooms.list()
     if (this.currentRoom() === null) this.state.current = rooms[0]?.id ?? null
     const room = this.currentRoom()
-    const dm = this.currentDm()
-    const entries: RoomEntry[] = []
-    for (const r of rooms) {
-      const viewing = r === room && dm === null
-      entries.push({ id: r.id, name: r.name, unread: await this.unread(r), mentions: viewing ? 0 : await this.backgroundMentions(r) })
-      entries.push(...await this.conversationEntries(r, r === room ? dm : null))
-    }
+    const entries = await this.roomList.entries(rooms, room, this.currentDm(), this.state.me)
     this.state.rooms = entries
     // A conversation no longer listed (its room left, say): back to its room.
     if (room !== null && !entries.some((e) => e.id === this.state.current)) this.state.current = room.id
@@ -145,7 +118,7 @@ export class TuiModel extends EventEmitter {
     const shown = this.currentDm()
     if (shown !== null) await this.loadDm(room, shown)
     else await this.loadTimeline(room, muted)
-    await this.loadStatus(room)
+    this.state.status = await roomStatus(this.node, room, this.state.timeline)
     this.state.drill = await this.drillPanel(room)
   }
 
@@ -159,9 +132,7 @@ export class TuiModel extends EventEmitter {
     if (firstPaint) setImmediate(() => { this.refresh().catch((err) => this.error(err)) })
     this.state.timeline = items.filter((i) => !muted.has(i.authorKey))
     this.state.dm = null
-    this.seenLength.set(room.id, await this.totalLength(room))
-    this.ring(room, this.mentions.take(room.id, this.state.timeline, lengths, (i) => mentionsMeIn(i, this.state)))
-    this.mentions.clear(room.id)
+    await this.roomList.read(room, this.state.timeline, lengths, (i) => mentionsMeIn(i, this.state))
   }
 
   private async loadDm (room: Room, identity: string): Promise<void> {
@@ -181,34 +152,6 @@ export class TuiModel extends EventEmitter {
     } catch (err) {
       if (isTamtamError(err, 'NOT_INITIALISED')) return null
       throw err
-    }
-  }
-
-  /** Unread mentions of a room not on screen (read at most once a second), ringing for new ones. */
-  private async backgroundMentions (room: Room): Promise<number> {
-    if (this.state.me === null) return 0
-    this.ring(room, await scanMentions(this.node.tt, room, this.mentions, this.state.me))
-    return this.mentions.count(room.id)
-  }
-
-  /** Ring the terminal bell for new mentions, if the room asks for it (`/bell on`). */
-  private ring (room: Room, fresh: TimelineItem[]): void {
-    if (fresh.length > 0 && room.settings.bell === true && this.mentions.ringFor(fresh)) this.emit('bell')
-  }
-
-  /** The room-list entries of a room's private conversations; `viewing` is the one on screen. */
-  private async conversationEntries (room: Room, viewing: string | null): Promise<RoomEntry[]> {
-    try {
-      const conversations = await this.dmWatch.conversations(room)
-      // Counted even when empty: a room's first listing is its baseline, even with nothing in it.
-      const unread = this.dmWatch.unread(room.id, conversations, viewing)
-      if (conversations.length === 0) return []
-      const people = [...await roomMembers(this.node.tt, room), ...conversations]
-      const labels = displayNames(people.map((p) => ({ identity: p.identity, name: plainName(p.name) })))
-      return dmEntries(room.id, conversations, labels, unread)
-    } catch (err) {
-      this.dmFailure(err)
-      return []
     }
   }
 
@@ -249,20 +192,6 @@ export class TuiModel extends EventEmitter {
     this.notice(this.t('tui.drillProbeReceived', { room: String(info.room ?? '') }))
   }
 
-  private async totalLength (room: Room): Promise<number> {
-    return (await this.node.tt.logs(room)).list().reduce((sum, l) => sum + l.readable, 0)
-  }
-
-  private async unread (room: Room): Promise<number> {
-    const seen = this.seenLength.get(room.id)
-    const total = await this.totalLength(room)
-    if (seen === undefined) {
-      this.seenLength.set(room.id, total)
-      return 0
-    }
-    return Math.max(0, total - seen)
-  }
-
   /** The member list; a name back with another key is warned about once per session. */
   private async loadMembers (room: Room, muted: Set<string>): Promise<void> {
     const online = this.node.network?.online(room.id) ?? new Set<string>()
@@ -272,22 +201,6 @@ export class TuiModel extends EventEmitter {
     for (const warning of keyChangeWarnings(room.name, this.state.members, warned, this.t)) {
       warned.add(warning.identity)
       this.notice(warning.text)
-    }
-  }
-
-  private async loadStatus (room: Room): Promise<void> {
-    const logs = await this.node.tt.logs(room)
-    const peers = this.node.network?.peers() ?? []
-    const own = logs.own.core
-    const lastMine = this.state.timeline.filter((i) => i.core === logs.own.key && i.type === 'msg').pop()
-    const others = logs.list().length - 1
-    // Reach receipts: how many connected peers hold my log up to my last message.
-    const k = lastMine === undefined ? 0 : (own.peers as Array<{ remoteContiguousLength?: number }>).filter((p) => (p.remoteContiguousLength ?? 0) > lastMine.seq).length
-    this.state.status = {
-      lanPeers: peers.filter((p) => p.source !== 'internet').length,
-      internet: hasDefaultRoute(),
-      missing: syncState(logs).missing,
-      seen: lastMine === undefined ? null : { k: Math.min(k, others), n: others }
     }
   }
 
@@ -318,7 +231,7 @@ export class TuiModel extends EventEmitter {
   }
 
   private async answerName (name: string): Promise<void> {
-    await (await commandNamed('init'))!.run(this.node.context, { name }, this.out)
+    await this.run('init', { name })
     this.state.stage = this.needsLang ? 'lang' : 'chat'
     await this.node.open()
     if (this.state.stage === 'chat') this.notice(this.t('tui.askRoom'))
@@ -348,7 +261,7 @@ export class TuiModel extends EventEmitter {
     try {
       const dm = this.currentDm()
       if (dm !== null) await this.dmWatch.send(room, dm, text)
-      else await (await commandNamed('send'))!.run(this.node.context, { room: room.id, text }, this.out)
+      else await this.run('send', { room: room.id, text })
     } finally {
       this.state.pending = this.state.pending.filter((p) => p !== pending)
       await this.refresh()
@@ -369,5 +282,76 @@ export class TuiModel extends EventEmitter {
   scroll (lines: number): void {
     this.state.scroll = Math.max(0, this.state.scroll + lines)
     this.emit('change')
+  }
+
+  // The app as slash commands see it (SlashHost): they change it only through these.
+
+  /** The UI's language code. */
+  get lang (): string {
+    return this.state.lang
+  }
+
+  /** The room on screen, or null. */
+  room (): HostRoom | null {
+    return this.currentRoom()
+  }
+
+  /** Run a command of the shared table in this node, in the UI's language; notes become notices. */
+  async run (name: string, args: Args, out: Partial<Output> = {}): Promise<unknown> {
+    const command = await commandNamed(name)
+    if (command === undefined) throw fail('USAGE', `${name} is not available in this version`)
+    return await command.run(this.node.context, { lang: this.state.lang, ...args }, { ...this.out, ...out })
+  }
+
+  /** Show a progress line in place of the notices. */
+  progress (text: string): void {
+    this.state.notices = [text]
+    this.emit('change')
+  }
+
+  /** Put a room or conversation on screen from the next refresh. */
+  select (id: string): void {
+    this.state.current = id
+  }
+
+  /** Show a QR code (the screen draws it). */
+  showQr (text: string): void {
+    this.emit('qr', text)
+  }
+
+  /** Ask the app to leave. */
+  quit (): void {
+    this.emit('quit')
+  }
+
+  /** The mention bell of the room on screen, set first when `on` is given (saved with the rooms). */
+  async mentionBell (on?: boolean): Promise<boolean> {
+    const room = this.roomOnScreen()
+    if (on !== undefined) {
+      room.settings.bell = on
+      await this.node.tt.rooms.save()
+    }
+    return room.settings.bell === true
+  }
+
+  /** The latest drill of the room on screen, or null. */
+  async latestDrill (): Promise<LatestDrill | null> {
+    return await this.drillWatch.latest(this.roomOnScreen())
+  }
+
+  /** A drill started here: read the room's drills again, so its panel shows at once. */
+  drillStarted (): void {
+    this.drillWatch.forget(this.roomOnScreen().id)
+  }
+
+  /** A private message went to `identity` from the room on screen: it is read. */
+  dmSent (identity: string): void {
+    this.dmWatch.sent(this.roomOnScreen().id, identity)
+  }
+
+  private roomOnScreen (): Room {
+    const room = this.currentRoom()
+    if (room === null) throw fail('USAGE', this.t('tui.needRoom'))
+    return room
   }
 }

@@ -1,74 +1,75 @@
 /**
  * Slash commands about people: `/msg NAME TEXT`, `/verify [NAME [--yes|--undo]]`,
- * `/whoami` and `/bell on|off`. Verification runs the same command functions as the CLI.
+ * `/whoami` and `/bell on|off`. Names are resolved by the commands themselves, once, with
+ * the same words as the CLI.
  */
-import { commandNamed } from '../../src/commands/lazy.js'
-import type { Command } from '../../src/commands/types.js'
-import { pickMember, roomMembers, VERIFY_COMMANDS } from '../../src/commands/verify.js'
-import { fail } from '../../src/errors/index.js'
-import { summarise } from '../../src/identity/index.js'
 import { formatVerify } from '../verify.js'
-import type { TuiModel } from './model.js'
-import type { Room } from '../../src/room/index.js'
+import { needRoom, type SlashEntry, type SlashLine } from './slash-host.js'
 
-type Handler = (model: TuiModel, args: string[], rest: string) => Promise<void>
-
-const VERIFY_TABLE = new Map(VERIFY_COMMANDS.map((c) => [c.name, c]))
-
-function needRoom (model: TuiModel): Room {
-  const room = model.currentRoom()
-  if (room === null) throw fail('USAGE', model.t('tui.needRoom'))
-  return room
+/** What `/verify` was given: a member (possibly empty) and its flags. */
+function verifyLine (line: SlashLine): { member: string, flags: Set<string> } {
+  return { member: line.words.filter((a) => !a.startsWith('--')).join(' '), flags: new Set(line.words.filter((a) => a.startsWith('--'))) }
 }
 
-async function runVerify (model: TuiModel, name: string, args: Record<string, unknown>): Promise<void> {
-  // The shared table when it lists the command, else this module's own (same functions).
-  const command: Command = await commandNamed(name) ?? VERIFY_TABLE.get(name) as Command
-  const result = await command.run(model.node.context, { lang: model.state.lang, room: needRoom(model).id, ...args }, model.out)
-  model.notice(formatVerify(name, result, model.t, { tui: true }) ?? '')
+/** The verify command a `/verify` line runs: the list, an undo, or the words (and a mark with --yes). */
+function verifyCommand (line: SlashLine): string {
+  const { member, flags } = verifyLine(line)
+  if (member === '') return 'verify.list'
+  return flags.has('--undo') ? 'verify.undo' : 'verify'
 }
 
-/** `/msg NAME TEXT`: a private message to a member of the current room, from anywhere. */
-async function msg (model: TuiModel, args: string[], rest: string): Promise<void> {
-  const text = rest.slice((args[0] ?? '').length).trim()
-  if (args.length === 0 || args[0] === '' || text === '') return model.notice(model.t('tui.dmUsage'))
-  const room = needRoom(model)
-  // Resolved here, so NAME#ab12 and folded names work as in mentions; src/dm takes the identity.
-  const member = pickMember((await roomMembers(model.node.tt, room)).filter((m) => !m.you), args[0], room)
-  const sent = await model.dmWatch.send(room, member.identity, text)
-  model.notice(model.t('tui.dmSent', { name: sent.to.name }))
-  await model.refresh()
-}
-
-/** `/verify`: list; `/verify NAME`: the words; `--yes` marks, `--undo` unmarks. */
-async function verify (model: TuiModel, args: string[]): Promise<void> {
-  const flags = new Set(args.filter((a) => a.startsWith('--')))
-  const member = args.filter((a) => !a.startsWith('--')).join(' ')
-  if (member === '') return await runVerify(model, 'verify.list', {})
-  if (flags.has('--undo')) await runVerify(model, 'verify.undo', { member })
-  else await runVerify(model, 'verify', { member, yes: flags.has('--yes') })
-  if (flags.size > 0) await model.refresh()
-}
-
-/** `/bell on|off`: ring the terminal bell when someone mentions me in this room. */
-async function bell (model: TuiModel, args: string[]): Promise<void> {
-  const room = needRoom(model)
-  const word = (args[0] ?? '').toLowerCase()
-  if (word !== '' && word !== 'on' && word !== 'off') return model.notice(model.t('tui.mentionBellUsage'))
-  if (word !== '') {
-    room.settings.bell = word === 'on'
-    await model.node.tt.rooms.save()
+/** The people entries. */
+export const PEOPLE_ENTRIES: SlashEntry[] = [
+  {
+    // A private message to a member of the room on screen, from anywhere; `dm` resolves NAME.
+    name: '/msg',
+    help: 'verify.tuiHelp',
+    command: 'dm',
+    args: ({ words, rest }, host) => {
+      const text = rest.slice((words[0] ?? '').length).trim()
+      if (words.length === 0 || words[0] === '' || text === '') return host.t('tui.dmUsage')
+      return { room: needRoom(host).id, member: words[0], text }
+    },
+    show: async (r, host) => {
+      host.dmSent(r.to.identity)
+      host.notice(host.t('tui.dmSent', { name: r.to.name }))
+      await host.refresh()
+    }
+  },
+  {
+    name: '/verify',
+    help: 'verify.tuiHelp',
+    command: verifyCommand,
+    args: (line, host) => {
+      const { member, flags } = verifyLine(line)
+      const room = needRoom(host).id
+      if (member === '') return { room }
+      return flags.has('--undo') ? { room, member } : { room, member, yes: flags.has('--yes') }
+    },
+    show: async (r, host, line) => {
+      host.notice(formatVerify(verifyCommand(line), r, host.t, { tui: true }) ?? '')
+      // A mark or an unmark changes the member list.
+      const { member, flags } = verifyLine(line)
+      if (member !== '' && flags.size > 0) await host.refresh()
+    }
+  },
+  {
+    name: '/whoami',
+    help: 'verify.tuiHelp',
+    command: 'whoami',
+    args: () => ({}),
+    show: (me, host) => host.notice(host.t('verify.whoami', { name: me.name, fingerprint: me.fingerprint, words: me.words.join(' ') }))
+  },
+  {
+    // Ring the terminal bell when someone mentions me in this room: a setting of this app only.
+    name: '/bell',
+    help: 'verify.tuiHelp',
+    local: async ({ words }, host) => {
+      const room = needRoom(host)
+      const word = (words[0] ?? '').toLowerCase()
+      if (word !== '' && word !== 'on' && word !== 'off') return host.notice(host.t('tui.mentionBellUsage'))
+      const on = await host.mentionBell(word === '' ? undefined : word === 'on')
+      host.notice(host.t(on ? 'tui.mentionBellOn' : 'tui.mentionBellOff', { room: room.name }))
+    }
   }
-  model.notice(model.t(room.settings.bell === true ? 'tui.mentionBellOn' : 'tui.mentionBellOff', { room: room.name }))
-}
-
-/** The handlers, by command word. */
-export const PEOPLE_HANDLERS: Record<string, Handler> = {
-  '/msg': msg,
-  '/verify': verify,
-  '/bell': bell,
-  '/whoami': async (model) => {
-    const me = summarise(await model.node.tt.identity(), model.state.lang === 'fr' ? 'fr' : 'en')
-    model.notice(model.t('verify.whoami', { name: me.name, fingerprint: me.fingerprint, words: me.words.join(' ') }))
-  }
-}
+]

@@ -1,145 +1,160 @@
 /**
- * Slash commands of the terminal app. Each one calls the same command function as the CLI
- * (src/commands), so the two never disagree; only the presentation differs.
+ * Slash commands of the terminal app, as a table. Each entry names the command it calls in
+ * the shared table (src/commands), so the app and the CLI never disagree; the entry only
+ * builds its arguments from what was typed and shows the result. The few entries with no
+ * command behind them (/help, /quit, /lang, /bell) say so: they are `local`.
  */
 import path from 'node:path'
-import { commandNamed } from '../../src/commands/lazy.js'
-import type { Output } from '../../src/commands/types.js'
-import { fail } from '../../src/errors/index.js'
-import { defaultReportFile, parseDrill } from './drill-args.js'
-import { formatSpan } from './drill-view.js'
-import type { TuiModel } from './model.js'
-import { PEOPLE_HANDLERS } from './slash-people.js'
+import { DRILL_ENTRIES } from './slash-drill.js'
+import { needRoom, type SlashEntry, type SlashHost, type SlashLine } from './slash-host.js'
+import { PEOPLE_ENTRIES } from './slash-people.js'
 
-type Handler = (model: TuiModel, args: string[], rest: string) => Promise<void>
+/** `/get` shows its progress at most this often: it must not flood the screen. */
+const PROGRESS_EVERY_MS = 500
 
-async function call (model: TuiModel, name: string, args: Record<string, unknown>, out: Output = model.out): Promise<any> {
-  const command = await commandNamed(name)
-  if (command === undefined) throw fail('USAGE', `${name} is not available in this version`)
-  return await command.run(model.node.context, { lang: model.state.lang, ...args }, out)
-}
-
-function roomId (model: TuiModel): string {
-  const room = model.currentRoom()
-  if (room === null) throw fail('USAGE', model.t('tui.needRoom'))
-  return room.id
-}
-
-/** `/docs`: the room's documents, one line each. */
-async function listDocs (model: TuiModel): Promise<void> {
-  const docs = await call(model, 'docs', { room: roomId(model) }) as Array<Record<string, unknown>>
-  if (docs.length === 0) model.notice('-')
-  for (const d of docs) model.notice(`${String(d.id)}  ${String(d.name)}  ${String(d.size)} B  ${String(d.status ?? '')}`)
-}
-
-/** `/share PATH`: announce a file (the path is relative to where the app was started). */
-async function shareDoc (model: TuiModel, rest: string): Promise<void> {
-  const r = await call(model, 'share', { room: roomId(model), path: path.resolve(rest) })
-  model.notice(`${String(r.id ?? '')} ${String(r.name ?? rest)} (${String(r.size ?? '?')} B)`)
-}
-
-/** `/get ID`: download into the folder the app was started from, with progress notices. */
-async function getDoc (model: TuiModel, id: string): Promise<void> {
-  let last = 0
-  const out = {
-    ...model.out,
-    progress: (e: Record<string, unknown>) => {
-      // A notice at most every half second: progress must not flood the screen.
-      if (Date.now() - last < 500) return
-      last = Date.now()
-      model.state.notices = [`${String(e.bytes ?? e.have ?? '')} / ${String(e.total ?? '')} B`]
-      model.emit('change')
+/** Rooms, names and peers. */
+const GENERAL_ENTRIES: SlashEntry[] = [
+  { name: '/help', help: 'tui.help', local: (_line, host) => { for (const key of new Set(SLASH_ENTRIES.map((e) => e.help))) host.notice(host.t(key)) } },
+  { name: '/quit', help: 'tui.help', local: (_line, host) => host.quit() },
+  {
+    name: '/lang',
+    help: 'tui.help',
+    local: async (line, host) => {
+      await host.setLang(line.words[0] === 'fr' ? 'fr' : 'en')
+      host.notice(host.t('tui.lang'))
+    }
+  },
+  {
+    name: '/create',
+    help: 'tui.help',
+    command: 'room.create',
+    args: (line) => ({ name: line.rest }),
+    show: async (r, host) => {
+      host.select(r.id)
+      host.notice(host.t('tui.created', { room: r.room, invite: r.invite }))
+      await host.refresh()
+    }
+  },
+  {
+    name: '/join',
+    help: 'tui.help',
+    command: 'room.join',
+    args: ({ words }) => ({ invite: words[0], name: words[1] === '--name' ? words[2] : undefined }),
+    show: async (r, host) => {
+      host.select(r.id)
+      host.notice(host.t('tui.joinedRoom', { room: r.room }))
+      await host.refresh()
+    }
+  },
+  {
+    name: '/invite',
+    help: 'tui.help',
+    command: 'room.invite',
+    args: (line, host) => ({ room: needRoom(host).id, qr: line.words.includes('--qr') }),
+    show: (r, host) => {
+      host.notice(host.t('tui.invite', { room: r.room, invite: r.invite }))
+      if (typeof r.qr === 'string') host.showQr(r.qr)
+    }
+  },
+  {
+    name: '/nick',
+    help: 'tui.help',
+    command: 'nick',
+    args: (line) => ({ name: line.rest }),
+    show: async (r, host) => {
+      host.notice(host.t('tui.nick', { name: r.name }))
+      await host.refresh()
+    }
+  },
+  muteEntry('/mute', 'mute', 'tui.muted'),
+  muteEntry('/unmute', 'unmute', 'tui.unmuted'),
+  {
+    name: '/peers',
+    help: 'tui.help',
+    command: 'peers',
+    args: () => ({}),
+    show: (peers: Array<Record<string, any>>, host) => {
+      if (peers.length === 0) host.notice(host.t('tui.peersNone'))
+      for (const p of peers) host.notice(host.t('tui.peer', { key: String(p.publicKey).slice(0, 8), address: `${String(p.host)}:${String(p.port)}`, source: String(p.source), rooms: (p.rooms as string[]).join(', ') || '-' }))
     }
   }
-  const r = await (await commandNamed('get'))!.run(model.node.context, { room: roomId(model), id, dir: process.cwd() }, out) as Record<string, unknown>
-  model.notice(`${String(r.path ?? r.file ?? JSON.stringify(r))}`)
-}
+]
 
-/** `/drill ...`: start a drill here (the node keeps probing in the background), write its report, or opt out. */
-async function drill (model: TuiModel, rest: string): Promise<void> {
-  const request = parseDrill(rest, model.t)
-  const room = model.currentRoom()
-  if (room === null) throw fail('USAGE', model.t('tui.needRoom'))
-  if (request.action === 'ack') {
-    const r = await call(model, 'room.set', { room: room.id, drillAck: request.on ? 'on' : 'off' })
-    return model.notice(model.t(request.on ? 'tui.drillAckOn' : 'tui.drillAckOff', { room: String(r.room) }))
+function muteEntry (name: string, command: string, said: 'tui.muted' | 'tui.unmuted'): SlashEntry {
+  return {
+    name,
+    help: 'tui.help',
+    command,
+    args: (line, host) => ({ room: needRoom(host).id, member: line.rest }),
+    show: async (r, host) => {
+      host.notice(host.t(said, { name: r.member }))
+      await host.refresh()
+    }
   }
-  if (request.action === 'report') {
-    const latest = await model.drillWatch.latest(room)
-    if (latest === null) return model.notice(model.t('tui.drillNone'))
-    const format = request.format ?? (request.file === undefined ? 'html' : undefined)
-    const output = path.resolve(request.file ?? defaultReportFile(latest.drill, format ?? 'html'))
-    const r = await call(model, 'drill.report', { room: room.id, drill: `${latest.drill}@${latest.core}`, format, output })
-    return model.notice(model.t('tui.drillWritten', { file: String(r.file), format: String(r.format) }))
+}
+
+/** Documents: paths are relative to the folder the app was started from. */
+const DOCUMENT_ENTRIES: SlashEntry[] = [
+  {
+    name: '/share',
+    help: 'tui.help',
+    command: 'share',
+    args: (line, host) => ({ room: needRoom(host).id, path: path.resolve(line.rest) }),
+    show: (r, host, line) => host.notice(`${String(r.id ?? '')} ${String(r.name ?? line.rest)} (${String(r.size ?? '?')} B)`)
+  },
+  {
+    name: '/get',
+    help: 'tui.help',
+    command: 'get',
+    args: (line, host) => ({ room: needRoom(host).id, id: line.words[0] ?? '', dir: process.cwd() }),
+    output: (host) => {
+      let last = 0
+      return {
+        progress: (e) => {
+          if (Date.now() - last < PROGRESS_EVERY_MS) return
+          last = Date.now()
+          host.progress(`${String(e.bytes ?? e.have ?? '')} / ${String(e.total ?? '')} B`)
+        }
+      }
+    },
+    show: (r, host) => host.notice(String(r.path ?? r.file ?? JSON.stringify(r)))
+  },
+  {
+    name: '/docs',
+    help: 'tui.help',
+    command: 'docs',
+    args: (_line, host) => ({ room: needRoom(host).id }),
+    show: (docs: Array<Record<string, unknown>>, host) => {
+      if (docs.length === 0) host.notice('-')
+      for (const d of docs) host.notice(`${String(d.id)}  ${String(d.name)}  ${String(d.size)} B  ${String(d.status ?? '')}`)
+    }
   }
-  const plan = { name: request.name, probes: request.probes, interval: request.interval, duration: request.duration }
-  // The command's own English progress line is replaced by the notice below, in the UI's language.
-  const r = await call(model, 'drill.start', { room: room.id, ...plan, detach: true }, { info: () => {}, warn: (m) => model.notice(m) })
-  model.notice(model.t('tui.drillStarted', { name: String(r.name), drill: String(r.drill), probes: r.plan.probes, interval: formatSpan(r.plan.intervalMs), duration: formatSpan(r.plan.durationMs) }))
-  model.drillWatch.forget(room.id)
-  await model.refresh()
+]
+
+/** Every slash command, in the order `/help` tells about them. */
+export const SLASH_ENTRIES: readonly SlashEntry[] = [...GENERAL_ENTRIES, ...DOCUMENT_ENTRIES, ...DRILL_ENTRIES, ...PEOPLE_ENTRIES]
+
+const BY_NAME = new Map(SLASH_ENTRIES.map((e) => [e.name, e]))
+
+/** The entry for a typed line: a sub-command (`/drill report`) first, else the command word. */
+export function slashEntry (word: string, next = ''): SlashEntry | undefined {
+  return BY_NAME.get(`${word} ${next}`.toLowerCase()) ?? BY_NAME.get(word.toLowerCase())
 }
 
-const HANDLERS: Record<string, Handler> = {
-  '/help': async (model) => {
-    model.notice(model.t('tui.help'))
-    model.notice(model.t('tui.drillHelp'))
-    model.notice(model.t('verify.tuiHelp'))
-  },
-  '/quit': async (model) => { model.emit('quit') },
-  '/lang': async (model, args) => {
-    await model.setLang(args[0] === 'fr' ? 'fr' : 'en')
-    model.notice(model.t('tui.lang'))
-  },
-  '/create': async (model, _args, rest) => {
-    const r = await call(model, 'room.create', { name: rest })
-    model.state.current = r.id
-    model.notice(model.t('tui.created', { room: r.room, invite: r.invite }))
-    await model.refresh()
-  },
-  '/join': async (model, args) => {
-    const r = await call(model, 'room.join', { invite: args[0], name: args[1] === '--name' ? args[2] : undefined })
-    model.state.current = r.id
-    model.notice(model.t('tui.joinedRoom', { room: r.room }))
-    await model.refresh()
-  },
-  '/invite': async (model, args) => {
-    const r = await call(model, 'room.invite', { room: roomId(model), qr: args.includes('--qr') })
-    model.notice(model.t('tui.invite', { room: r.room, invite: r.invite }))
-    if (typeof r.qr === 'string') model.emit('qr', r.qr)
-  },
-  '/nick': async (model, _args, rest) => {
-    const r = await call(model, 'nick', { name: rest })
-    model.notice(model.t('tui.nick', { name: r.name }))
-    await model.refresh()
-  },
-  '/mute': async (model, _args, rest) => {
-    const r = await call(model, 'mute', { room: roomId(model), member: rest })
-    model.notice(model.t('tui.muted', { name: r.member }))
-    await model.refresh()
-  },
-  '/unmute': async (model, _args, rest) => {
-    const r = await call(model, 'unmute', { room: roomId(model), member: rest })
-    model.notice(model.t('tui.unmuted', { name: r.member }))
-    await model.refresh()
-  },
-  '/peers': async (model) => {
-    const peers = await call(model, 'peers', {}) as Array<Record<string, any>>
-    if (peers.length === 0) model.notice(model.t('tui.peersNone'))
-    for (const p of peers) model.notice(model.t('tui.peer', { key: String(p.publicKey).slice(0, 8), address: `${String(p.host)}:${String(p.port)}`, source: String(p.source), rooms: (p.rooms as string[]).join(', ') || '-' }))
-  },
-  '/share': async (model, _args, rest) => await shareDoc(model, rest),
-  '/get': async (model, args) => await getDoc(model, args[0] ?? ''),
-  '/docs': async (model) => await listDocs(model),
-  '/drill': async (model, _args, rest) => await drill(model, rest),
-  ...PEOPLE_HANDLERS
+/** Split a typed slash line into its command word and the line after it. */
+export function slashLine (text: string): { word: string, line: SlashLine } {
+  const [word, ...words] = text.split(/\s+/)
+  return { word, line: { words, rest: text.slice(word.length).trim() } }
 }
 
-/** Run one slash command line. */
-export async function runSlash (model: TuiModel, line: string): Promise<void> {
-  const [word, ...args] = line.split(/\s+/)
-  const rest = line.slice(word.length).trim()
-  const handler = HANDLERS[word.toLowerCase()]
-  if (handler === undefined) return model.notice(model.t('tui.unknownCommand', { command: word }))
-  await handler(model, args, rest)
+/** Run one slash command line against the app. */
+export async function runSlash (host: SlashHost, text: string): Promise<void> {
+  const { word, line } = slashLine(text)
+  const entry = slashEntry(word, line.words[0])
+  if (entry === undefined) return host.notice(host.t('tui.unknownCommand', { command: word }))
+  if ('local' in entry) return await entry.local(line, host)
+  const args = await entry.args(line, host)
+  if (typeof args === 'string') return host.notice(args)
+  const command = typeof entry.command === 'string' ? entry.command : entry.command(line)
+  await entry.show(await host.run(command, args, entry.output?.(host)), host, line)
 }

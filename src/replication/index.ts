@@ -2,3 +2,4 @@
 export * from './messages.js'
 export * from './room-sync.js'
 export * from './replicator.js'
+export * from './reach.js'

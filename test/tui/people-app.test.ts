@@ -5,19 +5,20 @@
  * appear in the room list and are answered from there, and a namesake is warned about.
  */
 import t from 'tap'
-import { randomInt } from 'node:crypto'
-import path from 'node:path'
 import { summarise } from '../../src/identity/index.js'
 import { TamtamNode } from '../../src/node/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
+import { DM_POLL_MS } from '../../cli/tui/dm-watch.js'
 import { TuiModel } from '../../cli/tui/model.js'
 import { membersView, roomsView, timelineView } from '../../cli/tui/views.js'
-import { eventually, link, peer, tempDir, contextOf } from '../helpers/peers.js'
-import { appInRoom } from '../helpers/tui-app.js'
+import { contextOf, eventually, link, nodeOf, peer } from '../helpers/peers.js'
 
-/** Awa's app, in the room atelier, with Moussa (a peer) in it too. */
+/** Awa's app over a test peer's node (so `link` can wire it), in the room atelier, with Moussa in it too. */
 async function app (t: any): Promise<{ model: TuiModel, node: TamtamNode, moussa: Tamtam }> {
-  const { model, node } = await appInRoom(t)
+  const node = nodeOf(await peer(t, 'Awa'))
+  await node.open()
+  const model = new TuiModel(node, 'en')
+  await model.submit('/create atelier')
   const moussa = await peer(t, 'Moussa')
   await moussa.joinRoom(node.tt.invite(node.tt.rooms.resolve('atelier')))
   await link(t, node.tt, moussa)
@@ -110,6 +111,10 @@ t.test('private messages: in the room list, read and answered from there, /msg f
   model.state.current = node.tt.rooms.resolve('atelier').id
   t.match(await typed(model, '/msg moussa on se voit à 14 h'), /Private message sent to Moussa/, '/msg from the room')
   t.ok(await eventually(async () => (await contextOf(moussa).dms().messages(atelier, awaId)).some((m) => m.text === 'on se voit à 14 h')), 'Moussa gets it')
+  // Past the conversations' once-a-second cache, the list holds the message sent: still read.
+  await new Promise((resolve) => setTimeout(resolve, DM_POLL_MS + 100))
+  await model.refresh()
+  t.match(roomsView(model.state, model.t), /^ {4}@Moussa$/m, 'my own message is not unread')
   t.match(await typed(model, '/msg'), /Type \/msg NAME TEXT/)
   t.match(await typed(model, '/msg Awa moi-même'), /Error USAGE/, 'not to myself')
 })

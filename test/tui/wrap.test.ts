@@ -103,7 +103,9 @@ t.test('an invite code and rows of emoji sent in the app wrap inside the timelin
 
   // A resize redraws every row at a new width, over cells that held other text.
   await s.resize(80, 24)
-  const resized = (screen: string): boolean => screen.replace(/\n$/, '').split('\n').length === 24 && /END-OF-TOKENS/.test(screen)
+  // tmux cuts the old screen at once: the app has redrawn when the members pane's bottom corners are 24 columns apart again.
+  const redrawn = (screen: string): boolean => /^[m└]$/u.test(paneRows(screen, 24).pop()?.slice(-MEMBERS_WIDTH)[0] ?? '')
+  const resized = (screen: string): boolean => screen.replace(/\n$/, '').split('\n').length === 24 && /END-OF-TOKENS/.test(screen) && redrawn(screen)
   if (!await sees(t, s, resized, 'the app redraws at 80×24')) return
   t.same(membersOverwritten(s.last, 24), [], 'at 80×24 no row spills into the members pane either', { screen: s.last })
 
