@@ -1,6 +1,6 @@
 /**
- * Drill commands: `drill start`, `drill list`, `drill report`, `drill sim`, and
- * `room set --drill-ack`. Starting needs the running node (it sends the probes and hears
+ * Drill commands: `drill start`, `drill list`, `drill report` and `room set --drill-ack`
+ * (`drill sim` is in src/sim/command.ts: it never runs in a node). Starting needs the running node (it sends the probes and hears
  * the acknowledgements); reports and simulations run anywhere.
  */
 import { writeFile } from 'node:fs/promises'
@@ -9,14 +9,14 @@ import { DEFAULT_PLAN, type DrillReport } from '../drills/index.js'
 import { REPORT_FORMATS, formatFromPath, type ReportFormat } from '../drills/render/formats.js'
 import type { NodeContext } from '../node/context.js'
 import type { Command, Output } from './types.js'
-import { lang, optDuration, optInt, optPercent, optStr } from './args.js'
+import { lang, optDuration, optInt, optStr } from './args.js'
 import { roomArg } from './room.js'
 
 /** How often `drill start` reports reach while it waits, in ms. */
 const WATCH_EVERY_MS = 1000
 
 /** The short summary `drill start` and `drill sim` end with. */
-function summary (report: DrillReport): Record<string, unknown> {
+export function summary (report: DrillReport): Record<string, unknown> {
   return { drill: report.drill, name: report.name, room: report.room, reach: report.reach, latency: report.latency, hops: report.hops, unreached: report.unreached, method: report.method }
 }
 
@@ -65,7 +65,7 @@ export const drillList: Command = {
 }
 
 /** The report format asked for (checked before any work), from --format or the file name. */
-function reportFormat (args: Record<string, unknown>): ReportFormat {
+export function reportFormat (args: Record<string, unknown>): ReportFormat {
   const output = optStr(args, 'output')
   const asked = optStr(args, 'format')
   if (asked !== undefined && !(REPORT_FORMATS as readonly string[]).includes(asked)) throw fail('USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}`)
@@ -73,7 +73,7 @@ function reportFormat (args: Record<string, unknown>): ReportFormat {
 }
 
 /** Write a rendered report to a file, or return it for printing. */
-async function emit (report: DrillReport, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function emit (report: DrillReport, args: Record<string, unknown>): Promise<Record<string, unknown>> {
   const output = optStr(args, 'output')
   const format = reportFormat(args)
   // The renderers are loaded on first use: the app and the node start without them.
@@ -99,31 +99,6 @@ export const drillReport: Command = {
   }
 }
 
-/** `drill sim --peers 50 --degree 3 [--loss 5%] [--partition 30s]` */
-export const drillSim: Command = {
-  name: 'drill.sim',
-  summary: 'rehearse a drill: an in-process simulation over real stores and streams',
-  run: async (_ctx, args, out) => {
-    reportFormat(args)
-    const { simulate } = await import('../sim/simulation.js')
-    // drill sim always runs in the CLI's own process (LOCAL_ONLY in src/node): Ctrl-C aborts
-    // the caller's signal and must stop it cleanly, or its temporary stores (gigabytes for
-    // 100+ peers) stay behind.
-    const result = await simulate({
-      signal: out.signal,
-      peers: optInt(args, 'peers') ?? 30,
-      degree: optInt(args, 'degree') ?? 3,
-      lossPct: optPercent(args, 'loss') ?? 0,
-      partitionMs: optDuration(args, 'partition') ?? 0,
-      probes: optInt(args, 'probes'),
-      intervalMs: optDuration(args, 'interval'),
-      seed: optInt(args, 'seed'),
-      onProgress: (e) => out.progress?.({ event: 'sim', ...e })
-    })
-    return { ...(await emit(result.report, args)), stats: result.stats }
-  }
-}
-
 /** `room set ROOM --drill-ack on|off` */
 export const roomSet: Command = {
   name: 'room.set',
@@ -141,4 +116,4 @@ export const roomSet: Command = {
 }
 
 /** Every drill command. */
-export const DRILL_COMMANDS: Command[] = [drillStart, drillList, drillReport, drillSim, roomSet]
+export const DRILL_COMMANDS: Command[] = [drillStart, drillList, drillReport, roomSet]

@@ -8,7 +8,8 @@
  * network unless the command asks for one (`get`).
  */
 import { EventEmitter } from 'node:events'
-import { ControlServer, nodeListening } from '../control/index.js'
+import { nodeListening } from '../control/client.js'
+import type { ControlServer } from '../control/server.js'
 import { fail } from '../errors/index.js'
 import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
 import type { ConnectionSource, Network, NetworkOptions } from '../network/index.js'
@@ -44,7 +45,7 @@ export class TamtamNode extends EventEmitter {
   /** What commands run against; owned by this node. */
   readonly context: NodeContext
   network: Network | null = null
-  private readonly control: ControlServer | null
+  private control: ControlServer | null = null
   private readonly opts: NodeOptions
   private autoFetcher: AutoFetcher | null = null
   private startingNetwork: Promise<Network> | null = null
@@ -60,7 +61,6 @@ export class TamtamNode extends EventEmitter {
       network: () => this.network,
       goOnline: async (o) => await this.startNetwork({ lanOnly: o.lanOnly })
     })
-    this.control = opts.control === false ? null : new ControlServer(this.context, this.tt.paths.socket)
   }
 
   /**
@@ -88,7 +88,7 @@ export class TamtamNode extends EventEmitter {
     if (this.closing !== null) return
     this.opening ??= (async () => {
       await this.openLocal()
-      await this.control?.listen()
+      if (this.opts.control !== false) await this.listenControl()
       const networkOptions = this.opts.network ?? {}
       if (networkOptions === false && this.opts.source === undefined) return
       const network = await this.startNetwork(networkOptions === false ? {} : networkOptions)
@@ -96,6 +96,16 @@ export class TamtamNode extends EventEmitter {
       if (this.opts.drills !== false) await this.startDrills(network)
     })()
     await this.opening
+  }
+
+  /**
+   * Serve the command table on the control socket. Loaded here: the table imports every
+   * command, and nodes without a socket (the simulator's, a one-shot run) never need it.
+   */
+  private async listenControl (): Promise<void> {
+    const { ControlServer } = await import('../control/server.js')
+    this.control = new ControlServer(this.context, this.tt.paths.socket)
+    await this.control.listen()
   }
 
   /** The network over the given source, or a TCP one with the saved manual peers (once). */

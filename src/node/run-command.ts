@@ -27,7 +27,8 @@ export interface RunOptions { lockWaitMs?: number }
  * the node's control socket or for the lock, whichever comes first, up to `lockWaitMs`.
  */
 export async function runCommand (home: string, name: string, args: Record<string, unknown>, out: Output, opts: RunOptions = {}): Promise<{ result: unknown, via: 'node' | 'local' }> {
-  const command = await commandNamed(name)
+  // `drill sim` is outside the table, so no node can be asked to run it.
+  const command = name === 'drill.sim' ? (await import('../sim/command.js')).drillSim : await commandNamed(name)
   if (command === undefined) throw fail('USAGE', `unknown command ${name}`)
   const paths = homePaths(home)
   if (LOCAL_ONLY.has(name)) return await runLocal(home, command.run, args, out, false)
