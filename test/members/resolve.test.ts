@@ -7,7 +7,7 @@ import t from 'tap'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
 import { pickMember as tuiPickMember, roomMembers as tuiRoomMembers } from '../../src/commands/verify.js'
 import { isTamtamError } from '../../src/errors/index.js'
-import { pickMember, resolveMember, type Member } from '../../src/members/index.js'
+import { pickMember, resolveMember, roomMembers, type Member } from '../../src/members/index.js'
 import { fingerprintOf } from '../../src/names/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import { contextOf, eventually, link, peer } from '../helpers/peers.js'
@@ -65,6 +65,19 @@ t.test('an unknown name and a shared name fail alike everywhere', async (t) => {
   const room = moussa.rooms.resolve('atelier')
   t.same(room.settings.muted ?? [], [], 'nothing was muted')
   t.equal((await moussa.moderation(room)).applied.length, 0, 'no moderation record was written')
+
+  // A nickname with escape sequences reaches every reader of the view cleaned.
+  const print = fingerprintOf((await awa2.identity()).publicKey.toString('hex')).slice(0, 9)
+  await (await awa2.logs(awa2.rooms.resolve('atelier'))).own.append([{ type: 'nick', name: 'Mal\x1b[2Jlory\x9b31m' }])
+  t.ok(await eventually(async () => (await resolveMember(moussa, room, print)).name !== 'Awa'), 'Moussa sees the new nickname')
+  const shown = [
+    (await resolveMember(moussa, room, print)).name,
+    ...(await roomMembers(moussa, room)).map((m) => m.name),
+    (await COMMANDS.get('mute')!.run(contextOf(moussa), { room: 'atelier', member: print }, SILENT) as { member: string }).member,
+    ...(await COMMANDS.get('mod')!.run(contextOf(moussa), { room: 'atelier', action: 'list' }, SILENT) as { moderators: Array<{ name: string }> }).moderators.map((m) => m.name)
+  ]
+  t.notMatch(shown.join('\n'), /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, `no control or escape character in a member's name: ${JSON.stringify(shown)}`)
+  t.ok(shown.includes('Mallory'), 'the name stays readable')
 })
 
 /** A member for the pure table below. */
