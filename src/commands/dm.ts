@@ -1,5 +1,6 @@
 /** Private message commands: `dm ROOM MEMBER TEXT` and `dms ROOM [MEMBER] [--limit N]`. */
-import { resolveMember } from '../dm/members.js'
+import { NOT_TO_YOURSELF } from '../dm/direct-messages.js'
+import { resolveMember } from '../members/index.js'
 import type { Command } from './types.js'
 import { optInt, optStr, str } from './args.js'
 import { roomArg } from './room.js'
@@ -25,10 +26,9 @@ export const dms: Command = {
     const room = await roomArg(tt, args)
     const who = optStr(args, 'member')
     if (who === undefined || who === '') return { room: room.name, conversations: await ctx.dms().conversations(room) }
-    const me = (await tt.identity()).publicKey.toString('hex')
-    const member = await resolveMember(await tt.logs(room), me, who)
-    const messages = await ctx.dms().messages(room, member.identity, { limit: optInt(args, 'limit') ?? 50 })
-    return { room: room.name, with: member, messages }
+    const { identity, name, fingerprint } = await resolveMember(tt, room, who, { notYou: NOT_TO_YOURSELF })
+    const messages = await ctx.dms().messages(room, identity, { limit: optInt(args, 'limit') ?? 50 })
+    return { room: room.name, with: { identity, name, fingerprint }, messages }
   }
 }
 

@@ -8,6 +8,7 @@ import { fail, fromSystemError } from '../errors/index.js'
 import { DEFAULT_PLAN, type DrillReport } from '../drills/index.js'
 import { REPORT_FORMATS, formatFromPath, type ReportFormat } from '../drills/render/formats.js'
 import type { NodeContext } from '../node/context.js'
+import { drillAckOn, setDrillAck } from '../room/settings.js'
 import type { Command, Output } from './types.js'
 import { lang, optDuration, optInt, optStr } from './args.js'
 import { roomArg } from './room.js'
@@ -108,10 +109,9 @@ export const roomSet: Command = {
     const ack = optStr(args, 'drillAck')
     if (ack !== undefined) {
       if (ack !== 'on' && ack !== 'off') throw fail('USAGE', '--drill-ack must be on or off')
-      room.settings.drillAck = ack === 'on'
-      await tt.rooms.save()
+      if (setDrillAck(room, ack === 'on')) await tt.rooms.save()
     }
-    return { room: room.name, drillAck: room.settings.drillAck !== false ? 'on' : 'off' }
+    return { room: room.name, drillAck: drillAckOn(room) ? 'on' : 'off' }
   }
 }
 

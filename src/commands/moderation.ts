@@ -4,13 +4,11 @@
  * applies it only if we are a moderator at that point (src/moderation).
  */
 import { fail } from '../errors/index.js'
-import { shortFingerprint } from '../identity/index.js'
+import { people, resolveMember, unknownMember } from '../members/index.js'
 import type { Room } from '../room/index.js'
-import { sanitizeName } from '../text/sanitize.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command } from './types.js'
 import { str } from './args.js'
-import { findMember } from './mute.js'
 import { roomArg } from './room.js'
 
 /** Word on the command line → record action, and what its target is. */
@@ -25,22 +23,12 @@ const ACTIONS: Record<string, { action: string, target: 'message' | 'member' }> 
 
 const MESSAGE_ID = /^[0-9a-f]{16}\.\d{1,15}$/
 
-/** Names of the identities in a room, for output. */
-async function namesOf (tt: Tamtam, room: Room): Promise<Map<string, string>> {
-  const names = new Map<string, string>()
-  for (const log of (await tt.logs(room)).list()) {
-    const author = await log.verifyBinding()
-    if (author !== null) names.set(author.identity, sanitizeName((await log.currentName()) ?? author.name))
-  }
-  return names
-}
-
 /** The log of a member in a room and its length here, or undefined when we hold none. */
 async function logOf (tt: Tamtam, room: Room, identity: string): Promise<{ core: string, length: number } | undefined> {
-  for (const log of (await tt.logs(room)).list()) {
-    if ((await log.verifyBinding())?.identity === identity) return { core: log.key, length: log.core.length }
-  }
-  return undefined
+  const logs = await tt.logs(room)
+  const key = (await people(logs)).get(identity)?.log
+  const log = logs.list().find((l) => l.key === key)
+  return log === undefined ? undefined : { core: log.key, length: log.core.length }
 }
 
 /** `mod ROOM ACTION [TARGET]` */
@@ -63,7 +51,7 @@ export const mod: Command = {
       if (!MESSAGE_ID.test(target)) throw fail('USAGE', 'a message id looks like 3f2a9c01d4e5b6a7.42 (see `tamtam log ROOM --json`)')
       shown = target
     } else {
-      const member = await findMember(tt, room, str(args, 'target'))
+      const member = await resolveMember(tt, room, str(args, 'target'))
       target = member.identity
       shown = member.name
     }
@@ -78,8 +66,11 @@ export const mod: Command = {
 /** Moderators, hidden messages, removed members and the applied records. */
 async function modList (tt: Tamtam, room: Room): Promise<Record<string, unknown>> {
   const state = await tt.moderation(room)
-  const names = await namesOf(tt, room)
-  const who = (identity: string): Record<string, string> => ({ identity, name: names.get(identity) ?? '?', fingerprint: shortFingerprint(Buffer.from(identity, 'hex')) })
+  const known = await people(await tt.logs(room))
+  const who = (identity: string): Record<string, string> => {
+    const { name, fingerprint } = known.get(identity) ?? unknownMember(identity)
+    return { identity, name, fingerprint }
+  }
   return {
     room: room.name,
     creator: state.creator === null ? null : who(state.creator),

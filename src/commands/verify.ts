@@ -7,55 +7,26 @@
  * does the user run it again with `yes`. The command never asks anything itself: the CLI
  * may prompt, the TUI has `/verify NAME --yes`.
  */
-import { fail } from '../errors/index.js'
 import { fingerprintWords } from '../identity/index.js'
-import { acceptKey, fingerprintOf, keyChanged, matchMembers, rememberNames, setVerified, verifiedIn } from '../names/index.js'
+import { pickMember, roomMembers, unknownMember, type Member } from '../members/index.js'
+import { acceptKey, fingerprintOf, keyChanged, rememberNames, setVerified, verifiedIn } from '../names/index.js'
 import type { Room } from '../room/index.js'
-import { sanitizeName } from '../text/sanitize.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command } from './types.js'
 import { lang, str } from './args.js'
 import { roomArg } from './room.js'
 
-/** A member of a room as the names functions see it. */
-export interface RoomMember {
-  identity: string
-  /** Current nickname, sanitised. */
-  name: string
-  fingerprint: string
-  /** Hex key of the member's log in this room. */
-  log: string
-  you: boolean
-}
+/** Moved to src/members; kept for the TUI until it switches. */
+export { pickMember, roomMembers, type Member as RoomMember } from '../members/index.js'
 
-/** Every member with a verified binding in a room, in log order (ours included). */
-export async function roomMembers (tt: Tamtam, room: Room): Promise<RoomMember[]> {
-  const logs = await tt.logs(room)
-  const members: RoomMember[] = []
-  for (const log of logs.list()) {
-    const author = await log.verifyBinding()
-    if (author === null) continue
-    const name = sanitizeName((await log.currentName()) ?? author.name) || '?'
-    members.push({ identity: author.identity, name, fingerprint: fingerprintOf(author.identity), log: log.key, you: log === logs.own })
-  }
-  return members
-}
-
-/** The one member `who` names (see matchMembers); USAGE when nobody or several. */
-export function pickMember<M extends RoomMember> (members: M[], who: string, room: Room): M {
-  const found = [...new Map(matchMembers(members, who).map((m) => [m.identity, m])).values()]
-  if (found.length === 0) throw fail('USAGE', `no member "${sanitizeName(who)}" in ${room.name}`)
-  if (found.length > 1) throw fail('USAGE', `"${sanitizeName(who)}" names ${found.length} members (${found.map((m) => m.fingerprint.slice(0, 9)).join(', ')}): add the fingerprint, as NAME#${found[0].fingerprint.slice(0, 4)}`)
-  return found[0]
-}
+/** Why we cannot verify ourselves. */
+const NOT_YOU = 'that is you: your own words are shown by `tamtam whoami`; the other person verifies you'
 
 /** Read the members, remember names not seen before (saved), and find `who` among the others. */
-async function memberArg (tt: Tamtam, room: Room, who: string): Promise<RoomMember> {
+async function memberArg (tt: Tamtam, room: Room, who: string): Promise<Member> {
   const members = await roomMembers(tt, room)
   if (rememberNames(room, members)) await tt.rooms.save()
-  const member = pickMember(members, who, room)
-  if (member.you) throw fail('USAGE', 'that is you: your own words are shown by `tamtam whoami`; the other person verifies you')
-  return member
+  return pickMember(members, who, room, { notYou: NOT_YOU })
 }
 
 /** `verify ROOM MEMBER [--yes]` */
@@ -86,8 +57,9 @@ export const verifyUndo: Command = {
     const room = await roomArg(tt, args)
     const who = str(args, 'member')
     const members = await roomMembers(tt, room)
-    // Someone verified who has left the room can still be unmarked, by fingerprint.
-    const gone = verifiedIn(room).filter((id) => !members.some((m) => m.identity === id)).map((id) => ({ identity: id, name: '', fingerprint: fingerprintOf(id), log: '', you: false }))
+    // Someone verified who has left the room can still be unmarked, by fingerprint; no
+    // name, so the output says they are gone.
+    const gone = verifiedIn(room).filter((id) => !members.some((m) => m.identity === id)).map((id) => ({ ...unknownMember(id), name: '' }))
     const member = pickMember([...members, ...gone], who, room)
     const unmarked = setVerified(room, member.identity, false)
     if (unmarked) await tt.rooms.save()

@@ -2,19 +2,11 @@
  * `whereami`: this node's address card, for networks that block multicast. People read it
  * aloud or scan it, then use `tamtam up --peer HOST:PORT` or `tamtam peer add HOST:PORT`.
  */
-import { lanAddresses } from '../discovery/index.js'
+import { interfaceKind, lanAddresses } from '../discovery/index.js'
 import type { Command } from './types.js'
 
 /** Prefix of an address card: a line people can paste whole into `peer add`. */
 export const CARD_PREFIX = 'tamtam-peer:'
-
-/** Kind of interface, from its name: virtual ones rarely reach the other participants. */
-export function interfaceKind (name: string): 'wifi' | 'ethernet' | 'virtual' | 'other' {
-  if (/^(docker|br-|veth|virbr|tun|tap|wg|tailscale|zt|utun|vmnet|vboxnet)/.test(name)) return 'virtual'
-  if (/^(wl|wlan|wifi)/.test(name)) return 'wifi'
-  if (/^(en|eth)/.test(name)) return 'ethernet'
-  return 'other'
-}
 
 /** The card for a port: every real address joined by commas. */
 export function addressCard (addresses: Array<{ address: string }>, port: number): string {

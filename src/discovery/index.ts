@@ -2,4 +2,5 @@
 export * from './types.js'
 export * from './beacon.js'
 export * from './interfaces.js'
+export * from './routes.js'
 export * from './candidate-table.js'

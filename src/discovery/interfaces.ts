@@ -19,11 +19,11 @@ export interface LanAddress {
 /**
  * The non-internal IPv4 addresses of this machine, in the order the OS lists them.
  * IPv6 (link-local fe80:: included) is skipped: the beacon is IPv4 multicast only.
- * Loopback is skipped: nothing on another host can reach it.
+ * Loopback is skipped: nothing on another host can reach it. `list` is for tests.
  */
-export function lanAddresses (): LanAddress[] {
+export function lanAddresses (list = os.networkInterfaces()): LanAddress[] {
   const found: LanAddress[] = []
-  for (const [name, infos] of Object.entries(os.networkInterfaces())) {
+  for (const [name, infos] of Object.entries(list)) {
     for (const info of infos ?? []) {
       // Node 18.0–18.3 reported family as a number; accept both so an old runtime is not silently blind.
       const family = info.family as string | number
@@ -32,6 +32,25 @@ export function lanAddresses (): LanAddress[] {
     }
   }
   return found
+}
+
+/** What kind of link an interface name suggests. */
+export type InterfaceKind = 'wifi' | 'ethernet' | 'virtual' | 'other'
+
+// Order matters: `br-` and `veth` are checked before the Ethernet prefixes.
+const KINDS: Array<[RegExp, InterfaceKind]> = [
+  [/^(docker|br-|veth|virbr|tun|tap|wg|tailscale|zt|utun|vmnet|vboxnet)/i, 'virtual'],
+  [/^(wl|wlan|wifi)/i, 'wifi'],
+  [/^(en|eth)/i, 'ethernet']
+]
+
+/**
+ * The kind of an interface, from its name alone (a heuristic: names are conventions, not
+ * rules). Virtual ones (Docker, bridges, VPNs) rarely reach the other participants.
+ */
+export function interfaceKind (name: string): InterfaceKind {
+  for (const [pattern, kind] of KINDS) if (pattern.test(name)) return kind
+  return 'other'
 }
 
 /**

@@ -4,12 +4,12 @@
  * such as the TUI can poll every second. Nothing decrypted is ever written to disk.
  */
 import { fail } from '../errors/index.js'
+import { logMembers, people, pickMember, unknownMember } from '../members/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { messageId } from '../timeline/index.js'
 import { checkText, sealDm } from './envelope.js'
 import { DmKeys } from './keys.js'
-import { describe, membersOf, resolveMember } from './members.js'
 import { RoomDms } from './room-dms.js'
 
 /** What `send` resolves to once the record is stored in our log. */
@@ -20,6 +20,9 @@ export interface DmConversation { identity: string, name: string, fingerprint: s
 
 /** One private message, safe to print: names and text are sanitised. */
 export interface DmMessage { id: string, from: string, fromName: string, to: string, ts: number, text: string, mine: boolean }
+
+/** Why a private message cannot go to ourselves. */
+export const NOT_TO_YOURSELF = 'a private message goes to someone else: you cannot send one to yourself'
 
 /** The private messages this home can read, room by room. Get it from the node's context (`ctx.dms()`). */
 export class DirectMessages {
@@ -45,7 +48,7 @@ export class DirectMessages {
   async send (room: Room, to: string, text: string): Promise<DmSent> {
     checkText(text)
     const keys = await this.keysNow()
-    const member = await resolveMember(await this.tt.logs(room), keys.me, to)
+    const member = pickMember(await logMembers(await this.tt.logs(room)), to, room, { notYou: NOT_TO_YOURSELF })
     const shared = keys.sharedWith(member.identity)
     if (shared === null) throw fail('DM_KEY_INVALID', `${member.name} (${member.fingerprint})`)
     const sealed = sealDm(shared, member.identity, text)
@@ -59,12 +62,12 @@ export class DirectMessages {
   /** Everyone we exchanged private messages with in `room`, newest conversation first. */
   async conversations (room: Room): Promise<DmConversation[]> {
     const dms = await this.refresh(room)
-    const members = await membersOf(await this.tt.logs(room))
+    const known = await people(await this.tt.logs(room))
     const out: DmConversation[] = []
     for (const peer of dms.peers()) {
       const list = dms.with(peer)
-      const who = await describe(peer, members.get(peer))
-      out.push({ ...who, last: list[list.length - 1].ts, count: list.length })
+      const { identity, name, fingerprint } = known.get(peer) ?? unknownMember(peer)
+      out.push({ identity, name, fingerprint, last: list[list.length - 1].ts, count: list.length })
     }
     return out.sort((a, b) => b.last - a.last || (a.identity < b.identity ? -1 : 1))
   }
@@ -74,11 +77,9 @@ export class DirectMessages {
     const dms = await this.refresh(room)
     const list = dms.with(String(withIdentity).toLowerCase())
     const picked = opts.limit === undefined ? list : list.slice(Math.max(0, list.length - Math.max(0, opts.limit)))
-    const members = await membersOf(await this.tt.logs(room))
-    const names = new Map<string, string>()
-    for (const id of new Set(picked.map((e) => e.from))) names.set(id, (await describe(id, members.get(id))).name)
+    const known = await people(await this.tt.logs(room))
     const me = (await this.keysNow()).me
-    return picked.map((e) => ({ id: e.id, from: e.from, fromName: names.get(e.from) ?? '?', to: e.to, ts: e.ts, text: e.text, mine: e.from === me }))
+    return picked.map((e) => ({ id: e.id, from: e.from, fromName: known.get(e.from)?.name ?? '?', to: e.to, ts: e.ts, text: e.text, mine: e.from === me }))
   }
 
   /** Bring the index of `room` up to date (concurrent calls share one pass). */

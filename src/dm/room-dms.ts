@@ -10,11 +10,11 @@ import { readIndexed } from '../log/indexed-read.js'
 import type { Entry, MemberLog } from '../log/member-log.js'
 import type { DmRecord } from '../log/records.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import { people } from '../members/index.js'
 import { sanitizeText } from '../text/sanitize.js'
 import { messageId } from '../timeline/index.js'
 import { openDm, type SealedDm } from './envelope.js'
 import type { DmKeys } from './keys.js'
-import { membersOf } from './members.js'
 
 /** One private message we can read, with its author taken from the log. */
 export interface DmEntry {
@@ -54,7 +54,7 @@ export class RoomDms {
 
   /** Read the blocks that arrived since the last call, in every log of the room. */
   async scan (logs: RoomLogs): Promise<void> {
-    const members = await membersOf(logs)
+    const members = await people(logs)
     this.retryPending([...members.keys()].filter((m) => !this.tried.has(m)))
     for (const m of members.keys()) this.tried.add(m)
     for (const log of logs.list()) await this.scanLog(log, [...members.keys()])

@@ -6,6 +6,9 @@
  */
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { parseGateways, ROUTE_TABLE } from '../discovery/routes.js'
+
+export { parseGateways } from '../discovery/routes.js'
 
 /** A neighbour: an IPv4 address with a known link-layer address. */
 export interface Neighbour { address: string, device: string }
@@ -26,12 +29,6 @@ export function parseIpNeigh (text: string): Neighbour[] {
 export function parseProcArp (text: string): Neighbour[] {
   return text.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 6 && (parseInt(f[2]!, 16) & 2) !== 0)
     .map((f) => ({ address: f[0]!, device: f[5]! }))
-}
-
-/** Parse /proc/net/route: the default gateways (little-endian hex), which are neighbours on any network. */
-export function parseGateways (text: string): string[] {
-  return text.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === '00000000' && f[2] !== '00000000')
-    .map((f) => { const n = parseInt(f[2]!, 16); return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24].join('.') })
 }
 
 async function ipNeigh (): Promise<string | null> {
@@ -62,7 +59,7 @@ export async function subnetNeighbours (subnets: Array<{ address: string, netmas
   const arp = fromIp === null ? await readText('/proc/net/arp') : null
   if (fromIp === null && arp === null) return null
   const list = fromIp !== null ? parseIpNeigh(fromIp) : parseProcArp(arp ?? '')
-  const gateways = new Set(parseGateways((await readText('/proc/net/route')) ?? ''))
+  const gateways = new Set(parseGateways((await readText(ROUTE_TABLE)) ?? ''))
   const mine = new Set(subnets.map((s) => s.address))
   const hosts = list.map((n) => n.address).filter((ip) => !gateways.has(ip) && !mine.has(ip) && subnets.some((s) => sameSubnet(ip, s.address, s.netmask)))
   return [...new Set(hosts)]

@@ -4,7 +4,7 @@
  * under which the node fetches documents on its own. Sizes are bytes.
  */
 import { fail } from '../errors/index.js'
-import type { Room } from '../room/index.js'
+import { documentLimitsIn, setDocumentLimits, type HasSettings } from '../room/settings.js'
 
 /** The limits of one room. */
 export interface DocumentLimits {
@@ -23,20 +23,15 @@ const GiB = 1024 * MiB
 /** Defaults: 2 GiB per file, 10 GiB per room, auto-fetch under 1 MiB. */
 export const DEFAULT_LIMITS: Readonly<DocumentLimits> = Object.freeze({ maxFileBytes: 2 * GiB, quotaBytes: 10 * GiB, autoFetchBytes: MiB })
 
-/** Key of the limits in a room's settings. */
-const SETTINGS_KEY = 'documents'
-
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 
 /** The limits in force for a room: its settings over the defaults (bad values are ignored). */
-export function roomLimits (room: Room): DocumentLimits {
-  const raw = room.settings[SETTINGS_KEY] as Partial<Record<keyof DocumentLimits, unknown>> | undefined
-  const pick = (k: keyof DocumentLimits): number => isSize(raw?.[k]) ? raw[k] as number : DEFAULT_LIMITS[k]
-  return { maxFileBytes: pick('maxFileBytes'), quotaBytes: pick('quotaBytes'), autoFetchBytes: pick('autoFetchBytes') }
+export function roomLimits (room: HasSettings): DocumentLimits {
+  return { ...DEFAULT_LIMITS, ...documentLimitsIn(room) }
 }
 
 /** Change some limits of a room in memory; the caller saves the registry. Returns the new limits. */
-export function applyLimits (room: Room, patch: Partial<DocumentLimits>): DocumentLimits {
+export function applyLimits (room: HasSettings, patch: Partial<DocumentLimits>): DocumentLimits {
   const next = { ...roomLimits(room) }
   for (const key of ['maxFileBytes', 'quotaBytes', 'autoFetchBytes'] as const) {
     const value = patch[key]
@@ -44,7 +39,7 @@ export function applyLimits (room: Room, patch: Partial<DocumentLimits>): Docume
     if (!isSize(value)) throw fail('USAGE', `${key} must be a size in bytes`)
     next[key] = value
   }
-  room.settings[SETTINGS_KEY] = { ...next }
+  setDocumentLimits(room, next)
   return next
 }
 

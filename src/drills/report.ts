@@ -6,8 +6,8 @@
  * between 0 and that round trip.
  */
 import { fail } from '../errors/index.js'
-import { shortFingerprint } from '../identity/index.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import { logMembers, type Member } from '../members/index.js'
 import type { Room } from '../room/index.js'
 import { sanitizeName } from '../text/sanitize.js'
 import type { AckEntry, DrillScan, ProbeEntry } from './scan.js'
@@ -24,19 +24,10 @@ const FUTURE_SLACK_MS = 10 * 60_000
 /** Duration assumed for a drill whose first probe does not say (another client wrote it). */
 const DEFAULT_DURATION_MS = DEFAULT_PLAN.durationMs
 
-/** Who a member log belongs to. */
-interface Member { core: string, identity: string, fingerprint: string, name: string }
-
-async function members (logs: RoomLogs): Promise<Map<string, Member>> {
-  const out = new Map<string, Member>()
-  // Sorted by log key, so every peer lists participants in the same order.
-  for (const log of [...logs.list()].sort((a, b) => a.key.localeCompare(b.key))) {
-    const author = await log.verifyBinding()
-    if (author === null) continue
-    const name = sanitizeName((await log.currentName()) ?? author.name)
-    out.set(log.key, { core: log.key, identity: author.identity, fingerprint: shortFingerprint(Buffer.from(author.identity, 'hex')), name })
-  }
-  return out
+/** The members of the room by log key, sorted by it, so every peer lists participants in the same order. */
+async function byLog (logs: RoomLogs): Promise<Map<string, Member>> {
+  const members = (await logMembers(logs)).sort((a, b) => a.log.localeCompare(b.log))
+  return new Map(members.map((m) => [m.log, m]))
 }
 
 /**
@@ -80,8 +71,8 @@ function clockOffset (samples: Array<{ t0: number, t1: number, t2: number, t3: n
 export async function buildReport (scan: DrillScan, logs: RoomLogs, room: Room, query?: string, now = Date.now()): Promise<DrillReport> {
   await scan.refresh()
   const { core: facCore, drill, probes } = pickDrill(scan, query, logs.own.key, now)
-  const who = await members(logs)
-  const fac = who.get(facCore) ?? { core: facCore, identity: '', fingerprint: '', name: '?' }
+  const who = await byLog(logs)
+  const fac = who.get(facCore) ?? { log: facCore, identity: '', fingerprint: '', name: '?', you: false }
   const seen = scan.seen.get(facCore) ?? new Map<string, number>()
   // Only this log's probes count: a "probe" with the same drill id in another log is ignored.
   const byId = new Map(probes.map((p) => [p.id, p]))
@@ -103,8 +94,8 @@ export async function buildReport (scan: DrillScan, logs: RoomLogs, room: Room, 
   const receipts = new Map<string, Map<number, { latencyMs: number, roundTripMs: number | null, via: string | null }>>()
   const participants: Participant[] = []
   for (const m of who.values()) {
-    if (m.core === facCore || m.identity === fac.identity) continue
-    const acks = acksOf.get(m.core) ?? []
+    if (m.log === facCore || m.identity === fac.identity) continue
+    const acks = acksOf.get(m.log) ?? []
     const samples = acks.flatMap((a) => {
       const t3 = seen.get(a.id)
       const p = byId.get(a.probe)
@@ -120,7 +111,7 @@ export async function buildReport (scan: DrillScan, logs: RoomLogs, room: Room, 
       if (roundTripMs !== null) latencyMs = Math.min(latencyMs, roundTripMs)
       mine.set(p.number, { latencyMs: Math.round(latencyMs), roundTripMs, via: a.via })
     }
-    receipts.set(m.core, mine)
+    receipts.set(m.log, mine)
     participants.push({ identity: m.identity, fingerprint: m.fingerprint, name: m.name, receipts: [], clockOffsetMs: offset, clock: offset === null ? 'unverified' : 'round-trip' })
   }
 
@@ -132,7 +123,7 @@ export async function buildReport (scan: DrillScan, logs: RoomLogs, room: Room, 
     const before = route(r.via, probe, depth + 1)
     return before === null ? null : [...before, who.get(core)?.name ?? '?']
   }
-  const cores = [...who.values()].filter((m) => m.core !== facCore && m.identity !== fac.identity).map((m) => m.core)
+  const cores = [...who.values()].filter((m) => m.log !== facCore && m.identity !== fac.identity).map((m) => m.log)
   cores.forEach((core, i) => {
     const list: Receipt[] = []
     for (const [probe, r] of [...(receipts.get(core) ?? new Map())].sort((a, b) => a[0] - b[0])) {

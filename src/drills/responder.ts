@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events'
 import type { MemberLog } from '../log/member-log.js'
 import { decodeRecord, MAX_SEEN_PER_RECORD } from '../log/records.js'
 import type { Room } from '../room/index.js'
+import { drillAckOn } from '../room/settings.js'
 import type { Tamtam } from '../tamtam.js'
 import { messageId } from '../timeline/index.js'
 
@@ -18,11 +19,6 @@ export interface PeerView { stream: { remotePublicKey: Buffer | null }, remoteSe
 
 /** How often pending receipts are written, in ms. */
 export const SEEN_FLUSH_MS = 1000
-
-/** Whether this home acknowledges drill probes in a room (on unless turned off). */
-export function drillAckOn (room: Room): boolean {
-  return room.settings.drillAck !== false
-}
 
 /** Acknowledges probes and records receipts of our own probes' acknowledgements. */
 export class DrillResponder extends EventEmitter {

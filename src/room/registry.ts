@@ -21,7 +21,7 @@ export interface Room {
   createdAt: number
   /** Hex keys of the member logs known in this room (including our own). */
   members: string[]
-  /** Per-room settings, e.g. drill acknowledgements. */
+  /** Choices made on this computer for this room: read and changed only through settings.ts. */
   settings: Record<string, unknown>
 }
 

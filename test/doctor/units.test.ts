@@ -1,6 +1,7 @@
 /** Pure parts of the doctor: interface classes, firewall heuristics, neighbour parsing, catalogue, output. */
 import t from 'tap'
 import { CODES_WITHOUT_FIX, DOCTOR_CODES, interfaceKind, judgeIptables, judgeNft, judgeUfw, parseGateways, parseIpNeigh, parseProcArp } from '../../src/doctor/index.js'
+import { hasDefaultRoute } from '../../src/discovery/index.js'
 import { messages as en } from '../../src/i18n/messages/en.js'
 import { messages as fr } from '../../src/i18n/messages/fr.js'
 import { translator } from '../../src/i18n/index.js'
@@ -45,6 +46,10 @@ t.test('neighbour tables', async (t) => {
   t.same(parseProcArp(arp), [{ address: '10.0.0.2', device: 'wlan0' }], '/proc/net/arp: complete entries')
   const route = 'Iface\tDestination\tGateway \tFlags\nwlan0\t00000000\t0100000A\t0003\nwlan0\t0000000A\t00000000\t0001\n'
   t.same(parseGateways(route), ['10.0.0.1'], 'default gateway from /proc/net/route')
+  t.equal(hasDefaultRoute(() => route), true, 'a default route')
+  t.equal(hasDefaultRoute(() => 'Iface\tDestination\tGateway \tFlags\ntun0\t00000000\t00000000\t0001\n'), true, 'a default route with no gateway (a VPN) is one too')
+  t.equal(hasDefaultRoute(() => 'Iface\tDestination\tGateway \tFlags\nwlan0\t0000000A\t00000000\t0001\n'), false, 'only the LAN: no default route (the Internet is cut)')
+  t.equal(hasDefaultRoute(() => { throw new Error('ENOENT') }), null, 'no routing table (not Linux): unknown')
 })
 
 t.test('every code has its text, and its fix unless all is well, in English and French', async (t) => {
