@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events'
 import { commandNamed } from '../../src/commands/lazy.js'
 import type { Args, Output } from '../../src/commands/types.js'
-import { mutedIn } from '../../src/commands/mute.js'
+import { mentionBellOn, mutedIn, setMentionBell } from '../../src/room/settings.js'
 import { fail, isTamtamError } from '../../src/errors/index.js'
 import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
 import { MAX_TEXT_BYTES } from '../../src/log/index.js'
@@ -327,11 +327,8 @@ export class TuiModel extends EventEmitter implements SlashHost {
   /** The mention bell of the room on screen, set first when `on` is given (saved with the rooms). */
   async mentionBell (on?: boolean): Promise<boolean> {
     const room = this.roomOnScreen()
-    if (on !== undefined) {
-      room.settings.bell = on
-      await this.node.tt.rooms.save()
-    }
-    return room.settings.bell === true
+    if (on !== undefined && setMentionBell(room, on)) await this.node.tt.rooms.save()
+    return mentionBellOn(room)
   }
 
   /** The latest drill of the room on screen, or null. */

@@ -3,7 +3,8 @@
  * (ringing for new ones when the room asks, `/bell on`), and its private conversations
  * under it. The room on screen counts as read.
  */
-import { roomMembers } from '../../src/commands/verify.js'
+import { roomMembers } from '../../src/members/index.js'
+import { mentionBellOn } from '../../src/room/settings.js'
 import { displayNames } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
@@ -78,7 +79,7 @@ export class RoomList {
 
   /** Ring the terminal bell for new mentions, if the room asks for it. */
   private ring (room: Room, fresh: TimelineItem[]): void {
-    if (fresh.length > 0 && room.settings.bell === true && this.mentions.ringFor(fresh)) this.opts.bell()
+    if (fresh.length > 0 && mentionBellOn(room) && this.mentions.ringFor(fresh)) this.opts.bell()
   }
 
   /** The entries of a room's private conversations; `viewing` is the one on screen. */

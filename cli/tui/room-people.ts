@@ -3,8 +3,8 @@
  * key changes, remembering names seen for the first time) and, for rooms not on screen,
  * the new messages that mention me.
  */
-import { mutedIn } from '../../src/commands/mute.js'
-import { roomMembers } from '../../src/commands/verify.js'
+import { roomMembers } from '../../src/members/index.js'
+import { mutedIn } from '../../src/room/settings.js'
 import { keyChanged, mentionMatcher, rememberNames, verifiedIn } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
 import type { Tamtam } from '../../src/tamtam.js'

@@ -1,5 +1,5 @@
 /** The status bar's facts about the room on screen: LAN peers, Internet, sync and reach. */
-import { hasDefaultRoute } from '../../src/doctor/default-route.js'
+import { hasDefaultRoute } from '../../src/discovery/routes.js'
 import { syncState } from '../../src/network/sync-watch.js'
 import type { TamtamNode } from '../../src/node/index.js'
 import { reachOf } from '../../src/replication/reach.js'

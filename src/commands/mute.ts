@@ -5,8 +5,6 @@ import type { Command } from './types.js'
 import { str } from './args.js'
 import { roomArg } from './room.js'
 
-/** Moved to src/room/settings; kept for the TUI until it switches. */
-export { mutedIn } from '../room/settings.js'
 
 function muteCommand (name: string, on: boolean): Command {
   return {

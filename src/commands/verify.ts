@@ -16,8 +16,6 @@ import type { Command } from './types.js'
 import { lang, str } from './args.js'
 import { roomArg } from './room.js'
 
-/** Moved to src/members; kept for the TUI until it switches. */
-export { pickMember, roomMembers, type Member as RoomMember } from '../members/index.js'
 
 /** Why we cannot verify ourselves. */
 const NOT_YOU = 'that is you: your own words are shown by `tamtam whoami`; the other person verifies you'

@@ -15,7 +15,7 @@ export * from './types.js'
 export { interfaceKind, classedAddresses, type InterfaceKind } from './interfaces.js'
 export { judgeNft, judgeIptables, judgeUfw } from './firewall.js'
 export { parseIpNeigh, parseProcArp, parseGateways } from './neighbours.js'
-export { hasDefaultRoute } from './default-route.js'
+export { hasDefaultRoute } from '../discovery/routes.js'
 
 /** Options of {@link runDoctor}. */
 export interface DoctorOptions {

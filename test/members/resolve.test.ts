@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
-import { pickMember as tuiPickMember, roomMembers as tuiRoomMembers } from '../../src/commands/verify.js'
+import { runSlash } from '../../cli/tui/slash.js'
 import { isTamtamError } from '../../src/errors/index.js'
 import { pickMember, resolveMember, roomMembers, type Member } from '../../src/members/index.js'
 import { fingerprintOf } from '../../src/names/index.js'
@@ -22,6 +22,20 @@ async function failure (call: () => Promise<unknown>): Promise<string> {
   }
 }
 
+/** The part of the app a slash line needs, running commands for real on this peer. */
+function slashHost (tt: Tamtam): any {
+  const room = tt.rooms.resolve('atelier')
+  return {
+    lang: 'en',
+    t: (key: string) => key,
+    room: () => ({ id: room.id, name: room.name }),
+    run: async (name: string, args: Record<string, unknown>) => await COMMANDS.get(name)!.run(contextOf(tt), { lang: 'en', ...args }, SILENT),
+    notice: () => {},
+    dmSent: () => {},
+    refresh: async () => {}
+  }
+}
+
 /** Every way a member is named: the commands through the table, and the TUI's /msg resolver. */
 function callers (tt: Tamtam, who: string): Array<[string, () => Promise<unknown>]> {
   const run = (name: string, args: Record<string, unknown>) => async () => await COMMANDS.get(name)!.run(contextOf(tt), { room: 'atelier', ...args }, SILENT)
@@ -35,10 +49,10 @@ function callers (tt: Tamtam, who: string): Array<[string, () => Promise<unknown
     ['unmute', run('unmute', { member: who })],
     ['mod remove', run('mod', { action: 'remove', target: who })],
     ['mod add', run('mod', { action: 'add', target: who })],
-    // /msg today: the members without us, then pickMember (cli/tui/slash-people.ts).
-    ['/msg (today)', async () => tuiPickMember((await tuiRoomMembers(tt, room)).filter((m) => !m.you), who, room)],
-    // /msg once it calls the members view directly.
-    ['/msg (members view)', async () => await resolveMember(tt, room, who, { notYou: 'not to yourself' })]
+    // The app's /msg line, through its slash table, against a host that runs the real commands.
+    ['/msg', async () => await runSlash(slashHost(tt), `/msg ${who} salut`)],
+    // The members view itself.
+    ['members view', async () => await resolveMember(tt, room, who, { notYou: 'not to yourself' })]
   ]
 }
 
