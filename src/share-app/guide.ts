@@ -6,23 +6,14 @@
  * one the tarball runs on.
  */
 import { formatBytes } from '../documents/limits.js'
+import type { AppTarball } from './tarball.js'
 
 /** The languages of the guide. */
 export type GuideLang = 'fr' | 'en'
 export const GUIDE_LANGS: readonly GuideLang[] = ['fr', 'en']
 
 /** What the guide says about the tarball. */
-export interface GuideFacts {
-  name: string
-  size: number
-  sha256: string
-  version: string
-  target: string
-  platform: string
-  arch: string
-  /** The sharer's Node.js version, e.g. `v20.20.2`, and the range the app needs. */
-  node: string
-  nodeRange: string
+export interface GuideFacts extends Pick<AppTarball, 'name' | 'size' | 'sha256' | 'version' | 'target' | 'platform' | 'arch' | 'node' | 'nodeRange'> {
   /** Where the files are served, e.g. `http://192.168.1.20:8080/`, for `curl` lines; none in a folder. */
   baseUrl?: string
 }
