@@ -33,7 +33,8 @@ export async function runCommand (home: string, name: string, args: Record<strin
   const paths = homePaths(home)
   if (LOCAL_ONLY.has(name)) return await runLocal(home, await commandRun(name), args, out, false)
   const waitMs = opts.lockWaitMs ?? COMMAND_LOCK_WAIT_MS
-  const deadline = Date.now() + waitMs
+  // The wait starts at the first refusal, not before loading the table on the way there.
+  let deadline: number | null = null
   let told = false
   for (;;) {
     const result = await callNode(paths.socket, name, args, { onProgress: out.progress, signal: out.signal })
@@ -42,6 +43,7 @@ export async function runCommand (home: string, name: string, args: Record<strin
       return await runLocal(home, await commandRun(name), args, out, await homeInUse(paths))
     } catch (err) {
       if (!isTamtamError(err, 'HOME_LOCKED')) throw err
+      deadline ??= Date.now() + waitMs
       if (Date.now() >= deadline) {
         throw fail('HOME_LOCKED', `another tamtam process has held ${home} for ${Math.round(waitMs / 1000)} s and no node answered on ${paths.socket}`, err)
       }
