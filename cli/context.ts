@@ -19,9 +19,9 @@ export interface CliContext {
 
 /** Build the context from commander's global options (loads the language's catalogue). */
 export async function makeContext (opts: GlobalOptions, signal: AbortSignal = new AbortController().signal): Promise<CliContext> {
-  const lang = await loadLang(pickLang(opts.lang))
+  const lang = await loadLang(pickLang(opts.lang, process.env))
   return {
-    home: resolveHome(opts.home),
+    home: resolveHome(opts.home, process.env),
     json: opts.json === true,
     lang,
     t: translator(lang),

@@ -58,7 +58,7 @@ async function main (argv: string[], lifetime: Lifetime): Promise<number> {
   // only: Corestore and RocksDB create their files with the process umask.
   process.umask(0o077)
   const langAt = argv.indexOf('--lang')
-  const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined))
+  const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined, process.env))
   const program = buildProgram(translator(lang), lifetime)
   try {
     // No command: the terminal app when there is a terminal, else the help.

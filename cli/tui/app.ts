@@ -21,10 +21,10 @@ export interface TuiOptions { home: string, lang?: string, network: NetworkOptio
 
 /** Run the app until the user quits or the signal aborts. */
 export async function runTui (opts: TuiOptions): Promise<void> {
-  const lang = await loadLang(pickLang(opts.lang))
+  const lang = await loadLang(pickLang(opts.lang, process.env))
   const node = new TamtamNode({ home: opts.home, network: opts.network })
   const model = new TuiModel(node, lang)
-  model.needsLang = !langFromEnvironment(opts.lang)
+  model.needsLang = !langFromEnvironment(opts.lang, process.env)
   try {
     await node.tt.identity()
     await node.openLocal()
