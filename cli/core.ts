@@ -10,7 +10,7 @@ import { formatResult } from './format.js'
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
-function register ({ program, run, t, context, lifetime }: Registrar): void {
+function register ({ program, run, t, context }: Registrar): void {
   const h = (key: string): string => t(key as MessageKey)
   program.command('init').description(h('help.4'))
     .requiredOption('--name <name>', h('help.5')).option('--force', h('help.6'))
@@ -56,8 +56,6 @@ function register ({ program, run, t, context, lifetime }: Registrar): void {
     .option('--peer <host:port>', h('help.32'), collect)
     .option('--announce-interval <ms>', h('help.26'), '2000')
     .action(async (o) => {
-      // The app owns its terminal: when the terminal goes away, close as on Ctrl-C.
-      lifetime.watch('SIGHUP')
       const { networkOptions } = await import('./up.js')
       const { runTui } = await import('./tui/app.js')
       const ctx = await context()

@@ -6,7 +6,6 @@
 import type { Command } from 'commander'
 import type { Translate } from '../src/i18n/index.js'
 import type { CliContext } from './context.js'
-import type { Lifetime } from './lifetime.js'
 import type { Formatter } from './render/line.js'
 
 export type { Formatter }
@@ -21,7 +20,6 @@ export interface Registrar {
   t: Translate
   /** The context of this run, for entries that run in the foreground (`up`, `share-app`). */
   context: () => Promise<CliContext>
-  lifetime: Lifetime
 }
 
 /** The human text of one command's result. */

@@ -1,11 +1,13 @@
 /**
- * The one owner of the process's lifetime. SIGINT and SIGTERM (and SIGHUP for the terminal
- * app, which owns its terminal) abort one signal; every long-running entry (`up`, the app,
+ * The one owner of the process's lifetime. SIGINT and SIGTERM abort one signal; every long-running entry (`up`, the app,
  * `share-app`, `drill start`, `get`) awaits it and closes cleanly, and the entry point then
  * exits. A second signal while closing exits at once, for a close that hangs.
  *
  * The handlers stay installed for the whole run: blessed exits the process on SIGTERM only
  * when it is the signal's sole listener, so with these in place it leaves the close to us.
+ * SIGHUP keeps its default (the process ends at once): `nohup tamtam up` relies on it being
+ * ignored, which a handler would undo, and a store ended that way opens again (the lock
+ * goes with the process, a stale socket is replaced).
  */
 import { constants } from 'node:os'
 

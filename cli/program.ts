@@ -69,7 +69,7 @@ function base (t: Translate): Commander {
 export function buildProgram (t: Translate = translator('en'), lifetime: Lifetime = new Lifetime(null)): Commander {
   const program = base(t)
   const context = async (): Promise<CliContext> => await makeContext(program.opts<GlobalOptions>(), lifetime.signal)
-  const registrar: Registrar = { program, t, context, lifetime, run: async (name, args) => await run(await context(), name, args) }
+  const registrar: Registrar = { program, t, context, run: async (name, args) => await run(await context(), name, args) }
   for (const feature of FEATURES) feature.register(registrar)
   return program
 }

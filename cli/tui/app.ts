@@ -1,8 +1,8 @@
 /**
  * `tamtam` with no arguments: the terminal app. It runs a node in this process (so the
  * app is a full peer), keeps the model fresh from the node's events, and closes the
- * node (store and control socket) cleanly on Ctrl-C, /quit, or the run's signal (SIGTERM,
- * SIGHUP: cli/lifetime.ts, whose handlers keep blessed from exiting on its own).
+ * node (store and control socket) cleanly on Ctrl-C, /quit, or the run's signal (SIGTERM:
+ * cli/lifetime.ts, whose handlers keep blessed from exiting on its own).
  */
 import { isTamtamError } from '../../src/errors/index.js'
 import { langFromEnvironment, loadLang, pickLang } from '../../src/i18n/index.js'
