@@ -12,7 +12,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Tamtam } from '../../src/tamtam.js'
 import { TamtamNode } from '../../src/node/index.js'
-import { markdownSection, textTable, updateDoc, type BenchResult } from '../report/report.js'
+import { formatValue, markdownSection, textTable, updateDoc, type BenchResult } from '../report/report.js'
 import { against, figure, runNode, type BenchContext, type Figure, type Measure } from '../lib/measure.js'
 
 /** Timed runs of each variant, interleaved so drift on a shared machine hits them alike. */
@@ -105,7 +105,19 @@ const INTRO = [
   'Rows marked (before) are another build measured in the same run (TAMTAM_BENCH_BEFORE).'
 ]
 
-const render = (r: BenchResult): string => markdownSection(r, { title: 'Cold one-shot send (issue 18)', intro: INTRO })
+/** One line per measure comparing the other build with this one, when both were measured. */
+function beforeAfter (r: BenchResult): string[] {
+  const lines: string[] = []
+  for (const measure of [...new Set(r.figures.map((f) => f.measure))]) {
+    const before = r.figures.find((f) => f.measure === measure && f.name.startsWith('tamtam send ('))
+    const now = r.figures.find((f) => f.measure === measure && f.name === 'tamtam send')
+    if (before === undefined || now === undefined) continue
+    lines.push(`- ${measure}: ${formatValue(before.median, before.unit)} (${before.ratio?.toFixed(2) ?? '?'}× the socket client) ${before.name.slice('tamtam send '.length)} → ${formatValue(now.median, now.unit)} (${now.ratio?.toFixed(2) ?? '?'}×) now`)
+  }
+  return lines.length === 0 ? [] : ['Before and after, medians:', ...lines]
+}
+
+const render = (r: BenchResult): string => markdownSection(r, { title: 'Cold one-shot send (issue 18)', intro: INTRO, after: beforeAfter(r) })
 
 /** The suite, as bench/run.ts lists it. */
 export const coldSendSuite = { name: 'cold-send', measures: coldSendMeasures, text: textTable, writeDoc: async (file: string, r: BenchResult) => await updateDoc(file, r, render) }
