@@ -9,10 +9,10 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { formatBytes } from '../src/documents/limits.js'
 import { translator, type MessageKey, type Translate } from '../src/i18n/index.js'
+import { byName, type Feature, type Run } from './feature.js'
 
 const EN = translator('en')
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 /** Add `export` and `import` to the program. */
@@ -87,4 +87,11 @@ export function bundleProgress (json: boolean, t: Translate = EN, out: NodeJS.Wr
     last = Date.now()
     err.write(bundleProgressLine(event, t) + '\n')
   }
+}
+
+/** The bundle feature: `export` and `import`, their output and their progress. */
+export const bundlesFeature: Feature = {
+  register: ({ program, run, t }) => registerBundleCommands(program, run, t),
+  format: byName(['export', 'import'], formatBundles),
+  progress: { export: bundleProgress, import: bundleProgress }
 }

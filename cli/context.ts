@@ -13,17 +13,20 @@ export interface CliContext {
   t: Translate
   print: (text: string) => void
   note: (text: string) => void
+  /** Aborted when the run is asked to stop (cli/lifetime.ts); long entries close on it. */
+  signal: AbortSignal
 }
 
 /** Build the context from commander's global options (loads the language's catalogue). */
-export async function makeContext (opts: GlobalOptions): Promise<CliContext> {
-  const lang = await loadLang(pickLang(opts.lang))
+export async function makeContext (opts: GlobalOptions, signal: AbortSignal = new AbortController().signal): Promise<CliContext> {
+  const lang = await loadLang(pickLang(opts.lang, process.env))
   return {
-    home: resolveHome(opts.home),
+    home: resolveHome(opts.home, process.env),
     json: opts.json === true,
     lang,
     t: translator(lang),
     print: (text) => { if (text.length > 0) process.stdout.write(text + '\n') },
-    note: (text) => { process.stderr.write(text + '\n') }
+    note: (text) => { process.stderr.write(text + '\n') },
+    signal
   }
 }

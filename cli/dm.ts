@@ -6,8 +6,8 @@
 import type { Command } from 'commander'
 import type { MessageKey, Translate } from '../src/i18n/index.js'
 import { sanitizeName, sanitizeText } from '../src/text/sanitize.js'
+import { byName, type Feature, type Run } from './feature.js'
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 /** Add `dm` and `dms` to the program. */
@@ -57,4 +57,10 @@ export function formatDm (command: string, result: unknown, t: Translate): strin
     default:
       return null
   }
+}
+
+/** The private message feature: `dm` and `dms`. */
+export const dmFeature: Feature = {
+  register: ({ program, run, t }) => registerDmCommands(program, run, t),
+  format: byName(['dm', 'dms'], formatDm)
 }

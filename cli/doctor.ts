@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander'
 import type { MessageKey, Translate } from '../src/i18n/index.js'
+import type { Feature, Run } from './feature.js'
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 
 /** Add `doctor [--wait SECONDS]` to the program; `h` gives a help text by key. */
 export function registerDoctorCommand (program: Command, run: Run, h: (key: string) => string): void {
@@ -52,4 +52,10 @@ export function formatDoctor (result: unknown, t: Translate): string {
   const { problems, warnings } = r.summary
   lines.push('', problems + warnings === 0 ? t('doctor.allGood' as MessageKey) : t('doctor.summary' as MessageKey, { problems, warnings }))
   return lines.join('\n')
+}
+
+/** The doctor feature. */
+export const doctorFeature: Feature = {
+  register: ({ program, run, t }) => registerDoctorCommand(program, run, (key) => t(key as MessageKey)),
+  format: { doctor: (result, f) => formatDoctor(result, f.t) }
 }

@@ -9,10 +9,10 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { formatBytes } from '../src/documents/limits.js'
 import { translator, type MessageKey, type Translate } from '../src/i18n/index.js'
+import { byName, type Feature, type Run } from './feature.js'
 
 const EN = translator('en')
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 
@@ -144,4 +144,11 @@ export function progressPrinter (json: boolean, t: Translate = EN, out: NodeJS.W
     last = Date.now()
     err.write(progressLine(event, t) + '\n')
   }
+}
+
+/** The document feature: `share`, `docs`, `docs sync`, `docs limits` and `get`. */
+export const documentsFeature: Feature = {
+  register: ({ program, run, t }) => registerDocumentCommands(program, run, t),
+  format: byName(['share', 'docs', 'get', 'docs.sync', 'docs.limits'], formatDocuments),
+  progress: { share: progressPrinter, get: progressPrinter, 'docs.sync': progressPrinter }
 }

@@ -8,8 +8,8 @@
 import path from 'node:path'
 import type { Command } from 'commander'
 import type { Translate, MessageKey } from '../src/i18n/index.js'
+import { byName, subcommand, type Feature, type Run } from './feature.js'
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 const seconds = (ms: unknown): string => ms === null || ms === undefined ? '-' : Number(ms) < 1000 ? `${Math.round(Number(ms))} ms` : `${(Number(ms) / 1000).toFixed(1)} s`
@@ -90,4 +90,11 @@ export function drillProgress (json: boolean, t: Translate, err: NodeJS.WriteStr
       : t('drill.progress', { reached: String(e.reached), total: String(e.total), elapsed: seconds(e.elapsedMs), duration: seconds(e.durationMs) })
     err.write(err.isTTY === true ? `\r\x1b[2K${line}` : line + '\n')
   }
+}
+
+/** The drill feature: `drill start|list|report|sim` and `room set`. */
+export const drillsFeature: Feature = {
+  register: ({ program, run, t }) => registerDrillCommands(program, subcommand(program, 'room'), run, t),
+  format: byName(['drill.start', 'drill.list', 'drill.report', 'drill.sim', 'room.set'], formatDrills),
+  progress: { 'drill.start': drillProgress, 'drill.sim': drillProgress }
 }

@@ -1,45 +1,17 @@
 /**
- * Human-readable output for each command's result, in the user's language. Commands
- * return data; this file turns it into lines. Text from peers is already sanitised by
- * the library.
+ * Human-readable output of the core commands' results (identity, rooms, messages, peers),
+ * in the user's language, and the JSON output of every command. Commands return data;
+ * this file turns it into lines. Text from peers is already sanitised by the library.
  */
-import { formatDateTime, type MessageKey, type Translate } from '../src/i18n/index.js'
+import type { MessageKey } from '../src/i18n/index.js'
 import type { TimelineItem } from '../src/timeline/index.js'
-import { formatDoctor } from './doctor.js'
+import { formatItem, type Formatter } from './render/line.js'
 
 type Result = Record<string, unknown>
 
-/** What formatting needs: a translator and the language for dates. */
-export interface Formatter { t: Translate, lang: string }
-
-/** The text of a timeline line without its time, with the author shown as `who`. */
-export function lineText (item: TimelineItem, who: string, t: Translate): string {
-  switch (item.type) {
-    case 'join': return t('line.join', { who }) + (item.rewrote === true ? ` ${t('line.rewrote')}` : '')
-    case 'nick': return t('line.nick', { who, text: item.text })
-    case 'doc': return t('line.doc', { who, text: item.text })
-    case 'drill-probe': return t('line.drill', { who, text: item.text })
-    case 'skipped': return t('line.skipped', { who, count: String(item.skipped ?? 0) })
-    default: {
-      const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text
-      return `${who}: ${text}${item.moderated === true ? ` ${t('line.moderated')}` : ''}${item.rewrote === true ? ` ${t('line.rewrote')}` : ''}`
-    }
-  }
-}
-
-/** The text of a timeline line without its time, as the CLI prints it. */
-export function itemText (item: TimelineItem, t: Translate): string {
-  return lineText(item, `${item.name} (${item.author.slice(0, 9)})`, t)
-}
-
-/** One timeline line: local date and time, then the text. */
-export function formatItem (item: TimelineItem, f: Formatter): string {
-  return `${formatDateTime(item.ts, f.lang)}  ${itemText(item, f.t)}`
-}
-
 const short = (v: unknown, n = 12): string => String(v ?? '').slice(0, n)
 
-/** Format a command's result for people. */
+/** Format a core command's result for people (JSON text for a command that is not core). */
 export function formatResult (command: string, result: unknown, f: Formatter): string {
   const { t } = f
   const r = result as Result
@@ -78,8 +50,6 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
       return t(r.connecting === true ? 'cli.peerSavedConnecting' : 'cli.peerSaved', { address: `${String(r.host)}:${String(r.port)}` })
     case 'status':
       return t('cli.status', { port: String(r.port), connections: String(r.connections), lan: t(r.lan === true ? 'cli.on' : 'cli.off'), internet: t(r.internet === true ? 'cli.on' : 'cli.off'), rooms: String(r.rooms) })
-    case 'doctor':
-      return formatDoctor(result, t)
     case 'whereami': {
       const addresses = (r.addresses as Array<Record<string, unknown>>).map((a) => `  ${String(a.address)}${r.port === null ? '' : `:${String(r.port)}`}  (${String(a.interface)}, ${t(`kind.${String(a.kind)}` as MessageKey)})`)
       if (r.running !== true) return [t('cli.whereamiNoNode'), ...addresses].join('\n')

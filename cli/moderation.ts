@@ -1,8 +1,8 @@
 /** The moderation command of the CLI: `mod ROOM ACTION [TARGET]`, its help and output. */
 import type { Command } from 'commander'
 import type { MessageKey, Translate } from '../src/i18n/index.js'
+import { byName, type Feature, type Run } from './feature.js'
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 /** Add `mod` to the program. */
@@ -26,4 +26,10 @@ export function formatModeration (command: string, result: unknown, t: Translate
     t('mod.removed', { list: (r.removed as Result[]).map(who).join(', ') || '-' }),
     t('mod.counts', { applied: String(r.applied), ignored: String(r.ignored) })
   ].join('\n')
+}
+
+/** The moderation feature: `mod`. */
+export const moderationFeature: Feature = {
+  register: ({ program, run, t }) => registerModerationCommands(program, run, t),
+  format: byName(['mod'], formatModeration)
 }

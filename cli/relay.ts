@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander'
 import type { MessageKey, Translate } from '../src/i18n/index.js'
+import { byName, subcommand, type Feature, type Run } from './feature.js'
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 /** Add `room relay-code` and the `relay` group. */
@@ -38,4 +38,10 @@ export function formatRelay (command: string, result: unknown, t: Translate): st
     default:
       return null
   }
+}
+
+/** The relay feature: `room relay-code` and `relay add|list|remove`. */
+export const relayFeature: Feature = {
+  register: ({ program, run, t }) => registerRelayCommands(program, subcommand(program, 'room'), run, t),
+  format: byName(['room.relay-code', 'relay.add', 'relay.list', 'relay.remove'], formatRelay)
 }

@@ -2,7 +2,7 @@
  * `tamtam share-app [--port N] [--out DIR]`: give tamtam itself to people with no
  * Internet. With --out, the shared command writes the files to a folder (through `run`,
  * like every one-shot command). Without, this file serves them on the LAN in the
- * foreground until SIGINT or SIGTERM, printing the URLs and each download, as `up` runs a
+ * foreground until the run is stopped (SIGINT or SIGTERM, cli/lifetime.ts), printing the URLs and each download, as `up` runs a
  * node: it needs no home, and a server that runs for hours does not belong in a node.
  */
 import path from 'node:path'
@@ -13,18 +13,18 @@ import { translator, type MessageKey, type Translate } from '../src/i18n/index.j
 import type { AppServer, AppTarball, FolderResult, ServeOptions, ShareEvent } from '../src/share-app/index.js'
 import { makeContext, type CliContext, type GlobalOptions } from './context.js'
 import { progressPrinter } from './documents.js'
+import type { Feature, Run } from './feature.js'
+import { untilStopped } from './lifetime.js'
 
 const EN = translator('en')
 /** Above this, the output says the tarball is large (slow Wi-Fi, small sticks). */
 const LARGE_BYTES = 50 * 1024 * 1024
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
-
 /** Flags of `share-app`, as commander parses them. */
 export interface ShareAppFlags { port?: string, out?: string }
 
-/** Add `share-app [--port N] [--out DIR]` to the program. */
-export function registerShareAppCommand (program: Command, run: Run, t: Translate = EN): void {
+/** Add `share-app [--port N] [--out DIR]` to the program; `context` gives the run's context for serving. */
+export function registerShareAppCommand (program: Command, run: Run, t: Translate = EN, context: () => Promise<CliContext> = async () => await makeContext(program.opts<GlobalOptions>())): void {
   const h = (key: string): string => t(key as MessageKey)
   program.command('share-app')
     .description(h('help.shareApp.0'))
@@ -37,7 +37,7 @@ export function registerShareAppCommand (program: Command, run: Run, t: Translat
         await run('share-app', { out: path.resolve(o.out) })
         return
       }
-      await serveForeground(await makeContext(program.opts<GlobalOptions>()), o)
+      await serveForeground(await context(), o)
     })
 }
 
@@ -49,7 +49,7 @@ function portFlag (value: string | undefined): number | undefined {
   return n
 }
 
-/** Serve until a signal, then close; resolves once closed. `inject` lets tests pass a built tarball or a host. */
+/** Serve until the run's signal aborts, then close; resolves once closed. `inject` lets tests pass a built tarball or a host. */
 export async function serveForeground (ctx: CliContext, flags: ShareAppFlags, inject: Partial<ServeOptions> = {}): Promise<void> {
   const port = portFlag(flags.port)
   const { serveApp } = await import('../src/share-app/index.js')
@@ -61,13 +61,9 @@ export async function serveForeground (ctx: CliContext, flags: ShareAppFlags, in
     else ctx.print(line)
   }
   const server = await serveApp({ port, lang: ctx.lang === 'en' ? 'en' : 'fr', onEvent, onProgress: progressPrinter(ctx.json, ctx.t), ...inject })
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'))
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-  })
   try {
     ctx.print(ctx.json ? JSON.stringify({ event: 'serving', ts: Date.now(), ...servingFields(server) }) : servingText(server, ctx.t))
-    await stopped
+    await untilStopped(ctx.signal)
   } finally {
     await server.close()
   }
@@ -126,4 +122,11 @@ export function formatShareApp (command: string, result: unknown, t: Translate =
     ...r.files.map((f) => `  ${f.name.padEnd(width)}  ${formatBytes(f.size).padStart(9)}`),
     t('shareApp.writtenHint')
   ].join('\n')
+}
+
+/** The share-app feature: `share-app [--port N] [--out DIR]`. */
+export const shareAppFeature: Feature = {
+  register: ({ program, run, t, context }) => registerShareAppCommand(program, run, t, context),
+  format: { 'share-app': (result, f) => formatShareApp('share-app', result, f.t) ?? '' },
+  progress: { 'share-app': progressPrinter }
 }

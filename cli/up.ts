@@ -1,8 +1,9 @@
 /**
- * `tamtam up`: run a node in the foreground until SIGINT or SIGTERM, then close the
- * store cleanly. Prints one status line per event (JSON lines with --json).
+ * `tamtam up`: run a node in the foreground until the run is stopped (SIGINT or SIGTERM,
+ * cli/lifetime.ts), then close the store cleanly. Prints one status line per event (JSON lines with --json).
  */
 import type { CliContext } from './context.js'
+import { untilStopped } from './lifetime.js'
 import type { NetworkOptions } from '../src/network/index.js'
 import type { Translate } from '../src/i18n/index.js'
 
@@ -59,7 +60,7 @@ function fields (value: unknown): Record<string, unknown> {
   return out
 }
 
-/** Run the node; resolves when it has closed after a signal. */
+/** Run the node; resolves when it has closed after the run's signal. */
 export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
   const { TamtamNode } = await import('../src/node/index.js')
   const node = new TamtamNode({ home: ctx.home, network: await networkOptions(flags), relay: flags.relay === true })
@@ -67,10 +68,6 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
     ctx.print(ctx.json ? JSON.stringify({ event: type, ts: Date.now(), ...data }) : (TEXT[type]?.(data, ctx.t) ?? `${type}`))
   }
   for (const type of Object.keys(TEXT)) if (type !== 'member' && type !== 'stopping') node.on(type, (e: unknown) => print(type, fields(e)))
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'))
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-  })
   try {
     await node.open()
     node.tt.on('member', (room, log) => print('member', { room: room.name, core: log.key }))
@@ -83,8 +80,7 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
     const { COMMANDS } = await import('../src/commands/index.js')
     const where = await COMMANDS.get('whereami')!.run(node.context, {}, { info: () => {}, warn: () => {} }) as { card: string | null }
     if (!ctx.json && where.card !== null) ctx.print(ctx.t('cli.card', { card: where.card }))
-    const reason = await stopped
-    print('stopping', { reason })
+    print('stopping', { reason: await untilStopped(ctx.signal) })
   } finally {
     await node.close()
   }

@@ -7,8 +7,8 @@ import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import type { MessageKey, Translate } from '../src/i18n/index.js'
 import { sanitizeName } from '../src/text/sanitize.js'
+import { byName, type Feature, type Run } from './feature.js'
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<void>
 type Result = Record<string, any>
 
 /** Add `verify` to the program. */
@@ -74,4 +74,10 @@ export function formatVerify (command: string, result: unknown, t: Translate, op
     default:
       return null
   }
+}
+
+/** The verify feature: `verify` (with --undo and --list). */
+export const verifyFeature: Feature = {
+  register: ({ program, run, t }) => registerVerifyCommands(program, run, t),
+  format: byName(['verify', 'verify.undo', 'verify.list'], formatVerify)
 }

@@ -10,6 +10,7 @@ import { requireCjs } from './cjs.js'
 import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
+import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
 import { ModScan, type ModState } from './moderation/moderation.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
@@ -38,6 +39,8 @@ export class Tamtam extends EventEmitter {
   private storeInstance: Corestore | null = null
   private storeOpening: Promise<Corestore> | null = null
   private readonly sessions = new Map<string, Promise<RoomLogs>>()
+  /** Our own log of rooms whose logs are not open, opened alone for a write (see ownLog). */
+  private readonly ownAlone = new Map<string, Promise<MemberLog>>()
   private readonly modScans = new Map<string, ModScan>()
   /** Cores of a room other than its member logs (blobs cores), by room id. */
   private readonly extraCores = new Map<string, Set<Hypercore>>()
@@ -147,6 +150,7 @@ export class Tamtam extends EventEmitter {
       this.modScans.clear()
       this.emit('store-closing')
       for (const s of sessions) await s.then((l) => l.close(), () => {})
+      await this.closeAlone()
       await this.relays.close()
       const old = this.storeOpening
       this.storeOpening = null
@@ -238,9 +242,9 @@ export class Tamtam extends EventEmitter {
   async send (room: Room, text: string): Promise<{ id: string, seq: number, ts: number }> {
     if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
     return await this.write(async () => {
-      const logs = await this.logs(room)
-      const [seq] = await logs.own.append([{ type: 'msg', text }], this.clock())
-      return { id: messageId(logs.own.key, seq), seq, ts: logs.own.lastAppendTs }
+      const own = await this.ownLog(room)
+      const [seq] = await own.append([{ type: 'msg', text }], this.clock())
+      return { id: messageId(own.key, seq), seq, ts: own.lastAppendTs }
     })
   }
 
@@ -250,8 +254,33 @@ export class Tamtam extends EventEmitter {
     identity.name = checkName(name)
     await saveIdentity(this.paths.identity, identity)
     await this.write(async () => {
-      for (const room of this.rooms.list()) await (await this.logs(room)).own.append([{ type: 'nick', name: identity.name }])
+      for (const room of this.rooms.list()) await (await this.ownLog(room)).append([{ type: 'nick', name: identity.name }])
     })
+  }
+
+  /**
+   * Our own log of `room`, to append to. When the room's logs are open (a node), it is
+   * theirs. Otherwise it is opened alone and kept until close: a one-shot `send` with no
+   * node needs no other member's log, and a room of a hundred members would open a hundred
+   * cores for one block. Once the room's logs are open, they are the ones used.
+   */
+  private async ownLog (room: Room): Promise<MemberLog> {
+    const session = this.sessions.get(room.id)
+    if (session !== undefined) return (await session).own
+    let alone = this.ownAlone.get(room.id)
+    if (alone === undefined) {
+      alone = (async () => await MemberLog.own(await this.store(), room, await this.identity()))()
+      alone.catch(() => this.ownAlone.delete(room.id))
+      this.ownAlone.set(room.id, alone)
+    }
+    return await alone
+  }
+
+  /** Close the logs opened alone by ownLog. */
+  private async closeAlone (): Promise<void> {
+    const alone = [...this.ownAlone.values()]
+    this.ownAlone.clear()
+    for (const log of alone) await log.then((l) => l.close(), () => {})
   }
 
   /** The timeline of a room over every log held locally, with moderation applied. */
@@ -276,6 +305,7 @@ export class Tamtam extends EventEmitter {
       const sessions = [...this.sessions.values()]
       this.sessions.clear()
       for (const s of sessions) await s.then((l) => l.close(), () => {})
+      await this.closeAlone()
       await this.relays.close()
       if (this.storeOpening !== null) await this.storeOpening.then((s) => s.close(), () => {})
     })()

@@ -105,14 +105,15 @@ export interface ProcessRun { ms: number, stdout: string, stderr: string }
 const MAX_OUTPUT = 4 * 1024 * 1024
 
 /**
- * Run `node ARGS` and time it from spawn to exit. Rejects on a non-zero exit (with the
- * tail of stderr) or after `timeoutMs`, when the child is killed.
+ * Run `node ARGS` (with `opts.env` added to this process's environment) and time it from
+ * spawn to exit. Rejects on a non-zero exit (with the tail of stderr) or after
+ * `timeoutMs`, when the child is killed.
  */
-export async function runNode (args: string[], opts: { cwd: string, timeoutMs?: number }): Promise<ProcessRun> {
+export async function runNode (args: string[], opts: { cwd: string, timeoutMs?: number, env?: Record<string, string> }): Promise<ProcessRun> {
   const timeoutMs = opts.timeoutMs ?? 60_000
   return await new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env } })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < MAX_OUTPUT) stdout += d })

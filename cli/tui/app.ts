@@ -1,7 +1,8 @@
 /**
  * `tamtam` with no arguments: the terminal app. It runs a node in this process (so the
  * app is a full peer), keeps the model fresh from the node's events, and closes the
- * store cleanly on Ctrl-C or /quit.
+ * node (store and control socket) cleanly on Ctrl-C, /quit, or the run's signal (SIGTERM:
+ * cli/lifetime.ts, whose handlers keep blessed from exiting on its own).
  */
 import { isTamtamError } from '../../src/errors/index.js'
 import { langFromEnvironment, loadLang, pickLang } from '../../src/i18n/index.js'
@@ -15,15 +16,15 @@ const STATUS_REFRESH_MS = 2000
 /** How often a running drill's panel is redrawn (the watch rebuilds its report at most this often). */
 const DRILL_REFRESH_MS = 1000
 
-/** Options of the app. */
-export interface TuiOptions { home: string, lang?: string, network: NetworkOptions }
+/** Options of the app. `signal` aborts to close it as /quit does. */
+export interface TuiOptions { home: string, lang?: string, network: NetworkOptions, signal?: AbortSignal }
 
-/** Run the app until the user quits. */
+/** Run the app until the user quits or the signal aborts. */
 export async function runTui (opts: TuiOptions): Promise<void> {
-  const lang = await loadLang(pickLang(opts.lang))
+  const lang = await loadLang(pickLang(opts.lang, process.env))
   const node = new TamtamNode({ home: opts.home, network: opts.network })
   const model = new TuiModel(node, lang)
-  model.needsLang = !langFromEnvironment(opts.lang)
+  model.needsLang = !langFromEnvironment(opts.lang, process.env)
   try {
     await node.tt.identity()
     await node.openLocal()
@@ -39,6 +40,8 @@ export async function runTui (opts: TuiOptions): Promise<void> {
   node.tt.on('rooms', refresh)
   for (const event of ['connected', 'disconnected', 'presence', 'synced']) node.on(event, refresh)
   node.on('drill-ack', (info: { room?: unknown, drill?: unknown }) => model.probeAcknowledged(info))
+  const quit = (): void => { model.emit('quit') }
+  opts.signal?.addEventListener('abort', quit, { once: true })
   const timer = setInterval(refresh, STATUS_REFRESH_MS)
   const drillTimer = setInterval(() => { void model.tickDrill().catch((err) => model.error(err)) }, DRILL_REFRESH_MS)
   try {
@@ -48,8 +51,10 @@ export async function runTui (opts: TuiOptions): Promise<void> {
       // The first screen needs only the store: the network starts once it is drawn.
       setImmediate(() => { node.open().then(refresh, (err) => model.error(err)) })
     }
-    await runScreen(model)
+    // Stopped while the store was opening: close without drawing.
+    if (opts.signal?.aborted !== true) await runScreen(model)
   } finally {
+    opts.signal?.removeEventListener('abort', quit)
     clearInterval(timer)
     clearInterval(drillTimer)
     await node.close()

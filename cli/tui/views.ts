@@ -6,7 +6,7 @@ import { formatTime, type Translate } from '../../src/i18n/index.js'
 import { sanitizeName, sanitizeText } from '../../src/text/sanitize.js'
 import type { TimelineItem } from '../../src/timeline/index.js'
 import { authorLabel, memberLabel, MENTION_MARK, mentionsMeIn } from './people.js'
-import { lineText } from '../format.js'
+import { lineText } from '../render/line.js'
 export { lineText }
 import type { RoomEntry, TuiState } from './state.js'
 

@@ -21,7 +21,7 @@ function waitMs (value: unknown): number {
 
 /** The node's TCP port: from the network when we run in the node, else by asking one on this home. */
 async function nodePort (ctx: NodeContext): Promise<number | null> {
-  const status = ctx.network !== null ? ctx.network.status() : await callNode(ctx.tt.paths.socket, 'status', {}, 3000).catch(() => NO_NODE)
+  const status = ctx.network !== null ? ctx.network.status() : await callNode(ctx.tt.paths.socket, 'status', {}, { timeoutMs: 3000 }).catch(() => NO_NODE)
   if (status === NO_NODE || typeof status !== 'object' || status === null) return null
   const port = (status as { port?: unknown }).port
   return typeof port === 'number' && port > 0 ? port : null

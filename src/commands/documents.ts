@@ -67,7 +67,7 @@ export const get: Command = {
     const stall = stallMs(args)
     const documents = await ctx.documents()
     const fetch = async (temporary: boolean): Promise<unknown> => await documents.get(room, id, {
-      output, dir, stallMs: stall, waitForDocMs: temporary ? stall : 0, onProgress: out.progress
+      output, dir, stallMs: stall, waitForDocMs: temporary ? stall : 0, onProgress: out.progress, signal: out.signal
     })
     // A document already here (ours, or fetched before) needs no network.
     if (ctx.network === null && await documents.isLocal(room, id)) return await fetch(false)
@@ -87,7 +87,7 @@ export const docsSync: Command = {
       // A process that just connected has not heard of every document yet: let the logs arrive.
       if (temporary) await settle(ctx.tt, room, Math.min(stall, 5000))
       const { syncRoom } = await import('../documents/sync.js')
-      return await syncRoom(await ctx.documents(), room, dir, { stallMs: stall, onProgress: out.progress })
+      return await syncRoom(await ctx.documents(), room, dir, { stallMs: stall, onProgress: out.progress, signal: out.signal })
     })
   }
 }

@@ -6,17 +6,30 @@ import { CONTROL_VERSION, type ControlReply } from './protocol.js'
 /** Marker for "no node is running here": the caller then opens the store itself. */
 export const NO_NODE = Symbol('no node')
 
+/** Options of {@link callNode}. */
+export interface CallOptions {
+  /** Longest wait for the reply, restarted by each progress event (default 60 s). */
+  timeoutMs?: number
+  onProgress?: (event: Record<string, unknown>) => void
+  /**
+   * Aborting closes the connection, which stops the command in the node (its own signal
+   * aborts) and its progress, and rejects with the signal's reason.
+   */
+  signal?: AbortSignal
+}
+
 /**
  * Run `cmd` in the node listening on `socketPath`. Resolves NO_NODE when nothing listens
  * (no socket file, or a stale one), so callers fall back to opening the store.
  */
-export async function callNode (socketPath: string, cmd: string, args: Record<string, unknown>, timeoutMs = 60_000, onProgress?: (event: Record<string, unknown>) => void): Promise<unknown> {
+export async function callNode (socketPath: string, cmd: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<unknown> {
+  opts.signal?.throwIfAborted()
   const socket = await connect(socketPath)
   if (socket === null) return NO_NODE
   try {
     // Always ask for progress: each event restarts the timeout, which keeps a long download
     // alive even when the caller shows no progress. Nodes before this field ignore it.
-    const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args, progress: true }, timeoutMs, onProgress)
+    const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args, progress: true }, opts)
     if (reply.ok) return reply.result
     const code = (reply.error.code in ERROR_CODES ? reply.error.code : 'CONTROL_PROTOCOL') as ErrorCode
     throw new TamtamError(code, reply.error.message, { hint: reply.error.hint, detail: (reply.error as { detail?: string }).detail })
@@ -43,13 +56,22 @@ async function connect (socketPath: string): Promise<net.Socket | null> {
   })
 }
 
-async function exchange (socket: net.Socket, request: unknown, timeoutMs: number, onProgress?: (event: Record<string, unknown>) => void): Promise<ControlReply> {
-  return await new Promise((resolve, reject) => {
+async function exchange (socket: net.Socket, request: unknown, opts: CallOptions): Promise<ControlReply> {
+  const { timeoutMs = 60_000, onProgress, signal } = opts
+  return await new Promise<ControlReply>((resolve, reject) => {
     let buffer = ''
     let timer: NodeJS.Timeout
+    // Every way out clears the timer and the abort listener; the caller destroys the socket.
+    const settle = (): void => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', abort)
+    }
+    const fault = (err: unknown): void => { settle(); reject(err) }
+    const abort = (): void => fault(signal?.reason)
+    signal?.addEventListener('abort', abort, { once: true })
     const arm = (): void => {
       clearTimeout(timer)
-      timer = setTimeout(() => reject(fail('NODE_UNREACHABLE', `no answer within ${timeoutMs} ms`)), timeoutMs)
+      timer = setTimeout(() => fault(fail('NODE_UNREACHABLE', `no answer within ${timeoutMs} ms`)), timeoutMs)
     }
     arm()
     socket.setEncoding('utf8')
@@ -62,8 +84,7 @@ async function exchange (socket: net.Socket, request: unknown, timeoutMs: number
         try {
           message = JSON.parse(line)
         } catch (err) {
-          clearTimeout(timer)
-          reject(fail('CONTROL_PROTOCOL', 'the node sent a reply that is not JSON', err))
+          fault(fail('CONTROL_PROTOCOL', 'the node sent a reply that is not JSON', err))
           return
         }
         if ('progress' in message && !('ok' in message)) {
@@ -71,15 +92,12 @@ async function exchange (socket: net.Socket, request: unknown, timeoutMs: number
           onProgress?.(message.progress)
           continue
         }
-        clearTimeout(timer)
+        settle()
         resolve(message as ControlReply)
         return
       }
     })
-    socket.once('close', () => {
-      clearTimeout(timer)
-      reject(fail('NODE_UNREACHABLE', 'the node closed the connection before answering'))
-    })
+    socket.once('close', () => fault(fail('NODE_UNREACHABLE', 'the node closed the connection before answering')))
     socket.write(JSON.stringify(request) + '\n')
   })
 }

@@ -36,8 +36,13 @@ export class ControlServer {
   }
 
   private serve (socket: net.Socket): void {
+    // A client that goes away (Ctrl-C on `tamtam get`) stops its commands: they get an aborted signal.
+    const gone = new AbortController()
     this.sockets.add(socket)
-    socket.on('close', () => this.sockets.delete(socket))
+    socket.on('close', () => {
+      this.sockets.delete(socket)
+      gone.abort()
+    })
     socket.on('error', () => socket.destroy())
     socket.setEncoding('utf8')
     const lines = new LineSplitter(MAX_REQUEST_BYTES)
@@ -50,15 +55,16 @@ export class ControlServer {
         return
       }
       const send = (message: unknown): void => { if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n') }
-      for (const line of batch) void this.answer(line, send).then(send)
+      for (const line of batch) void this.answer(line, send, gone.signal).then(send)
     })
   }
 
   /**
    * Run one request. A request with `progress: true` gets the command's progress events as
-   * lines `{v, id, progress}` before its reply; other requests get the reply only.
+   * lines `{v, id, progress}` before its reply; other requests get the reply only. `signal`
+   * aborts when the client has closed its connection.
    */
-  private async answer (line: string, send: (message: unknown) => void): Promise<ControlReply> {
+  private async answer (line: string, send: (message: unknown) => void, signal: AbortSignal): Promise<ControlReply> {
     let request: ControlRequest
     try {
       request = JSON.parse(line)
@@ -72,7 +78,7 @@ export class ControlServer {
       const command = await commandNamed(String(request.cmd))
       if (command === undefined) throw fail('USAGE', `unknown command ${String(request.cmd)}`)
       const wantsProgress = (request as { progress?: unknown }).progress === true
-      const out: Output = wantsProgress ? { ...SILENT, progress: (event) => send({ v: CONTROL_VERSION, id, progress: event }) } : SILENT
+      const out: Output = { ...SILENT, signal, ...(wantsProgress ? { progress: (event: Record<string, unknown>) => send({ v: CONTROL_VERSION, id, progress: event }) } : {}) }
       const result = await command.run(this.context, request.args ?? {}, out)
       return { v: CONTROL_VERSION, id, ok: true, result }
     } catch (err) {

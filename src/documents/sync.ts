@@ -30,7 +30,7 @@ export interface SyncResult {
 }
 
 /** Mirror the room's documents into `dir` (created if missing). */
-export async function syncRoom (docs: Documents, room: Room, dir: string, opts: { stallMs?: number, onProgress?: (e: ProgressEvent) => void } = {}): Promise<SyncResult> {
+export async function syncRoom (docs: Documents, room: Room, dir: string, opts: { stallMs?: number, onProgress?: (e: ProgressEvent) => void, signal?: AbortSignal } = {}): Promise<SyncResult> {
   const target = path.resolve(dir)
   await fs.mkdir(target, { recursive: true }).catch((err) => { throw fail('FILE_WRITE_FAILED', `${target} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, err) })
   const manifestFile = path.join(target, MANIFEST)
@@ -47,7 +47,7 @@ export async function syncRoom (docs: Documents, room: Room, dir: string, opts: 
       continue
     }
     try {
-      const got = await docs.get(room, view.id, { dir: target, stallMs: opts.stallMs, onProgress: opts.onProgress })
+      const got = await docs.get(room, view.id, { dir: target, stallMs: opts.stallMs, onProgress: opts.onProgress, signal: opts.signal })
       manifest.files[view.id] = { file: path.basename(got.file), size: got.size, sha256: got.sha256 }
       await writeJsonPrivate(manifestFile, manifest)
       result.fetched.push({ id: view.id, name: view.name, file: got.file, downloadedBytes: got.downloadedBytes })

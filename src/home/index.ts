@@ -4,8 +4,8 @@ import path from 'node:path'
 
 export { readJson, writeJsonPrivate, ensureHome, makePrivate } from './files.js'
 
-/** The home dir: --home, then TAMTAM_HOME, then ~/.tamtam. */
-export function resolveHome (explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+/** The home dir: --home, then TAMTAM_HOME in `env` (the CLI passes the process's), then ~/.tamtam. */
+export function resolveHome (explicit: string | undefined, env: NodeJS.ProcessEnv): string {
   const chosen = explicit ?? env.TAMTAM_HOME ?? path.join(os.homedir(), '.tamtam')
   return path.resolve(chosen)
 }

@@ -19,14 +19,14 @@ export const LANGUAGES = ['en', 'fr'] as const
 const loaded = new Map<string, Catalogue>([['en', en]])
 
 /** The language asked for by --lang, else LC_ALL / LC_MESSAGES / LANG, else English. */
-export function pickLang (explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function pickLang (explicit: string | undefined, env: NodeJS.ProcessEnv): string {
   const source = explicit ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? ''
   const code = source.toLowerCase().split(/[_.@-]/)[0]
   return /^[a-z]{2,3}$/.test(code) ? code : 'en'
 }
 
 /** True when the language was set explicitly or by the environment (first run asks otherwise). */
-export function langFromEnvironment (explicit?: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function langFromEnvironment (explicit: string | undefined, env: NodeJS.ProcessEnv): boolean {
   return explicit !== undefined || [env.LC_ALL, env.LC_MESSAGES, env.LANG].some((v) => v !== undefined && v !== '' && v !== 'C' && v !== 'POSIX')
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { cli, start } from '../helpers/cli.js'
 import { tempDir } from '../helpers/peers.js'
@@ -26,6 +26,7 @@ t.test('send goes through a running node, and opens the store itself when none r
   node.child.kill('SIGTERM')
   t.equal(await node.exited, 0, 'SIGTERM closes the node cleanly (exit 0)')
   t.match(node.output(), /stopped cleanly/, 'and it says so')
+  t.notOk(existsSync(path.join(home, 'control.sock')), 'and removes its control socket')
 
   const local = await cli(['--home', home, 'send', 'atelier', 'with no node'])
   t.equal(local.code, 0, `send with no node opens the store itself: ${local.stderr}`)

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { Command as Commander, CommanderError } from 'commander'
 import { eventLine, formatShareApp, registerShareAppCommand, serveForeground } from '../../cli/share-app.js'
 import type { CliContext } from '../../cli/context.js'
+import { Lifetime } from '../../cli/lifetime.js'
 import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
 import { buildAppTarball, type AppTarball, type FolderResult } from '../../src/share-app/index.js'
 import { cli } from '../helpers/cli.js'
@@ -86,14 +87,15 @@ t.test('serving in the foreground until SIGINT', async (t) => {
   const tarball = await smallTarball(t)
   for (const json of [false, true]) {
     const printed: string[] = []
-    const ctx: CliContext = { home: '/nonexistent', json, lang: 'en', t: translator('en'), print: (s) => printed.push(s), note: (s) => printed.push(s) }
+    const stop = new Lifetime(null)
+    const ctx: CliContext = { home: '/nonexistent', json, lang: 'en', t: translator('en'), print: (s) => printed.push(s), note: (s) => printed.push(s), signal: stop.signal }
     const done = serveForeground(ctx, { port: '0' }, { tarball, host: '127.0.0.1' })
     await until(() => printed.length > 0)
     const url = json ? (JSON.parse(printed[0]) as { urls: string[] }).urls[0] : /http:\S+/.exec(printed[0])?.[0] ?? ''
     t.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/, `the URL is printed${json ? ' (JSON)' : ''}`)
     t.equal((await fetch(`${url}${tarball.name}`)).status, 200)
     await until(() => printed.length > 1)
-    process.emit('SIGINT')
+    stop.raise('SIGINT')
     await done
     if (json) {
       const events = printed.map((line) => JSON.parse(line) as { event: string })
