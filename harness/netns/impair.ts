@@ -68,8 +68,10 @@ export interface Impairment {
   undo: Undo
 }
 
-/** The hub script, at ../shared/tools beside the package root. */
+/** The hub script, at ../shared/tools beside the package root (or in TAMTAM_SHARED_TOOLS, for a clone elsewhere). */
 function scriptPath (): string {
+  const tools = process.env.TAMTAM_SHARED_TOOLS
+  if (tools !== undefined && tools !== '') return path.join(tools, 'link-impair.py')
   let dir = path.dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 6 && !existsSync(path.join(dir, 'package.json')); i++) dir = path.dirname(dir)
   return path.join(dir, '..', 'shared', 'tools', 'link-impair.py')
