@@ -3,7 +3,8 @@
  * control socket) on a real Corestore in a temp dir, whose connection source is the TCP
  * source listening on 127.0.0.1 (TCP + Noise, the mesh policy, the cap) with no LAN beacon:
  * candidates are handed to each manager directly, as beacons would report them, because
- * multicast must stay inside namespaces and loopback TCP needs none.
+ * multicast must stay inside namespaces and loopback TCP needs none. Room-aware admission is
+ * off: every peer here shares 127.0.0.1, which it would read as one host announcing 100 keys.
  */
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
@@ -60,7 +61,7 @@ export function useSodiumVerify (): void {
 /** Open `n` peers under `dir`: peer 0 creates the room, the others join it by invite. */
 export async function openPeers (dir: string, n: number, plan: PeerPlan = { maxConnections: 8 }): Promise<MeshPeer[]> {
   const open = async (i: number): Promise<TamtamNode> => {
-    const source = new TcpSource({ host: '127.0.0.1', lanOnly: true, beacon: false, maxConnections: plan.maxConnections })
+    const source = new TcpSource({ host: '127.0.0.1', lanOnly: true, beacon: false, roomAware: false, maxConnections: plan.maxConnections })
     const node = new TamtamNode({ home: path.join(dir, `p${i}`), source, control: false, documents: false, drills: false })
     await node.tt.init(`P${String(i).padStart(3, '0')}`)
     return node

@@ -32,6 +32,13 @@ export interface NetworkOptions {
   host?: string
   /** No LAN beacon: candidates are handed to `manager` directly (in-process benchmarks). */
   beacon?: false
+  /**
+   * Room-aware admission (default true): strangers get few slots, and an address puts at
+   * most two unproven keys in the mesh plan. False only where every peer shares one address
+   * (in-process benchmarks on 127.0.0.1), which that rule reads as one host announcing
+   * a hundred keys: the mesh would then grow by probes, two at a time.
+   */
+  roomAware?: boolean
 }
 
 /** TCP connections from LAN discovery, manual peers and the Internet path. */
@@ -48,7 +55,7 @@ export class TcpSource extends EventEmitter implements ConnectionSource {
   constructor (opts: NetworkOptions = {}) {
     super()
     this.opts = opts
-    this.manager = new ConnectionManager({ keyPair: this.keyPair, port: opts.port ?? 0, host: opts.host, maxConnections: opts.maxConnections, graceMs: opts.graceMs, roomAware: true })
+    this.manager = new ConnectionManager({ keyPair: this.keyPair, port: opts.port ?? 0, host: opts.host, maxConnections: opts.maxConnections, graceMs: opts.graceMs, roomAware: opts.roomAware !== false })
     if (opts.lanOnly !== true) this.internet = new InternetPath(this.keyPair, opts.bootstrap)
     this.manager.on('connection', (stream: NoiseSecretStream, info: ConnectionInfo) => {
       this.beacon?.confirm(info.publicKey) // a real peer: never evicted by forged beacons
