@@ -13,7 +13,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { cli } from '../helpers/cli.js'
 import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { tempDir } from '../helpers/peers.js'
+import { eventually, tempDir } from '../helpers/peers.js'
 import { appCommand, skipUnlessTmux, Tmux } from '../helpers/tmux.js'
 
 /** The pid of the app: the one child of the pane's shell (`ip netns exec` and `env` exec it). */
@@ -36,7 +36,8 @@ t.test('SIGTERM to the running app closes the store and removes the control sock
   const s = await Tmux.start(t, appCommand({ netns: lan.host('a').ns, args: ['--home', home, 'tui', '--lan-only'] }))
   t.ok(await s.waitFor(/\[atelier\]/), 'the app shows the room', { screen: s.last })
   const socket = path.join(home, 'control.sock')
-  t.ok(existsSync(socket), 'the app serves the control socket')
+  // The app paints before its control socket listens (the server is loaded after first paint).
+  t.ok(await eventually(() => existsSync(socket), 10_000), 'the app serves the control socket')
   const viaApp = await cli(['--home', home, 'send', 'atelier', 'through the app'])
   t.equal(viaApp.code, 0, `send goes through the app's node: ${viaApp.stderr}`)
 
