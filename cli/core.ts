@@ -44,6 +44,7 @@ function register ({ program, run, t, context }: Registrar): void {
     .option('--max-connections <n>', h('help.27'), '16')
     .addOption(new Option('--announce-only', h('help.28')))
     .addOption(new Option('--listen-only', h('help.29')))
+    .addOption(new Option('--no-push', h('help.noPush')))
     .option('--relay', h('help.relay.up'))
     .addOption(new Option('--bootstrap <host:port>', h('help.30')).argParser(collect).hideHelp())
     .action(async (o) => {

@@ -8,7 +8,7 @@ import type { NetworkOptions } from '../src/network/index.js'
 import type { Translate } from '../src/i18n/index.js'
 
 /** Flags of `up`, as commander parses them. */
-export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean }
+export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean, push?: boolean }
 
 /** Turn flags into network options (validated). */
 export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
@@ -28,6 +28,7 @@ export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
     announceIntervalMs: int(flags.announceInterval, '--announce-interval', 50, 3_600_000),
     maxConnections: int(flags.maxConnections, '--max-connections', 1, 1024),
     bootstrap: flags.bootstrap?.map(parsePeerAddress),
+    push: flags.push !== false,
     mode: flags.announceOnly === true ? 'announce-only' : flags.listenOnly === true ? 'listen-only' : 'both'
   }
 }

@@ -49,11 +49,11 @@ export class Network extends EventEmitter implements NetworkHandle {
   private readonly dialBacks = new DialBack()
   private started = false
 
-  constructor (tt: Tamtam, source: ConnectionSource) {
+  constructor (tt: Tamtam, source: ConnectionSource, opts: { push?: boolean } = {}) {
     super()
     this.tt = tt
     this.source = source
-    this.replicator = new Replicator(tt)
+    this.replicator = new Replicator(tt, { push: opts.push })
     this.wire()
   }
 
@@ -167,7 +167,8 @@ export class Network extends EventEmitter implements NetworkHandle {
       port: this.source.port,
       publicKey: this.source.publicKey.toString('hex'),
       ...this.source.status(),
-      connections: this.source.connections().length
+      connections: this.source.connections().length,
+      push: this.replicator.pushStats()
     }
   }
 

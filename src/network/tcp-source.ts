@@ -39,6 +39,8 @@ export interface NetworkOptions {
    * a hundred keys: the mesh would then grow by probes, two at a time.
    */
   roomAware?: boolean
+  /** Push new blocks to peers and accept their pushes (default true; protocol §5a). */
+  push?: boolean
 }
 
 /** TCP connections from LAN discovery, manual peers and the Internet path. */

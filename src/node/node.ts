@@ -114,7 +114,7 @@ export class TamtamNode extends EventEmitter {
       // Loaded here, not at startup: the app paints its first screen before the network starts.
       const { loadPeers, Network, TcpSource } = await import('../network/index.js')
       const source = this.opts.source ?? new TcpSource({ ...opts, peers: [...(opts.peers ?? []), ...await loadPeers(this.tt.paths.peers)] })
-      const network = new Network(this.tt, source)
+      const network = new Network(this.tt, source, { push: opts.push })
       this.network = network
       for (const event of ['found', 'lost', 'connected', 'disconnected', 'room', 'synced', 'append', 'warning']) {
         network.on(event, (...args: unknown[]) => this.emit(event, ...args))

@@ -131,3 +131,25 @@ export const memberProofEncoding: Encoding<MemberProof> = {
   encode: (state, m) => c.fixed32.encode(state as never, m.tag),
   decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array) })
 }
+
+/** Ask the peer to stop (or resume) pushing one log's new blocks to us (§5a). */
+export interface PushMute { tag: Buffer, core: Buffer, muted: boolean }
+
+/** Encoding of the push-mute message (added with pushes; older peers ignore it). */
+export const pushMuteEncoding: Encoding<PushMute> = {
+  preencode: (state, m) => {
+    c.fixed32.preencode(state as never, m.tag)
+    c.fixed32.preencode(state as never, m.core)
+    c.bool.preencode(state as never, m.muted)
+  },
+  encode: (state, m) => {
+    c.fixed32.encode(state as never, m.tag)
+    c.fixed32.encode(state as never, m.core)
+    c.bool.encode(state as never, m.muted)
+  },
+  decode: (state) => ({
+    tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
+    core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
+    muted: c.bool.decode(state as never)
+  })
+}

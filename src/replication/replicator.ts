@@ -12,6 +12,7 @@ import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { attachPeer, type PeerRooms } from './room-sync.js'
 import { memberRoom, relayRoom, type SyncRoom } from './sync-rooms.js'
+import { BlockPush, type PushStats } from './push.js'
 import type { RelayRoom } from '../relay/relay-rooms.js'
 
 /** Tracks every connection's room session and gossips member logs between them. */
@@ -19,20 +20,21 @@ export class Replicator extends EventEmitter {
   private readonly tt: Tamtam
   private readonly peers = new Set<PeerRooms>()
   private readonly onMember = (room: Room, log: MemberLog): void => {
-    this.attachEverywhere(room.id, log.core)
+    this.attachEverywhere(room.id, log.core, true)
     this.announce(memberRoom(this.tt, room), log.core.key)
   }
 
   private readonly onRelayMember = (room: RelayRoom, key: string): void => {
     const core = this.tt.relays.coresOf(room.id).find((c) => c.key.toString('hex') === key)
-    if (core !== undefined) this.attachEverywhere(room.id, core)
+    if (core !== undefined) this.attachEverywhere(room.id, core, true)
     this.announce(relayRoom(this.tt, room), Buffer.from(key, 'hex'))
   }
 
   /** A core newly opened in a room (a blobs core): replicate it where the room is proven. */
   private readonly onCore = (roomId: string, core: Hypercore): void => this.attachEverywhere(roomId, core)
 
-  private attachEverywhere (roomId: string, core: Hypercore): void {
+  private attachEverywhere (roomId: string, core: Hypercore, pushable = false): void {
+    if (pushable) this.push?.enable(core, roomId)
     for (const peer of this.peers) void peer.attachCoreOfRoom(roomId, core).catch((err) => this.emit('warning', err))
   }
 
@@ -51,9 +53,13 @@ export class Replicator extends EventEmitter {
     for (const peer of this.peers) peer.sendHello()
   }
 
-  constructor (tt: Tamtam) {
+  /** One-trip delivery (§5a); null when turned off (the peer then behaves as before it). */
+  private readonly push: BlockPush | null
+
+  constructor (tt: Tamtam, opts: { push?: boolean } = {}) {
     super()
     this.tt = tt
+    this.push = opts.push === false ? null : new BlockPush()
     tt.on('member', this.onMember)
     tt.on('core', this.onCore)
     tt.on('rooms', this.onRooms)
@@ -75,7 +81,16 @@ export class Replicator extends EventEmitter {
     if (store === null) throw new Error('open the store before attaching connections')
     const peer = attachPeer(this.tt, store, stream)
     this.peers.add(peer)
-    const forget = (): void => { this.peers.delete(peer) }
+    const push = this.push
+    const forget = (): void => {
+      this.peers.delete(peer)
+      push?.forget(stream)
+    }
+    if (push !== null) {
+      push.addConnection(peer)
+      peer.on('push-mute', (core: Buffer, muted: boolean) => push.onMute(stream, core, muted))
+      peer.on('room', (room: SyncRoom) => { void this.enablePush(room.id).catch((err) => this.emit('warning', err)) })
+    }
     peer.once('close', forget)
     stream.once('close', forget)
     peer.on('room', (room: SyncRoom) => this.emit('room', peer, room))
@@ -84,6 +99,18 @@ export class Replicator extends EventEmitter {
     peer.on('want', (room: SyncRoom, want: unknown) => this.emit('want', peer, room, want))
     peer.once('close', () => this.emit('self', peer, null))
     return peer
+  }
+
+  /** Push the member logs (and relayed logs) of a room that became shared. */
+  private async enablePush (roomId: string): Promise<void> {
+    const room = this.tt.rooms.byId(roomId)
+    const logs = room === undefined ? [] : (await this.tt.logs(room)).list().map((l) => l.core)
+    for (const core of [...logs, ...this.tt.relays.coresOf(roomId)]) this.push?.enable(core, roomId)
+  }
+
+  /** What pushing did so far (null when it is off). */
+  pushStats (): PushStats | null {
+    return this.push?.stats ?? null
   }
 
   /** Ask every peer sharing the room to fetch these blocks too (see PeerRooms.sendWant). */

@@ -16,7 +16,8 @@ import type { Channel, Message } from 'protomux'
 import { fail } from '../errors/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { syncRooms, type SyncRoom } from './sync-rooms.js'
-import { helloEncoding, membersEncoding, roomProof, selfEncoding, wantEncoding, memberProofEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self, type Want, type MemberProof } from './messages.js'
+import { WindowQuota } from './window-quota.js'
+import { helloEncoding, membersEncoding, roomProof, selfEncoding, wantEncoding, memberProofEncoding, pushMuteEncoding, ROOM_PROTOCOL, ROOM_PROTOCOL_VERSION, type Hello, type Members, type Self, type Want, type MemberProof, type PushMute } from './messages.js'
 
 /**
  * Per-connection quota on room-protocol messages (hello, members, self together): at most
@@ -38,21 +39,6 @@ export const CHANNEL_OPEN_QUOTA = 8192
 /** Code of the warning emitted when a peer goes over the quota. */
 export const PEER_FLOOD = 'PEER_FLOOD'
 
-/** A count in fixed windows: `take` is false once more than `limit` fell in the current one. */
-class WindowQuota {
-  private start = 0
-  private count = 0
-  constructor (private readonly limit: number, private readonly windowMs: number) {}
-
-  take (now: number): boolean {
-    if (now - this.start >= this.windowMs) {
-      this.start = now
-      this.count = 0
-    }
-    return ++this.count <= this.limit
-  }
-}
-
 /** The room protocol running on one connection. */
 export class PeerRooms extends EventEmitter {
   readonly stream: NoiseSecretStream
@@ -73,6 +59,7 @@ export class PeerRooms extends EventEmitter {
   private selfMessage: Message<Self> | null = null
   private wantMessage: Message<Want> | null = null
   private memberMessage: Message<MemberProof> | null = null
+  private pushMuteMessage: Message<PushMute> | null = null
   /** Rooms where the peer proved it is a member (not a relay): only those get our `self`. */
   private readonly memberPeer = new Set<string>()
 
@@ -92,7 +79,8 @@ export class PeerRooms extends EventEmitter {
         { encoding: membersEncoding, onmessage: (m: Members) => { if (this.admit()) void this.onMembers(m).catch((err) => this.fail(err)) } },
         { encoding: selfEncoding, onmessage: (m: Self) => { if (this.admit()) this.onSelf(m) } },
         { encoding: wantEncoding, onmessage: (m: Want) => { if (this.admit()) this.onWant(m) } },
-        { encoding: memberProofEncoding, onmessage: (m: MemberProof) => { if (this.admit()) void this.onMemberProof(m).catch((err) => this.fail(err)) } }
+        { encoding: memberProofEncoding, onmessage: (m: MemberProof) => { if (this.admit()) void this.onMemberProof(m).catch((err) => this.fail(err)) } },
+        { encoding: pushMuteEncoding, onmessage: (m: PushMute) => { if (this.admit()) this.onPushMute(m) } }
       ],
       onopen: (version: number) => this.onOpen(version),
       onclose: () => this.emit('close')
@@ -104,6 +92,7 @@ export class PeerRooms extends EventEmitter {
     this.selfMessage = channel.messages[2] as Message<Self>
     this.wantMessage = channel.messages[3] as Message<Want>
     this.memberMessage = channel.messages[4] as Message<MemberProof>
+    this.pushMuteMessage = channel.messages[5] as Message<PushMute>
     channel.open(ROOM_PROTOCOL_VERSION)
   }
 
@@ -233,6 +222,23 @@ export class PeerRooms extends EventEmitter {
       return
     }
     this.emit('want', room, { core: want.core, start: want.start, length: want.length })
+  }
+
+  /** Ask the peer to stop (or resume) pushing one log of a shared room to us (§5a). */
+  sendPushMute (roomId: string, core: Buffer, muted: boolean): void {
+    const room = syncRooms(this.tt).find((r) => r.id === roomId)
+    if (room === undefined || !this.shared.has(roomId) || this.pushMuteMessage === null) return
+    const tag = roomProof(room.capability, this.stream.handshakeHash as Buffer, this.stream.isInitiator)
+    this.pushMuteMessage.send({ tag, core, muted })
+  }
+
+  private onPushMute (mute: PushMute): void {
+    const room = this.remoteRoom(mute.tag)
+    if (room === undefined || !this.shared.has(room.id)) {
+      this.ignored++
+      return
+    }
+    this.emit('push-mute', mute.core, mute.muted)
   }
 
   /** Replicate every core of a room proven on this connection (and only those). */

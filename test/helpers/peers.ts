@@ -36,9 +36,9 @@ function testNode (tt: Tamtam): TestNode {
  * auto-fetch and no automatic drill acknowledgements (tests drive those), and opens only
  * when a test links it or asks for its network.
  */
-export async function peer (t: any, name: string, opts: { clock?: () => number } = {}): Promise<Tamtam> {
+export async function peer (t: any, name: string, opts: { clock?: () => number, push?: boolean } = {}): Promise<Tamtam> {
   const source = new InProcessSource()
-  const node = new TamtamNode({ home: path.join(tempDir(t), name), clock: opts.clock, source, control: false, documents: false, drills: false })
+  const node = new TamtamNode({ home: path.join(tempDir(t), name), clock: opts.clock, source, network: { push: opts.push }, control: false, documents: false, drills: false })
   nodes.set(node.tt, { node, source })
   await node.tt.init(name)
   t.teardown(() => node.close())

@@ -37,6 +37,7 @@ export const messages = {
   'help.27': 'cap on connections',
   'help.28': 'announce on the LAN but never connect (diagnostics)',
   'help.29': 'listen for peers but never announce (diagnostics)',
+  'help.noPush': 'do not push new messages to peers in one trip, nor accept pushes (as before; for comparisons)',
   'help.30': 'Hyperswarm bootstrap node, e.g. a local testnet (repeatable)',
   'help.31': 'open the terminal app (also what `tamtam` alone does)',
   'help.32': 'also connect to this peer (repeatable)',

@@ -38,6 +38,7 @@ export const messages: Catalogue = {
   'help.27': 'nombre maximal de connexions',
   'help.28': 's\'annoncer sur le réseau local sans jamais se connecter (diagnostic)',
   'help.29': 'écouter les pairs sans jamais s\'annoncer (diagnostic)',
+  'help.noPush': 'ne pas pousser les nouveaux messages aux pairs en un seul trajet, ni accepter leurs envois (comme avant ; pour comparer)',
   'help.30': 'nœud d\'amorçage Hyperswarm, par ex. un réseau de test local (répétable)',
   'help.31': 'ouvrir l\'application (ce que fait aussi `tamtam` seul)',
   'help.32': 'se connecter aussi à ce pair (répétable)',
