@@ -127,9 +127,12 @@ export class MemberLog {
     inner.verifyReorg = async (proof: unknown) => {
       const fork = Number((proof as { fork?: number }).fork ?? 0)
       const held = this.core.contiguousLength
+      // The author's signature first: any peer can send a reorg unasked (Hypercore takes
+      // them even without pushes), and a forged one must not mark the member as a forger.
+      const batch = await original(proof)
       if (this.forked === null) await this.markForked({ length: held, fork, seenAt: Date.now() })
       if (held > 0) throw new Error(`member log ${this.key.slice(0, 8)} rewrote history (fork ${fork}); keeping the ${held} blocks we hold`)
-      return await original(proof)
+      return batch
     }
   }
 

@@ -37,7 +37,7 @@ export interface HypercorePeer {
 /** Hypercore's internal core, as far as the gate reads it. */
 export interface InternalCore {
   readonly bitfield: { get: (index: number) => boolean } | null
-  readonly state: { length: number }
+  readonly state: { length: number, fork: number }
 }
 
 /** What a gate answers for one message: let Hypercore handle it, or drop it here. */

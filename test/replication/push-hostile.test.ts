@@ -131,3 +131,26 @@ t.test('a push of a log the room does not hold has no channel to travel on', asy
   t.equal(inner.peers.length, 0, 'the victim never opened a channel for the foreign log, so no push can reach it')
   t.notOk(s.victimMux.opened({ protocol: 'hypercore/alpha', id: foreign.discoveryKey as Buffer }), 'and has no such channel open')
 })
+
+t.test('a forged reorg sent unasked does not mark the member as having rewritten history', async (t) => {
+  // With pushes off the gate is not there: Hypercore itself takes unasked reorgs (and then
+  // pauses that peer for the log, as for any invalid data), so this checks the fork guard
+  // of the member log, which verifies the author's signature before marking anything.
+  const victim = await peer(t, 'Victim', { push: false })
+  const hostile = await peer(t, 'Hostile', { push: false })
+  const { invite } = await victim.createRoom('r')
+  await hostile.joinRoom(invite)
+  const { a: victimSession, b: session } = await link(t, victim, hostile)
+  await hostile.send(hostile.rooms.resolve('r'), 'hello')
+  t.ok(await eventually(async () => await sees(victim, 'hello')), 'linked')
+  const own = (await hostile.logs(hostile.rooms.resolve('r'))).own.core
+  const wire = (own as unknown as { core: { replicator: { peers: WirePeer[] } } }).core.replicator.peers.find((p) => p.stream === session.stream) as WirePeer
+  const log = (await victim.logs(victim.rooms.resolve('r'))).list().find((l) => l.key === own.key.toString('hex'))
+  const seen = (log?.core as unknown as { core: { replicator: { peers: HypercorePeer[] } } }).core.replicator.peers.find((p) => p.stream === victimSession.stream)
+  const reorg = await pushOf(own, own.length - 1, 0)
+  reorg.fork = 1
+  reorg.upgrade.signature = Buffer.alloc(reorg.upgrade.signature.length, 3)
+  wire.wireData.send(reorg)
+  t.ok(await eventually(() => (seen?.stats.invalidData ?? 0) >= 1), 'the victim handled the reorg and found it invalid')
+  t.equal(log?.forked, null, 'the member log is not marked as forked')
+})

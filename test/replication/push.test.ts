@@ -40,7 +40,7 @@ t.test('a new message reaches a connected peer as a push, and a peer one hop fur
   t.equal((await statsOf(b)).received - beforeB.received, 5, 'B stored each of the five as a push from A')
   t.equal((await statsOf(c)).received - beforeC.received, 5, 'C stored each of the five as a push forwarded by B')
   t.equal((await statsOf(c)).duplicates, 0, 'C got no copies: it has one path')
-  t.same((await statsOf(b)).dropped, { oversized: 0, stale: 0, limit: 0, forged: 0, quota: 0, unknown: 0 }, 'nothing honest was dropped')
+  t.same((await statsOf(b)).dropped, { oversized: 0, stale: 0, limit: 0, fork: 0, forged: 0, quota: 0, unknown: 0 }, 'nothing honest was dropped')
 })
 
 t.test('in a triangle, copies of a block are muted after the first: each peer settles on one upstream', async (t) => {
