@@ -4,7 +4,7 @@
  *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs]
  *
  *   SUITE       run only these suites (foundation, lan, tui, documents, drills, mesh, scale,
- *               cold-send);
+ *               cold-send, storage);
  *               default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
@@ -25,6 +25,7 @@ import { drillMeasures } from './suites/drills.js'
 import { meshSuite } from './suites/mesh.js'
 import { scaleSuite } from './suites/scale.js'
 import { coldSendSuite } from './suites/cold-send.js'
+import { storageSuite } from './suites/storage.js'
 import { lanTextTable, updateLanDoc } from './report/lan-report.js'
 import { Scratch, type BenchContext, type Figure, type Measure } from './lib/measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './suites/tui.js'
@@ -50,7 +51,8 @@ const SUITES: Suite[] = [
   { name: 'drills', measures: drillMeasures, text: textTable, writeDoc: updateDoc },
   meshSuite,
   scaleSuite,
-  coldSendSuite
+  coldSendSuite,
+  storageSuite
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */

@@ -6,9 +6,9 @@
 import { EventEmitter } from 'node:events'
 import type Corestore from 'corestore'
 import type { Hypercore } from 'hypercore'
-import { requireCjs } from './cjs.js'
 import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
+import { closeCorestore, newCorestore, pruneInfoLogs } from './home/store.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
@@ -17,7 +17,6 @@ import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
 
-const CorestoreClass = requireCjs('corestore') as typeof Corestore
 
 /** Options for opening a home. */
 export interface TamtamOptions {
@@ -87,7 +86,7 @@ export class Tamtam extends EventEmitter {
   async store (): Promise<Corestore> {
     if (this.closing !== null) throw fail('CLOSED')
     this.storeOpening ??= (async () => {
-      const store = new CorestoreClass(this.paths.store)
+      const store = newCorestore(this.paths.store)
       try {
         await store.ready()
       } catch (err) {
@@ -96,6 +95,7 @@ export class Tamtam extends EventEmitter {
         throw fromSystemError(err, `cannot open the store in ${this.home}`)
       }
       this.storeInstance = store
+      await pruneInfoLogs(this.paths.store)
       await this.relays.open(store)
       return store
     })()
@@ -155,7 +155,7 @@ export class Tamtam extends EventEmitter {
       const old = this.storeOpening
       this.storeOpening = null
       this.storeInstance = null
-      if (old !== null) await old.then((s) => s.close(), () => {})
+      if (old !== null) await old.then(closeCorestore, () => {})
       await this.store()
       for (const room of this.rooms.list()) await this.logs(room)
       this.storageFailed = false
@@ -307,7 +307,7 @@ export class Tamtam extends EventEmitter {
       for (const s of sessions) await s.then((l) => l.close(), () => {})
       await this.closeAlone()
       await this.relays.close()
-      if (this.storeOpening !== null) await this.storeOpening.then((s) => s.close(), () => {})
+      if (this.storeOpening !== null) await this.storeOpening.then(closeCorestore, () => {})
     })()
     await this.closing
   }

@@ -19,7 +19,7 @@ const FILLER = 'Le reseau local tient quand Internet tombe; the LAN keeps workin
 const EMPTY_BLOCK_BYTES = JSON.stringify({ type: 'msg', text: '', v: 1, ts: 1_700_000_000_000 }).length
 
 /** A msg record whose encoded block is about BLOCK_BYTES long. */
-function message (i: number): AppendRecord {
+export function message (i: number): AppendRecord {
   const head = `#${i} `
   const text = head + FILLER.slice(0, Math.max(0, BLOCK_BYTES - EMPTY_BLOCK_BYTES - head.length))
   return { type: 'msg', text } as AppendRecord

@@ -15,7 +15,8 @@ declare module 'corestore' {
     noiseStream: import('@hyperswarm/secret-stream').default
   }
   export default class Corestore {
-    constructor(storage: string, opts?: Record<string, unknown>)
+    /** A directory, or a storage made by Hypercore.defaultStorage (src/home/store.ts). */
+    constructor(storage: string | object, opts?: Record<string, unknown>)
     readonly opened: boolean
     readonly closed: boolean
     ready(): Promise<void>
