@@ -231,6 +231,25 @@ function quietFigure (plan: DeliveryPlan, quiet: { ms: number, share: number }):
     { note: `one sample; all ${plan.peers} nodes on ${cpus().length} cores; ${done ? '' : 'NOT quiet by the deadline; '}then at ${(quiet.share * 100).toFixed(0)}% of one core; the series starts after it` })
 }
 
+interface PushTotals { duplicates: number, duplicateBytes: number, received: number, receivedBytes: number }
+
+/** Push counters (protocol §5a) summed over every node, from each node's `status`. */
+async function pushTotals (clients: ControlClient[]): Promise<PushTotals> {
+  const all = await Promise.all(clients.map(async (c) => (await c.request<{ push?: PushTotals | null }>('status', {}, 30_000)).push ?? null))
+  const sum: PushTotals = { duplicates: 0, duplicateBytes: 0, received: 0, receivedBytes: 0 }
+  for (const p of all) for (const k of Object.keys(sum) as Array<keyof PushTotals>) sum[k] += p?.[k] ?? 0
+  return sum
+}
+
+/** Copies of pushed blocks a node already held, per delivered message, in message sizes (issue 19: under 2). */
+function copiesFigure (plan: DeliveryPlan, before: PushTotals, after: PushTotals, deliveries: number): LanFigure {
+  const d = (k: keyof PushTotals): number => after[k] - before[k]
+  const blockBytes = d('received') > 0 ? d('receivedBytes') / d('received') : Number.NaN
+  const ratio = deliveries > 0 ? d('duplicateBytes') / (deliveries * blockBytes) : Number.NaN
+  return lanFigure(`${plan.key}.copies`, `delivery, ${plan.peers} peers`, 'duplicate pushed bytes per delivered message, in message sizes', '×', [Number.isFinite(ratio) ? ratio : 0],
+    { note: `over the series: ${d('duplicates')} copies (${d('duplicateBytes')} bytes) for ${deliveries} deliveries, ${d('received')} of them by push, ${blockBytes.toFixed(0)} bytes per block` })
+}
+
 /** The delivery measure of `plan`. */
 export async function measureDelivery (ctx: BenchContext, plan: DeliveryPlan): Promise<LanFigure[]> {
   needNetns()
@@ -248,11 +267,13 @@ export async function measureDelivery (ctx: BenchContext, plan: DeliveryPlan): P
       const receivers = nodes.slice(1)
       const prefix = await warmUp(clients[0], receivers)
       const rtts = await tcpRtt(lan, child) // with the nodes running and idle, as during the series
+      const pushedBefore = await pushTotals(clients)
       const { sent, cpu, idleShare } = await series(plan, clients[0], nodes, prefix)
       const lat = latencies(sent, receivers, prefix)
       if (lat.all.length === 0) throw new Error('no message was delivered')
+      const copies = copiesFigure(plan, pushedBefore, await pushTotals(clients), lat.all.length)
       const shape = plan.peers <= 16 ? fullMeshFigure(plan, nodes) : degreeFigure(plan, counts)
-      return [...deliveryFigures(plan, rtts, lat, cpu, idleShare, sent.length * receivers.length), shape, quietFigure(plan, quiet)]
+      return [...deliveryFigures(plan, rtts, lat, cpu, idleShare, sent.length * receivers.length), copies, shape, quietFigure(plan, quiet)]
     } finally {
       for (const c of clients) c.close()
       const stopping = Date.now()
