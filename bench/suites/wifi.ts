@@ -10,6 +10,7 @@
  * time minus the author's append time (the namespaces share one clock). With --cabal, each
  * series runs again with Cabal on a LAN built the same way (bench/lib/cabal.ts).
  */
+import { cpus, loadavg } from 'node:os'
 import { Tamtam } from '../../src/tamtam.js'
 import type { Lan } from '../../harness/netns/index.js'
 import type { BenchContext, Measure } from '../lib/measure.js'
@@ -100,6 +101,9 @@ async function tamtamSeries (ctx: BenchContext, series: WifiSeries, lan: NetnsLa
   }
 }
 
+/** The machine's 1-minute load average now: other work on these 2 cores slows every figure. */
+const loadNote = (): string => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when the series started`
+
 const median = (xs: number[]): number => xs.length === 0 ? Number.NaN : [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
 async function measureTamtam (ctx: BenchContext, series: WifiSeries): Promise<WifiFigure[]> {
@@ -107,10 +111,12 @@ async function measureTamtam (ctx: BenchContext, series: WifiSeries): Promise<Wi
   const { child } = paths(ctx.root)
   const homes = await roomHomesInProcess(await ctx.scratch.dir(`wifi-${series.key}`), series.hosts, ROOM)
   return await onLan(series, async (lan) => {
+    const load = loadNote()
     const floor = series.hosts === 2 ? await tcpOneWay(lan, child) : null
     const { latencies, missing } = await tamtamSeries(ctx, series, lan, homes)
     if (latencies.length === 0) throw new Error(`${series.label}: no message arrived`)
-    const note = missing > 0 ? `incomplete: ${missing} of ${PLAN.messages} missing after 30 s` : `${PLAN.messages} messages ${PLAN.spacingMs} ms apart after ${PLAN.warm} uncounted`
+    const sent = missing > 0 ? `incomplete: ${missing} of ${PLAN.messages} missing after 30 s` : `${PLAN.messages} messages ${PLAN.spacingMs} ms apart after ${PLAN.warm} uncounted`
+    const note = `${sent}; ${load}`
     const figures = [latencyFigure(`wifi.${series.key}.tamtam`, series.label, 'tamtam', latencies, note)]
     if (floor !== null) figures.push(latencyFigure(`wifi.${series.key}.tcp`, series.label, 'raw TCP round trip / 2', floor, `${PINGS} round trips of 64 bytes on the same link, before the nodes start`))
     return figures
@@ -144,10 +150,11 @@ async function measureCabal (ctx: BenchContext, series: WifiSeries): Promise<Wif
   const scratch = await ctx.scratch.dir(`wifi-cabal-${series.key}`)
   return await onLan(series, async (lan) => {
     const hosts = lan.hosts.map((h) => h.name)
+    const load = loadNote()
     const latencies = await cabal.cabalDelivery(lan.harness, hosts, PLAN, scratch)
     if (latencies.length === 0) throw new Error(`${series.label}: Cabal delivered nothing`)
     ctx.progress(`  ${series.label}: Cabal p50 ${median(latencies).toFixed(0)} ms over ${latencies.length}`)
-    return [latencyFigure(`wifi.${series.key}.cabal`, series.label, 'Cabal', latencies, `cabal-core, ${latencies.length} of ${PLAN.messages} delivered`)]
+    return [latencyFigure(`wifi.${series.key}.cabal`, series.label, 'Cabal', latencies, `cabal-core, ${latencies.length} of ${PLAN.messages} delivered; ${load}`)]
   })
 }
 
@@ -176,6 +183,7 @@ async function measureLateJoin (ctx: BenchContext): Promise<WifiFigure[]> {
   needNetns()
   const { bin } = paths(ctx.root)
   const t0 = Date.now()
+  const load = loadNote()
   const { homes, prefix, length } = await lateHomes(ctx)
   ctx.progress(`  author's home holds ${length} blocks, made in ${Date.now() - t0} ms`)
   const walls: number[] = []
@@ -201,7 +209,7 @@ async function measureLateJoin (ctx: BenchContext): Promise<WifiFigure[]> {
     await author.stop()
     await lan.destroy()
   }
-  const note = `${LATE_RUNS} fresh receivers in turn, one peer, clean link; \`tamtam up\` spawn to the \`append\` event showing every block; of which spawn to \`up\` p50 ${median(ups)} ms`
+  const note = `${LATE_RUNS} fresh receivers in turn, one peer, clean link; \`tamtam up\` spawn to the \`append\` event showing every block; of which spawn to \`up\` p50 ${median(ups)} ms; ${load}`
   return [
     latencyFigure('wifi.late.tamtam', `late joiner, ${LATE_MESSAGES.toLocaleString('en')} messages`, 'tamtam: wall time', walls, note),
     latencyFigure('wifi.late.tamtam.rate', `late joiner, ${LATE_MESSAGES.toLocaleString('en')} messages`, 'tamtam: messages per second', walls.map((ms) => LATE_MESSAGES / (ms / 1000)), undefined, 'msg/s')
