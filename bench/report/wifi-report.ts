@@ -56,17 +56,19 @@ function latencyRows (figures: Figure[]): string[] {
   return out
 }
 
-/** The late-joiner table: wall time and rate for tamtam and Cabal. */
+/** The late-joiner table: wall time and rate, each from where its clock starts. */
 function lateRows (figures: Figure[]): string[] {
-  const out = ['| late joiner | wall time p50 | min | max | runs | messages/s p50 |', '|---|--:|--:|--:|--:|--:|']
-  for (const [who, key] of [['tamtam', 'wifi.late.tamtam'], ['Cabal', 'wifi.late.cabal']]) {
-    const wall = byId(figures, key)
-    const rate = byId(figures, `${key}.rate`)
+  const out = ['| late joiner, measured from | wall time p50 | min | max | runs | messages/s p50 |', '|---|--:|--:|--:|--:|--:|']
+  const rows = [['tamtam: spawn of `tamtam up`', 'wifi.late.tamtam'], ['tamtam: its `up` event', 'wifi.late.tamtam.up'], ['Cabal: its ready event', 'wifi.late.cabal']]
+  for (const [label, id] of rows) {
+    const wall = byId(figures, id)
+    const rate = byId(figures, `${id}.rate`)
     if (wall === undefined) {
-      out.push(`| ${who} | not measured | | | | |`)
+      out.push(`| ${label} | not measured | | | | |`)
       continue
     }
-    out.push(`| ${who} | ${formatValue(wall.median, 'ms')} | ${formatValue(wall.min, 'ms')} | ${formatValue(wall.max, 'ms')} | ${wall.runs} | ${rate === undefined ? '–' : Math.round(rate.median).toLocaleString('en')} |`)
+    const ms = (v: number): string => formatValue(v, 'ms')
+    out.push(`| ${label} | ${ms(wall.median)} | ${ms(wall.min)} | ${ms(wall.max)} | ${wall.runs} | ${rate === undefined ? '–' : Math.round(rate.median).toLocaleString('en')} |`)
   }
   return out
 }
@@ -86,12 +88,13 @@ const INTRO = [
 export function wifiSection (result: BenchResult): string {
   const m = result.machine
   const figures = result.figures
+  const withCabal = figures.some((f) => f.id?.includes('.cabal') === true)
   const notes = figures.filter((f) => f.note !== undefined).map((f) => `- ${f.measure}, ${f.name}: ${f.note ?? ''}`)
   const out = [
     `<!-- bench:${result.suite}:start -->`,
     '## Wi-Fi: delay, loss and hops (issue 19)',
     '',
-    `Written by \`node dist/bench/run.js wifi\` on ${m.date} (${result.seconds.toFixed(0)} s run).`,
+    `Written by \`node dist/bench/run.js wifi${withCabal ? ' --cabal' : ''}\` on ${m.date} (${result.seconds.toFixed(0)} s run).`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}.`,
     ...INTRO,
     '',

@@ -128,7 +128,7 @@ async function measureTamtam (ctx: BenchContext, series: WifiSeries): Promise<Wi
 /** What bench/lib/cabal.ts exports (written on another branch; see loadCabal). */
 interface CabalApi {
   cabalDelivery: (lan: Lan, hosts: string[], plan: typeof PLAN, scratchDir: string) => Promise<number[]>
-  cabalLateJoin: (lan: Lan, hosts: [string, string], messages: number, scratchDir: string) => Promise<{ ms: number, perSecond: number }>
+  cabalLateJoin: (lan: Lan, hosts: [string, string], messages: number, scratchDir: string) => Promise<{ ms: number, perSecond: number, connectMs?: number, downloadedMs?: number }>
 }
 
 /**
@@ -178,6 +178,15 @@ async function lateHomes (ctx: BenchContext): Promise<{ homes: string[], prefix:
   }
 }
 
+/** Wall times of a late join and the rate they give, as two figures `id` and `id.rate`. */
+function lateFigures (id: string, name: string, walls: number[], note: string): WifiFigure[] {
+  const measure = `late joiner, ${LATE_MESSAGES.toLocaleString('en')} messages`
+  return [
+    latencyFigure(id, measure, name, walls, note),
+    latencyFigure(`${id}.rate`, measure, `${name}: messages per second`, walls.map((ms) => LATE_MESSAGES / (ms / 1000)), undefined, 'msg/s')
+  ]
+}
+
 /** Spawn to the receiver's `append` event showing the author's whole log, once per fresh receiver home. */
 async function measureLateJoin (ctx: BenchContext): Promise<WifiFigure[]> {
   needNetns()
@@ -197,9 +206,9 @@ async function measureLateJoin (ctx: BenchContext): Promise<WifiFigure[]> {
       try {
         const all = await receiver.waitFor(arrival(prefix, length - 1), 180_000, 'late joiner caught up')
         walls.push(Number(all.ts) - receiver.spawnedAt)
-        const since = (name: string): string => String(Number(receiver.events.find((e) => e.event === name)?.ts) - receiver.spawnedAt)
+        const since = (name: string): number => Number(receiver.events.find((e) => e.event === name)?.ts) - receiver.spawnedAt
         const appends = receiver.events.filter((e) => e.event === 'append').length
-        ups.push(Number(since('up')))
+        ups.push(since('up'))
         ctx.progress(`  late joiner had all ${length} blocks ${walls[walls.length - 1]} ms after its spawn (up at ${since('up')} ms, connected at ${since('connected')} ms; ${appends} append events)`)
       } finally {
         await receiver.stop()
@@ -210,24 +219,24 @@ async function measureLateJoin (ctx: BenchContext): Promise<WifiFigure[]> {
     await lan.destroy()
   }
   const note = `${LATE_RUNS} fresh receivers in turn, one peer, clean link; \`tamtam up\` spawn to the \`append\` event showing every block; of which spawn to \`up\` p50 ${median(ups)} ms; ${load}`
+  const fromUp = walls.map((ms, i) => ms - ups[i])
   return [
-    latencyFigure('wifi.late.tamtam', `late joiner, ${LATE_MESSAGES.toLocaleString('en')} messages`, 'tamtam: wall time', walls, note),
-    latencyFigure('wifi.late.tamtam.rate', `late joiner, ${LATE_MESSAGES.toLocaleString('en')} messages`, 'tamtam: messages per second', walls.map((ms) => LATE_MESSAGES / (ms / 1000)), undefined, 'msg/s')
+    ...lateFigures('wifi.late.tamtam', 'tamtam, from the spawn of `tamtam up`', walls, note),
+    // Cabal's figure starts at its ready event: this one is the like-for-like comparison.
+    ...lateFigures('wifi.late.tamtam.up', 'tamtam, from its `up` event', fromUp, 'the same runs, without process start and store open')
   ]
 }
 
 async function measureCabalLateJoin (ctx: BenchContext): Promise<WifiFigure[]> {
   needNetns()
   const cabal = await loadCabal()
+  const load = loadNote()
   const scratch = await ctx.scratch.dir('wifi-cabal-late')
   const lan = await NetnsLan.create(2)
   try {
     const r = await cabal.cabalLateJoin(lan.harness, [lan.host(0).name, lan.host(1).name], LATE_MESSAGES, scratch)
-    const measure = `late joiner, ${LATE_MESSAGES.toLocaleString('en')} messages`
-    return [
-      latencyFigure('wifi.late.cabal', measure, 'Cabal: wall time', [r.ms], 'one run; what cabalLateJoin times (bench/lib/cabal.ts)'),
-      latencyFigure('wifi.late.cabal.rate', measure, 'Cabal: messages per second', [r.perSecond], undefined, 'msg/s')
-    ]
+    const parts = r.connectMs === undefined ? '' : `; first peer at ${r.connectMs.toFixed(0)} ms, feed downloaded at ${r.downloadedMs?.toFixed(0) ?? '?'} ms, then indexed`
+    return lateFigures('wifi.late.cabal', 'Cabal, from its ready event', [r.ms], `one run of cabalLateJoin (bench/lib/cabal.ts), until its messages view holds them all${parts}; ${load}`)
   } finally {
     await lan.destroy()
   }
