@@ -24,6 +24,8 @@ const ROOM = 'bench'
 /** The series: 30 messages 300 ms apart, after a few uncounted ones (lan-delivery.ts sends 3). */
 const PLAN = { messages: 30, spacingMs: 300, warm: 3 }
 const PINGS = 40
+const PING_ATTEMPTS = 3
+const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 /** Hubs stop by themselves after this long, should a run hang; the LAN's teardown stops them anyway. */
 const HUB_SECONDS = 600
 
@@ -64,12 +66,23 @@ async function onLan<T> (series: WifiSeries, fn: (lan: NetnsLan) => Promise<T>):
   }
 }
 
-/** Raw TCP round trips from the last host to the first (echo server there), halved: the link's one-way floor. */
+/**
+ * Raw TCP round trips from host 1 to host 0 (echo server there), halved: the link's one-way
+ * floor. The hub forwards only once its Python has started, which on a loaded machine can
+ * take longer than ARP waits (EHOSTUNREACH), so a failed connection is tried again, bounded.
+ */
 async function tcpOneWay (lan: NetnsLan, script: string): Promise<number[]> {
   const { log, ready } = await startHelper(lan, 0, script, ['echo'])
   try {
-    const r = await runHelper(lan, 1, script, ['ping', lan.host(0).ip, String(ready.port), String(PINGS), '20'], 60_000)
-    return (r.rtts as number[]).map((ms) => ms / 2)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await runHelper(lan, 1, script, ['ping', lan.host(0).ip, String(ready.port), String(PINGS), '20'], 60_000)
+        return (r.rtts as number[]).map((ms) => ms / 2)
+      } catch (err) {
+        if (attempt >= PING_ATTEMPTS) throw err
+        await sleep(1000)
+      }
+    }
   } finally {
     await log.stop(2000)
   }
