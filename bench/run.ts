@@ -1,14 +1,16 @@
 /**
  * Benchmark runner: `npm run bench` (build, then `node dist/bench/run.js`).
  *
- *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs]
+ *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs] [--cabal]
  *
  *   SUITE       run only these suites (foundation, lan, tui, documents, drills, mesh, scale,
- *               cold-send, storage);
+ *               cold-send, storage, wifi);
  *               default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
  *   --no-docs   do not update docs/benchmarks.md
+ *   --cabal     the wifi suite also runs every series with Cabal (bench/lib/cabal.ts), in the
+ *               same run and on the same links
  *
  * Each measure runs in turn; one that throws is reported and the others still run. The
  * exit code is 1 when any measure failed, 2 for an unknown suite. Progress goes to stderr.
@@ -26,6 +28,7 @@ import { meshSuite } from './suites/mesh.js'
 import { scaleSuite } from './suites/scale.js'
 import { coldSendSuite } from './suites/cold-send.js'
 import { storageSuite } from './suites/storage.js'
+import { wifiSuite } from './suites/wifi.js'
 import { lanTextTable, updateLanDoc } from './report/lan-report.js'
 import { Scratch, type BenchContext, type Figure, type Measure } from './lib/measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './suites/tui.js'
@@ -38,7 +41,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** A named list of measures with its own way of printing and of writing its doc section. */
 interface Suite {
   name: string
-  measures: () => Measure[]
+  measures: (ctx: BenchContext) => Measure[]
   text: (result: BenchResult) => string
   writeDoc: (file: string, result: BenchResult) => Promise<void>
 }
@@ -52,7 +55,8 @@ const SUITES: Suite[] = [
   meshSuite,
   scaleSuite,
   coldSendSuite,
-  storageSuite
+  storageSuite,
+  wifiSuite
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */
@@ -78,7 +82,7 @@ async function runSuite (suite: Suite, ctx: BenchContext): Promise<BenchResult> 
   const started = performance.now()
   const figures: Figure[] = []
   const failures: Failure[] = []
-  for (const measure of suite.measures()) {
+  for (const measure of suite.measures(ctx)) {
     ctx.progress(`bench: ${measure.title}...`)
     const t0 = performance.now()
     try {
@@ -114,7 +118,8 @@ async function main (argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
 
-  const ctx: BenchContext = { root: ROOT, scratch, progress: (line) => process.stderr.write(line + '\n') }
+  const flags = { cabal: argv.includes('--cabal') }
+  const ctx: BenchContext = { root: ROOT, scratch, progress: (line) => process.stderr.write(line + '\n'), flags }
   const results: BenchResult[] = []
   let failed = false
   for (const suite of suites) {

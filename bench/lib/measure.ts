@@ -16,6 +16,14 @@ export interface BenchContext {
   scratch: Scratch
   /** Progress line, to stderr. */
   progress: (line: string) => void
+  /** Command-line flags that some suites read. */
+  flags: BenchFlags
+}
+
+/** Optional extras a run asks for; a suite that does not know a flag ignores it. */
+export interface BenchFlags {
+  /** Also measure Cabal beside tamtam (the wifi suite; needs bench/lib/cabal.ts and its packages). */
+  cabal: boolean
 }
 
 /** One benchmark: a name for the table and a function returning its figures. */

@@ -10,7 +10,7 @@ import type { MemberLog } from '../../src/log/member-log.js'
 import type { Cursor } from '../../src/timeline/index.js'
 import { against, figure, repeat, runNode, timed, type BenchContext, type Figure, type Measure } from '../lib/measure.js'
 
-type AppendRecord = Parameters<MemberLog['append']>[0][number]
+export type AppendRecord = Parameters<MemberLog['append']>[0][number]
 
 /** Target size of one encoded msg block, in bytes. */
 const BLOCK_BYTES = 200
@@ -18,7 +18,7 @@ const FILLER = 'Le reseau local tient quand Internet tombe; the LAN keeps workin
 /** Bytes of a msg block with empty text (type, v, and a 13-digit ts), from the record encoding. */
 const EMPTY_BLOCK_BYTES = JSON.stringify({ type: 'msg', text: '', v: 1, ts: 1_700_000_000_000 }).length
 
-/** A msg record whose encoded block is about BLOCK_BYTES long. */
+/** A msg record whose encoded block is about BLOCK_BYTES long (the storage and wifi suites use it too). */
 export function message (i: number): AppendRecord {
   const head = `#${i} `
   const text = head + FILLER.slice(0, Math.max(0, BLOCK_BYTES - EMPTY_BLOCK_BYTES - head.length))

@@ -42,7 +42,8 @@ export const DELIVERY_10: DeliveryPlan = { key: 'delivery', peers: 10, messages:
  */
 export const DELIVERY_50: DeliveryPlan = { key: 'delivery50', peers: 50, messages: 15, spacingMs: 1000, upFlags: ['--announce-interval', '1000'] }
 
-interface Sent { id: string, seq: number, ts: number }
+/** The reply to a control-socket `send`: the message id, its block number and the author's append time. */
+export interface Sent { id: string, seq: number, ts: number }
 
 /** CPU time (user + system) used so far by process `pid`, in ms; /proc counts in ticks of 10 ms (CLK_TCK 100). */
 async function cpuMs (pid: number | undefined): Promise<number> {
@@ -108,11 +109,11 @@ async function waitQuiet (nodes: TamtamNode[], timeoutMs: number): Promise<{ ms:
 }
 
 /** The receiver's first 'append' event showing block `seq` of the core starting with `prefix`. */
-const arrival = (prefix: string, seq: number) => (e: Event): boolean =>
+export const arrival = (prefix: string, seq: number) => (e: Event): boolean =>
   e.event === 'append' && String(e.core).startsWith(prefix) && Number(e.length) > seq
 
 /** Send the plan's series over one control connection; the replies carry the append ts. */
-async function sendSeries (plan: DeliveryPlan, client: ControlClient): Promise<Sent[]> {
+export async function sendSeries (plan: Pick<DeliveryPlan, 'messages' | 'spacingMs'>, client: ControlClient): Promise<Sent[]> {
   const t0 = Date.now()
   const pending: Array<Promise<Sent>> = []
   for (let i = 0; i < plan.messages; i++) {
@@ -150,7 +151,7 @@ async function startMesh (ctx: BenchContext, plan: DeliveryPlan, lan: NetnsLan, 
 }
 
 /** Send a few uncounted messages so every receiver has opened the sender's log; returns the log's id prefix. */
-async function warmUp (sender: ControlClient, receivers: TamtamNode[]): Promise<string> {
+export async function warmUp (sender: ControlClient, receivers: TamtamNode[]): Promise<string> {
   let last: Sent | null = null
   for (let i = 0; i < WARM_MESSAGES; i++) last = await sender.request<Sent>('send', { room: ROOM, text: `warm-up ${i}` })
   const { id, seq } = last as Sent
