@@ -4,9 +4,9 @@
 // arrive with a median under 40 ms: one trip is 20 ms, and the bound leaves room for a
 // shared, noisy machine. Exact figures belong to the wifi bench (bench/suites/wifi.ts).
 //
-// Measured before one-trip delivery (main at 45fd16a, 2 shared cores, load average about 5):
-// this test FAILED, every message arrived but with a median of 124 ms (113 to 143 ms), as
-// the 108 ms said. The writer's peer learns the new length, asks for the upgrade,
+// Measured before one-trip delivery (main at 45fd16a, 2 shared cores): this test FAILED.
+// Every message arrived, with a median of 116 ms (110 to 124 ms) at a load average of about
+// 2 to 5, and 124 ms (113 to 143 ms) at about 5, as the 108 ms said. The writer's peer learns the new length, asks for the upgrade,
 // gets it, asks for the block and gets it: five one-way trips of 20 ms, plus processing.
 import path from 'node:path'
 import t from 'tap'
