@@ -30,6 +30,8 @@ export interface HypercorePeer {
   readonly core: InternalCore
   readonly remoteAllowPush: boolean
   readonly stats: { invalidData: number }
+  /** Hypercore's per-core replicator (the in-flight marks and the request scheduler). */
+  readonly replicator: { _unmarkInflight: (index: number) => void, queueUpdateAll: () => void }
   ondata: (data: WireData) => Promise<void>
   push: (index: number) => Promise<void>
 }

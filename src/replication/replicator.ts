@@ -126,6 +126,7 @@ export class Replicator extends EventEmitter {
     this.tt.off('rooms', this.onRooms)
     this.tt.off('flood', this.onFlood)
     this.tt.relays.off('member', this.onRelayMember)
+    this.push?.close()
     for (const peer of this.peers) peer.close()
     this.peers.clear()
   }

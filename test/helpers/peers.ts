@@ -12,6 +12,7 @@ import { connectInProcess, InProcessSource } from '../../src/network/source.js'
 import type { Network } from '../../src/network/network.js'
 import type { NodeContext } from '../../src/node/context.js'
 import { TamtamNode } from '../../src/node/node.js'
+import { Wire } from '../../src/sim/wire.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import type { PeerRooms } from '../../src/replication/index.js'
 
@@ -68,10 +69,14 @@ export async function replicator (tt: Tamtam): Promise<Network['replicator']> {
   return (await networkOf(tt)).replicator
 }
 
-/** Link two peers with an in-process Noise stream pair; both nodes attach in this tick. */
-export async function link (t: any, a: Tamtam, b: Tamtam): Promise<{ a: PeerRooms, b: PeerRooms, destroy: () => void }> {
+/**
+ * Link two peers with an in-process Noise stream pair; both nodes attach in this tick.
+ * With `delayMs`, every chunk takes that long each way (the simulator's wire, no loss).
+ */
+export async function link (t: any, a: Tamtam, b: Tamtam, opts: { delayMs?: number } = {}): Promise<{ a: PeerRooms, b: PeerRooms, destroy: () => void }> {
   const [na, nb] = await Promise.all([networkOf(a), networkOf(b)])
-  const [left, right] = connectInProcess(testNode(a).source, testNode(b).source)
+  const wire = opts.delayMs === undefined ? undefined : new Wire({ delayMs: [opts.delayMs, opts.delayMs], loss: 0, random: Math.random })
+  const [left, right] = connectInProcess(testNode(a).source, testNode(b).source, wire)
   const destroy = (): void => {
     left.destroy()
     right.destroy()

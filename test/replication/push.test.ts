@@ -6,7 +6,7 @@
  */
 import t from 'tap'
 import type { Tamtam } from '../../src/tamtam.js'
-import type { PushStats } from '../../src/replication/push.js'
+import { pushLimits, type PushStats } from '../../src/replication/push.js'
 import { eventually, lines, link, peer, replicator } from '../helpers/peers.js'
 
 async function statsOf (tt: Tamtam): Promise<PushStats> {
@@ -28,19 +28,24 @@ async function room (a: Tamtam, others: Tamtam[]): Promise<void> {
 t.test('a new message reaches a connected peer as a push, and a peer one hop further through a forward', async (t) => {
   const [a, b, c] = await Promise.all([peer(t, 'A'), peer(t, 'B'), peer(t, 'C')])
   await room(a, [b, c])
-  await link(t, a, b)
-  await link(t, b, c)
+  // 10 ms each way: with no latency at all, the receiver's own upgrade request can reach the
+  // writer before its push, which then goes without the upgrade and is dropped as early.
+  await link(t, a, b, { delayMs: 10 })
+  await link(t, b, c, { delayMs: 10 })
   await a.send(a.rooms.resolve('r'), 'warm')
   t.ok(await eventually(async () => await has(c, 'r', 'warm')), 'the line is up: C has A\'s first message through B')
   const [beforeB, beforeC] = [{ ...await statsOf(b) }, { ...await statsOf(c) }]
 
-  for (let i = 0; i < 5; i++) await a.send(a.rooms.resolve('r'), `live ${i}`)
+  for (let i = 0; i < 5; i++) {
+    await a.send(a.rooms.resolve('r'), `live ${i}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
   t.ok(await eventually(async () => await has(c, 'r', 'live 4')), 'C has the five new messages')
   t.ok((await statsOf(a)).sent >= 5, 'A pushed its new blocks')
   t.equal((await statsOf(b)).received - beforeB.received, 5, 'B stored each of the five as a push from A')
   t.equal((await statsOf(c)).received - beforeC.received, 5, 'C stored each of the five as a push forwarded by B')
   t.equal((await statsOf(c)).duplicates, 0, 'C got no copies: it has one path')
-  t.same((await statsOf(b)).dropped, { oversized: 0, stale: 0, limit: 0, fork: 0, forged: 0, quota: 0, unknown: 0 }, 'nothing honest was dropped')
+  t.same((await statsOf(b)).dropped, { oversized: 0, stale: 0, early: 0, limit: 0, fork: 0, forged: 0, quota: 0, unknown: 0 }, 'nothing honest was dropped')
 })
 
 t.test('in a triangle, copies of a block are muted after the first: each peer settles on one upstream', async (t) => {
@@ -55,9 +60,11 @@ t.test('in a triangle, copies of a block are muted after the first: each peer se
   const before = (await statsOf(b)).duplicates + (await statsOf(c)).duplicates
 
   const n = 20
+  // Further apart than pushLimits.spacingMs, so each message is pushed at once (a burst is
+  // coalesced into fewer pushes, and replication can then win the race in process).
   for (let i = 0; i < n; i++) {
     await a.send(a.rooms.resolve('r'), `m ${i}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, pushLimits.spacingMs + 30))
   }
   t.ok(await eventually(async () => await has(b, 'r', `m ${n - 1}`) && await has(c, 'r', `m ${n - 1}`)), 'B and C have all the messages')
   const copies = (await statsOf(b)).duplicates + (await statsOf(c)).duplicates - before
