@@ -72,7 +72,7 @@ export function formatDrills (command: string, result: unknown, t: Translate): s
       return typeof r.file === 'string' ? `${summaryText(r, t)}\n${t('drill.written', { file: r.file, format: String(r.format), bytes: String(r.bytes) })}${stats}` : `${String(r.text).replace(/\n$/, '')}${stats}`
     }
     case 'room.set':
-      return t('drill.ackSetting', { room: String(r.room), state: String(r.drillAck) })
+      return t(r.drillAck === 'off' ? 'drill.ackOff' : 'drill.ackOn', { room: String(r.room) })
     default:
       return null
   }

@@ -5,7 +5,9 @@
  */
 import type { MessageKey } from '../src/i18n/index.js'
 import type { TimelineItem } from '../src/timeline/index.js'
+import type { NamedPeer } from '../src/commands/peers.js'
 import { formatItem, type Formatter } from './render/line.js'
+import { peerAddress, peerWho, shortKey } from './render/peer.js'
 
 type Result = Record<string, unknown>
 
@@ -39,21 +41,23 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
       return items.length === 0 ? t('cli.noMessages') : items.map((i) => formatItem(i, f)).join('\n')
     }
     case 'peers': {
-      const peers = result as Result[]
+      const peers = result as NamedPeer[]
       if (peers.length === 0) return t('cli.noPeers')
-      return peers.map((p) => t('cli.peerLine', {
-        key: short(p.publicKey, 8), address: `${String(p.host)}:${String(p.port)}`, source: String(p.source).padEnd(8),
-        rooms: (p.rooms as string[]).join(', ') || '-', in: String(p.bytesIn), out: String(p.bytesOut)
+      const who = peers.map((p) => peerWho(p, t))
+      const width = Math.min(40, Math.max(...who.map((w) => w.length)))
+      return peers.map((p, i) => t('cli.peerLine', {
+        who: who[i].padEnd(width), address: peerAddress(p).padEnd(21), source: String(p.source).padEnd(8),
+        key: shortKey(p), in: String(p.bytesIn), out: String(p.bytesOut)
       })).join('\n')
     }
     case 'peer.add':
-      return t(r.connecting === true ? 'cli.peerSavedConnecting' : 'cli.peerSaved', { address: `${String(r.host)}:${String(r.port)}` })
+      return t(r.connecting === true ? 'cli.peerSavedConnecting' : 'cli.peerSaved', { address: (r.addresses as Array<{ host: string, port: number }>).map(peerAddress).join(', ') })
     case 'status':
       return t('cli.status', { port: String(r.port), connections: String(r.connections), lan: t(r.lan === true ? 'cli.on' : 'cli.off'), internet: t(r.internet === true ? 'cli.on' : 'cli.off'), rooms: String(r.rooms) })
     case 'whereami': {
       const addresses = (r.addresses as Array<Record<string, unknown>>).map((a) => `  ${String(a.address)}${r.port === null ? '' : `:${String(r.port)}`}  (${String(a.interface)}, ${t(`kind.${String(a.kind)}` as MessageKey)})`)
       if (r.running !== true) return [t('cli.whereamiNoNode'), ...addresses].join('\n')
-      return [t('cli.whereami'), ...addresses, '', t('cli.card', { card: String(r.card) }), typeof r.qr === 'string' ? r.qr : ''].filter((l, i, all) => l !== '' || i < all.length - 1).join('\n')
+      return [t('cli.whereami'), ...addresses, '', r.card === null ? '' : t('cli.card', { card: String(r.card) }), typeof r.qr === 'string' ? r.qr : ''].filter((l, i, all) => l !== '' || i < all.length - 1).join('\n')
     }
     default:
       return JSON.stringify(result, null, 2)

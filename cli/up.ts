@@ -12,7 +12,7 @@ export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], an
 
 /** Turn flags into network options (validated). */
 export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
-  const { parsePeerAddress } = await import('../src/network/index.js')
+  const { parsePeerAddresses } = await import('../src/network/index.js')
   const { fail } = await import('../src/errors/index.js')
   const int = (v: string | undefined, name: string, min: number, max: number): number | undefined => {
     if (v === undefined) return undefined
@@ -24,10 +24,10 @@ export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
   return {
     lanOnly: flags.lanOnly === true,
     port: int(flags.port, '--port', 0, 65535),
-    peers: (flags.peer ?? []).map(parsePeerAddress),
+    peers: (flags.peer ?? []).flatMap(parsePeerAddresses),
     announceIntervalMs: int(flags.announceInterval, '--announce-interval', 50, 3_600_000),
     maxConnections: int(flags.maxConnections, '--max-connections', 1, 1024),
-    bootstrap: flags.bootstrap?.map(parsePeerAddress),
+    bootstrap: flags.bootstrap?.flatMap(parsePeerAddresses),
     push: flags.push !== false,
     mode: flags.announceOnly === true ? 'announce-only' : flags.listenOnly === true ? 'listen-only' : 'both'
   }
@@ -77,7 +77,7 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
     ctx.print(ctx.json
       ? JSON.stringify({ event: 'up', ts: Date.now(), home: ctx.home, rooms, ...net })
       : ctx.t('up.ready', { rooms: rooms.length, port: String(net?.port ?? '-'), mode: ctx.t(flags.lanOnly === true ? 'up.lanOnly' : 'up.lanAndInternet') }))
-    // The address card, for people whose Wi-Fi blocks multicast.
+    // The address to give, for people whose Wi-Fi blocks multicast.
     const { COMMANDS } = await import('../src/commands/index.js')
     const where = await COMMANDS.get('whereami')!.run(node.context, {}, { info: () => {}, warn: () => {} }) as { card: string | null }
     if (!ctx.json && where.card !== null) ctx.print(ctx.t('cli.card', { card: where.card }))

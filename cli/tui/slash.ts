@@ -5,6 +5,8 @@
  * command behind them (/help, /quit, /lang, /bell) say so: they are `local`.
  */
 import path from 'node:path'
+import type { NamedPeer } from '../../src/commands/peers.js'
+import { peerAddress, peerWho, shortKey } from '../render/peer.js'
 import { DRILL_ENTRIES } from './slash-drill.js'
 import { needRoom, type SlashEntry, type SlashHost, type SlashLine } from './slash-host.js'
 import { PEOPLE_ENTRIES } from './slash-people.js'
@@ -73,9 +75,9 @@ const GENERAL_ENTRIES: SlashEntry[] = [
     help: 'tui.help',
     command: 'peers',
     args: () => ({}),
-    show: (peers: Array<Record<string, any>>, host) => {
+    show: (peers: NamedPeer[], host) => {
       if (peers.length === 0) host.notice(host.t('tui.peersNone'))
-      for (const p of peers) host.notice(host.t('tui.peer', { key: String(p.publicKey).slice(0, 8), address: `${String(p.host)}:${String(p.port)}`, source: String(p.source), rooms: (p.rooms as string[]).join(', ') || '-' }))
+      for (const p of peers) host.notice(host.t('tui.peer', { who: peerWho(p, host.t), address: peerAddress(p), source: String(p.source), key: shortKey(p) }))
     }
   }
 ]

@@ -1,6 +1,6 @@
-/** Network commands: peers, peer add, status. They need the running node's network. */
+/** Network commands: peer add, status (peers is in peers.ts). Status needs the running node's network. */
 import { fail } from '../errors/index.js'
-import { parsePeerAddress, savePeer } from '../network/peers-file.js'
+import { parsePeerAddresses, savePeer } from '../network/peers-file.js'
 import type { NetworkHandle } from '../network/network.js'
 import type { NodeContext } from '../node/context.js'
 import type { Command } from './types.js'
@@ -11,21 +11,13 @@ function network (ctx: NodeContext): NetworkHandle {
   return ctx.network
 }
 
-/** `peers`: connected peers, how each was found, rooms in common, bytes in and out. */
-export const peers: Command = {
-  name: 'peers',
-  summary: 'list connected peers',
-  run: async (ctx) => network(ctx).peers()
-}
-
 /** `peer add HOST:PORT`: remember a peer, and connect now if a node runs. */
 export const peerAdd: Command = {
   name: 'peer.add',
   summary: 'add a peer by address, for networks that block multicast',
   run: async ({ tt, network }, args) => {
-    // Accept a whole address card (tamtam-peer:HOST:PORT,HOST:PORT) as well as one address.
-    const text = str(args, 'address').trim().replace(/^tamtam-peer:/i, '')
-    const addresses = text.split(',').map(parsePeerAddress)
+    // One address, or a whole whereami card (every interface, comma-separated).
+    const addresses = parsePeerAddresses(str(args, 'address'))
     await tt.open()
     let saved: Array<{ host: string, port: number }> = []
     for (const address of addresses) {

@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   NODE_UNREACHABLE: 'the running node did not answer on its control socket',
   CONTROL_PROTOCOL: 'the control socket sent something unexpected',
   NODE_NOT_RUNNING: 'no node is running on this home: start one with `tamtam up`',
-  PEER_INVALID: 'the peer address must look like HOST:PORT',
+  PEER_INVALID: 'a peer address is IP:PORT, e.g. 192.168.1.20:7000 (several separated by commas; `tamtam whereami` prints it)',
   PEER_UNREACHABLE: 'the peer did not answer on TCP: check its address and port, and that no firewall or Wi-Fi client isolation blocks it',
   PEER_REJECTED: 'the peer failed the Noise handshake or is not the peer it was announced as; it was disconnected',
   STORAGE_FULL: 'the disk is full: free some space and try again; nothing stored was lost',

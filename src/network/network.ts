@@ -25,6 +25,10 @@ export interface PeerStatus {
   initiator: boolean
   since: number
   rooms: string[]
+  /** Ids of the rooms in common, in the order of `rooms`. */
+  roomIds: string[]
+  /** Per room id, the peer's own member log (hex), where it proved it is a member (a relay cannot). */
+  memberLogs: Record<string, string>
   bytesIn: number
   bytesOut: number
 }
@@ -126,7 +130,8 @@ export class Network extends EventEmitter implements NetworkHandle {
   /** Every connected peer, with rooms in common and traffic. */
   peers (): PeerStatus[] {
     return this.source.connections().map(({ stream, info, bytesIn, bytesOut }) => {
-      const shared = this.sessions.get(stream)?.shared ?? new Set<string>()
+      const session = this.sessions.get(stream)
+      const roomIds = [...session?.shared ?? []]
       return {
         publicKey: info.publicKey.toString('hex'),
         host: info.host,
@@ -134,7 +139,9 @@ export class Network extends EventEmitter implements NetworkHandle {
         source: info.source,
         initiator: info.initiator,
         since: info.since,
-        rooms: [...shared].map((id) => this.tt.rooms.byId(id)?.name ?? id.slice(0, 12)),
+        rooms: roomIds.map((id) => this.tt.rooms.byId(id)?.name ?? id.slice(0, 12)),
+        roomIds,
+        memberLogs: Object.fromEntries(session?.remoteSelf ?? []),
         bytesIn,
         bytesOut
       }

@@ -1,16 +1,51 @@
-/** Manual peers remembered in the home dir (peers.json), for networks that block multicast. */
+/**
+ * Peer addresses as people type them, and the manual peers remembered in the home dir
+ * (peers.json), for networks that block multicast.
+ */
 import { fail } from '../errors/index.js'
 import { readJson, writeJsonPrivate } from '../home/index.js'
 
 /** A HOST:PORT address. */
 export interface PeerAddress { host: string, port: number }
 
-/** Parse "HOST:PORT" (IPv4, a name, or [IPv6]:PORT). */
+/**
+ * Prefix of the address cards that tamtam printed before it settled on plain HOST:PORT.
+ * Cards copied from old notes, screenshots or QR codes (which upper-case it) still work.
+ */
+export const CARD_PREFIX = 'tamtam-peer:'
+
+const ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\],]+):(\d{1,5})$/
+
+/**
+ * Parse one address: "HOST:PORT" (IPv4, a name, or [IPv6]:PORT), with or without the old
+ * card prefix. Anything else is PEER_INVALID, naming what was typed.
+ */
 export function parsePeerAddress (text: string): PeerAddress {
-  const match = /^\s*(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})\s*$/.exec(String(text ?? ''))
+  const typed = String(text ?? '').trim()
+  const match = ADDRESS.exec(withoutPrefix(typed))
   const port = match === null ? NaN : Number(match[2])
-  if (match === null || !(port > 0 && port < 65536)) throw fail('PEER_INVALID', `"${String(text).slice(0, 80)}" is not HOST:PORT`)
+  // The detail is only the typed text: the hint (translated) says what an address looks like.
+  if (match === null || !(port > 0 && port < 65536)) throw fail('PEER_INVALID', `"${typed.slice(0, 80)}"`)
   return { host: match[1].replace(/^\[|\]$/g, ''), port }
+}
+
+/**
+ * Parse what people type for `--peer` and `peer add`: one address or several separated by
+ * commas (a whole `whereami` card, which lists every interface), with or without the old
+ * card prefix before the first.
+ */
+export function parsePeerAddresses (text: string): PeerAddress[] {
+  const typed = String(text ?? '').trim()
+  return withoutPrefix(typed).split(',').map((part) => parsePeerAddress(part === '' ? typed : part))
+}
+
+/** An address as people type it back: HOST:PORT, with brackets around an IPv6 host. */
+export function formatPeerAddress (peer: PeerAddress): string {
+  return `${peer.host.includes(':') ? `[${peer.host}]` : peer.host}:${peer.port}`
+}
+
+function withoutPrefix (text: string): string {
+  return text.toLowerCase().startsWith(CARD_PREFIX) ? text.slice(CARD_PREFIX.length).trim() : text
 }
 
 /** Read peers.json; an absent file is an empty list. */
@@ -19,8 +54,7 @@ export async function loadPeers (file: string): Promise<PeerAddress[]> {
   if (raw === undefined) return []
   return (raw.peers ?? []).flatMap((p) => {
     try {
-      const a = p as PeerAddress
-      return [parsePeerAddress(`${a.host}:${a.port}`)]
+      return [parsePeerAddress(formatPeerAddress(p as PeerAddress))]
     } catch {
       return []
     }
