@@ -60,7 +60,9 @@ function register ({ program, run, t, context }: Registrar): void {
       const { networkOptions } = await import('./up.js')
       const { runTui } = await import('./tui/app.js')
       const ctx = await context()
-      await runTui({ home: ctx.home, lang: program.opts<{ lang?: string }>().lang, network: await networkOptions(o), signal: ctx.signal })
+      // A node already running keeps its own options: the app says which typed ones it ignores.
+      const flags = [o.lanOnly === true ? '--lan-only' : '', o.port !== '0' ? `--port ${String(o.port)}` : '', ...(o.peer ?? []).map((p: string) => `--peer ${p}`)].filter((f) => f !== '')
+      await runTui({ home: ctx.home, lang: program.opts<{ lang?: string }>().lang, network: await networkOptions(o), networkFlags: flags, signal: ctx.signal })
     })
   program.command('whereami').description(h('help.whereami')).option('--qr', h('help.whereamiQr'))
     .action(async (o) => await run('whereami', { qr: o.qr === true }))

@@ -47,7 +47,8 @@ function describe (err: unknown, json: boolean, t: Translate, lang: string): voi
 /** True when argv names a command (global options and their values aside). */
 function hasCommand (argv: string[]): boolean {
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--home' || argv[i] === '--lang') i++
+    // The app's network options take a value too: `tamtam --lan-only --port 7000` is the app.
+    if (['--home', '--lang', '--port', '--peer', '--announce-interval'].includes(argv[i])) i++
     else if (!argv[i].startsWith('-')) return true
   }
   return false
@@ -67,7 +68,7 @@ async function main (argv: string[], lifetime: Lifetime): Promise<number> {
         program.outputHelp()
         return 0
       }
-      argv = [...argv, 'tui']
+      argv = ['tui', ...argv]
     }
     await program.parseAsync(argv, { from: 'user' })
     return 0

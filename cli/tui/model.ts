@@ -2,13 +2,10 @@
  * The app's model: owns the state, reads it from the node, and turns typed lines into
  * command calls. It never touches blessed; the screen subscribes to 'change'.
  */
-import { EventEmitter } from 'node:events'
 import { commandNamed } from '../../src/commands/lazy.js'
 import type { Args, Output } from '../../src/commands/types.js'
 import { mentionBellOn, mutedIn, setMentionBell } from '../../src/room/settings.js'
 import { fail, isTamtamError } from '../../src/errors/index.js'
-import { loadLang, translator, type Translate } from '../../src/i18n/index.js'
-import { MAX_TEXT_BYTES } from '../../src/log/index.js'
 import type { TamtamNode } from '../../src/node/index.js'
 import type { Room } from '../../src/room/index.js'
 import { Coalescer } from './coalesce.js'
@@ -17,26 +14,21 @@ import { DrillWatch, type LatestDrill } from './drill-watch.js'
 import { keyChangeWarnings, mentionsMeIn } from './people.js'
 import { RoomList } from './room-list.js'
 import { logLengths, memberEntries } from './room-people.js'
-import { emptyState, type DrillPanel, type TuiState } from './state.js'
-import { runSlash } from './slash.js'
-import type { HostRoom, SlashHost } from './slash-host.js'
+import { BaseModel } from './base-model.js'
+import type { DrillPanel } from './state.js'
+import type { HostRoom } from './slash-host.js'
 import { roomStatus } from './status.js'
 
 /** How many timeline items are kept in memory for drawing and scrolling back. */
 const TIMELINE_WINDOW = 300
 /** The first paint reads only about a screenful, so a big room opens fast; later refreshes read the window. */
 const FIRST_PAINT_ITEMS = 60
-/** Notices shown at once. */
-const MAX_NOTICES = 6
 
 /**
- * The model of the terminal app. Emits 'change' after any state change, 'quit' on /quit,
- * 'bell' for a mention to ring for and 'qr' with a QR code to show.
+ * The model of the terminal app running its own node (BaseModel has the events it emits).
  */
-export class TuiModel extends EventEmitter implements SlashHost {
+export class TuiModel extends BaseModel {
   readonly node: TamtamNode
-  state: TuiState
-  t: Translate
   /** Feeds the drill panel, at most one report a second. */
   private readonly drillWatch: DrillWatch
   /** Private conversations, read at most once a second. */
@@ -52,43 +44,17 @@ export class TuiModel extends EventEmitter implements SlashHost {
   private dmFailed: string | null = null
 
   constructor (node: TamtamNode, lang: string) {
-    super()
+    super(lang)
     this.node = node
     this.drillWatch = new DrillWatch(node.context)
     this.dmWatch = new DmWatch(node.context)
     this.roomList = new RoomList({ tt: node.tt, dms: this.dmWatch, bell: () => this.emit('bell'), dmFailed: (err) => this.dmFailure(err) })
-    this.state = emptyState(lang)
-    this.t = translator(lang)
-  }
-
-  /** Output for command functions: their notes become notices. */
-  get out (): Output {
-    return { info: (m) => this.notice(m), warn: (m) => this.notice(m) }
-  }
-
-  /** Show a line from the app itself. */
-  notice (text: string): void {
-    this.state.notices = [...this.state.notices, text].slice(-MAX_NOTICES)
-    this.emit('change')
-  }
-
-  /** Switch language for the UI (and the words of fingerprints). */
-  async setLang (lang: string): Promise<void> {
-    this.state.lang = await loadLang(lang)
-    this.t = translator(this.state.lang)
-    this.emit('change')
   }
 
   /** The current room (the room of the conversation on screen, if one is), or null. */
   currentRoom (): Room | null {
     const id = this.state.current
     return id === null ? null : this.node.tt.rooms.byId(id.split('/')[0]) ?? null
-  }
-
-  /** The identity of the private conversation on screen, or null when it is a room. */
-  currentDm (): string | null {
-    const at = this.state.current?.indexOf('/@') ?? -1
-    return at === -1 ? null : (this.state.current as string).slice(at + 2)
   }
 
   /** Reload everything from the node; calls are coalesced so bursts cost one refresh (and one redraw). */
@@ -204,47 +170,12 @@ export class TuiModel extends EventEmitter implements SlashHost {
     }
   }
 
-  /** Handle a typed line: first-run answers, slash commands, or a message. */
-  async submit (line: string): Promise<void> {
-    if (Buffer.byteLength(line) > MAX_TEXT_BYTES) {
-      this.notice(this.t('tui.tooLong', { size: `${Math.round(Buffer.byteLength(line) / 1024)} KiB` }))
-      return
-    }
-    const text = line.trim()
-    if (text.length === 0) return
-    // Notices answer the last thing typed; a new line starts fresh.
-    this.state.notices = []
-    try {
-      if (this.state.stage === 'name') return await this.answerName(text)
-      if (this.state.stage === 'lang') return await this.answerLang(text)
-      if (text.startsWith('/')) return await runSlash(this, text)
-      await this.send(text)
-    } catch (err) {
-      this.error(err)
-    }
-  }
-
-  /** Report an error as a notice, with its stable code. */
-  error (err: unknown): void {
-    if (isTamtamError(err)) this.notice(this.t('tui.error', { code: err.code, message: err.message }))
-    else this.notice(this.t('tui.error', { code: 'internal', message: String((err as Error)?.message ?? err) }))
-  }
-
-  private async answerName (name: string): Promise<void> {
+  protected async answerName (name: string): Promise<void> {
     await this.run('init', { name })
     this.state.stage = this.needsLang ? 'lang' : 'chat'
     await this.node.open()
     if (this.state.stage === 'chat') this.notice(this.t('tui.askRoom'))
     await this.refresh()
-  }
-
-  /** Set by the app when LANG gave no language, so the first run asks for one. */
-  needsLang = false
-
-  private async answerLang (lang: string): Promise<void> {
-    await this.setLang(lang.toLowerCase().startsWith('fr') ? 'fr' : 'en')
-    this.state.stage = 'chat'
-    this.notice(this.t('tui.askRoom'))
   }
 
   /** Send a message: shown at once as pending, then as sent once durable. */
@@ -268,29 +199,6 @@ export class TuiModel extends EventEmitter implements SlashHost {
     }
   }
 
-  /** Next or previous room. */
-  async switchRoom (delta: number): Promise<void> {
-    const rooms = this.state.rooms
-    if (rooms.length === 0) return
-    const at = Math.max(0, rooms.findIndex((r) => r.id === this.state.current))
-    this.state.current = rooms[(at + delta + rooms.length) % rooms.length].id
-    this.state.scroll = 0
-    await this.refresh()
-  }
-
-  /** Scroll the timeline by `lines` (positive = back in time). */
-  scroll (lines: number): void {
-    this.state.scroll = Math.max(0, this.state.scroll + lines)
-    this.emit('change')
-  }
-
-  // The app as slash commands see it (SlashHost): they change it only through these.
-
-  /** The UI's language code. */
-  get lang (): string {
-    return this.state.lang
-  }
-
   /** The room on screen, or null. */
   room (): HostRoom | null {
     return this.currentRoom()
@@ -301,27 +209,6 @@ export class TuiModel extends EventEmitter implements SlashHost {
     const command = await commandNamed(name)
     if (command === undefined) throw fail('USAGE', `${name} is not available in this version`)
     return await command.run(this.node.context, { lang: this.state.lang, ...args }, { ...this.out, ...out })
-  }
-
-  /** Show a progress line in place of the notices. */
-  progress (text: string): void {
-    this.state.notices = [text]
-    this.emit('change')
-  }
-
-  /** Put a room or conversation on screen from the next refresh. */
-  select (id: string): void {
-    this.state.current = id
-  }
-
-  /** Show a QR code (the screen draws it). */
-  showQr (text: string): void {
-    this.emit('qr', text)
-  }
-
-  /** Ask the app to leave. */
-  quit (): void {
-    this.emit('quit')
   }
 
   /** The mention bell of the room on screen, set first when `on` is given (saved with the rooms). */

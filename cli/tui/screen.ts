@@ -5,7 +5,7 @@
 import blessed from 'blessed'
 import { MAX_TEXT_BYTES } from '../../src/log/index.js'
 import { drillView } from './drill-view.js'
-import type { TuiModel } from './model.js'
+import type { BaseModel } from './base-model.js'
 import { PasteGuard } from './paste-guard.js'
 import { charWidth, membersView, promptView, roomsView, statusView, timelineView, WIDE_CHAR } from './views.js'
 
@@ -62,7 +62,7 @@ function keepRows (box: blessed.Widgets.BoxElement): void {
 }
 
 /** Build the screen for a model; resolves when the user quits. */
-export async function runScreen (model: TuiModel): Promise<void> {
+export async function runScreen (model: BaseModel): Promise<void> {
   teachWidths()
   const guard = new PasteGuard(process.stdin, MAX_TEXT_BYTES, (bytes) => model.notice(model.t('tui.tooLong', { size: `${Math.round(bytes / 1024)} KiB` })))
   const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: 'tamtam', input: guard as unknown as NodeJS.ReadStream, output: process.stdout, autoPadding: true })

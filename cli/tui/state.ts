@@ -92,6 +92,8 @@ export interface TuiState {
   me: string | null
   /** The private conversation shown, or null when the timeline is the room's. */
   dm: DmView | null
+  /** The running node (`tamtam up`) this app is attached to, or null when it runs its own. */
+  attached: { pid: number } | null
 }
 
 /** A blank state for the first paint. */
@@ -110,6 +112,7 @@ export function emptyState (lang: string): TuiState {
     status: { lanPeers: 0, internet: null, missing: 0, seen: null },
     drill: null,
     me: null,
-    dm: null
+    dm: null,
+    attached: null
   }
 }

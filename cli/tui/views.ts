@@ -151,7 +151,9 @@ export function statusView (state: TuiState, t: Translate): string {
   const internet = s.internet === null ? '?' : t(s.internet ? 'tui.internetUp' : 'tui.internetDown')
   const sync = s.missing === 0 ? t('tui.synced') : t('tui.syncing', { missing: s.missing })
   const seen = s.seen === null ? t('tui.noSeen') : t('tui.seenBy', { k: s.seen.k, n: s.seen.n })
-  return t('tui.status', { peers: s.lanPeers, internet, sync, seen })
+  const line = t('tui.status', { peers: s.lanPeers, internet, sync, seen })
+  // Said first: whoever stops `tamtam up` in the other terminal stops this app's network too.
+  return state.attached === null ? line : `${t('tui.attached')} | ${line}`
 }
 
 /** The prompt label in front of the input line. */

@@ -11,6 +11,8 @@ export interface CallOptions {
   /** Longest wait for the reply, restarted by each progress event (default 60 s). */
   timeoutMs?: number
   onProgress?: (event: Record<string, unknown>) => void
+  /** The command's notes (what it tells `out.info` and `out.warn`); when set, the node is asked to send them. */
+  onNote?: (level: 'info' | 'warn', text: string) => void
   /**
    * Aborting closes the connection, which stops the command in the node (its own signal
    * aborts) and its progress, and rejects with the signal's reason.
@@ -29,7 +31,7 @@ export async function callNode (socketPath: string, cmd: string, args: Record<st
   try {
     // Always ask for progress: each event restarts the timeout, which keeps a long download
     // alive even when the caller shows no progress. Nodes before this field ignore it.
-    const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args, progress: true }, opts)
+    const reply = await exchange(socket, { v: CONTROL_VERSION, id: 1, cmd, args, progress: true, ...(opts.onNote !== undefined ? { notes: true } : {}) }, opts)
     if (reply.ok) return reply.result
     const code = (reply.error.code in ERROR_CODES ? reply.error.code : 'CONTROL_PROTOCOL') as ErrorCode
     throw new TamtamError(code, reply.error.message, { hint: reply.error.hint, detail: (reply.error as { detail?: string }).detail })
@@ -45,7 +47,8 @@ export async function nodeListening (socketPath: string): Promise<boolean> {
   return socket !== null
 }
 
-async function connect (socketPath: string): Promise<net.Socket | null> {
+/** A connection to the node on `socketPath`, or null when nothing listens there. */
+export async function connect (socketPath: string): Promise<net.Socket | null> {
   return await new Promise((resolve, reject) => {
     const socket = net.connect(socketPath)
     socket.once('connect', () => resolve(socket))
@@ -57,7 +60,7 @@ async function connect (socketPath: string): Promise<net.Socket | null> {
 }
 
 async function exchange (socket: net.Socket, request: unknown, opts: CallOptions): Promise<ControlReply> {
-  const { timeoutMs = 60_000, onProgress, signal } = opts
+  const { timeoutMs = 60_000, onProgress, onNote, signal } = opts
   return await new Promise<ControlReply>((resolve, reject) => {
     let buffer = ''
     let timer: NodeJS.Timeout
@@ -80,7 +83,7 @@ async function exchange (socket: net.Socket, request: unknown, opts: CallOptions
       for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n')) {
         const line = buffer.slice(0, end)
         buffer = buffer.slice(end + 1)
-        let message: ControlReply | { progress: Record<string, unknown> }
+        let message: ControlReply | { progress: Record<string, unknown> } | { note: { level: 'info' | 'warn', text: string } }
         try {
           message = JSON.parse(line)
         } catch (err) {
@@ -90,6 +93,11 @@ async function exchange (socket: net.Socket, request: unknown, opts: CallOptions
         if ('progress' in message && !('ok' in message)) {
           arm()
           onProgress?.(message.progress)
+          continue
+        }
+        if ('note' in message && !('ok' in message)) {
+          arm()
+          onNote?.(message.note.level === 'warn' ? 'warn' : 'info', String(message.note.text))
           continue
         }
         settle()

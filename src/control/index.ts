@@ -2,3 +2,5 @@
 export * from './protocol.js'
 export * from './server.js'
 export * from './client.js'
+export * from './events.js'
+export * from './subscribe.js'

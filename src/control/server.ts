@@ -3,13 +3,15 @@
  * the node's own context, so `send` while `up` runs goes through the one process that
  * owns the store. The socket is mode 0600 inside a 0700 home dir.
  */
+import type { EventEmitter } from 'node:events'
 import net from 'node:net'
 import { promises as fs } from 'node:fs'
 import { commandNamed } from '../commands/lazy.js'
 import { SILENT, type Output } from '../commands/types.js'
 import { TamtamError, fail } from '../errors/index.js'
 import type { NodeContext } from '../node/context.js'
-import { CONTROL_VERSION, LineSplitter, MAX_REQUEST_BYTES, type ControlReply, type ControlRequest } from './protocol.js'
+import { EventStream } from './events.js'
+import { CONTROL_VERSION, EVENT_NAMES, EVENTS_VERSION, LineSplitter, MAX_REQUEST_BYTES, MAX_SUBSCRIBERS, SUBSCRIBE, type ControlReply, type ControlRequest, type EventName } from './protocol.js'
 
 /** Listens on the control socket until closed. */
 export class ControlServer {
@@ -17,10 +19,20 @@ export class ControlServer {
   private readonly path: string
   private server: net.Server | null = null
   private readonly sockets = new Set<net.Socket>()
+  /** The node, whose network, drill and warning events go to subscribers; without it, only the store's. */
+  private readonly node: EventEmitter | undefined
+  /** Live event streams, by their connection. */
+  private readonly streams = new Map<net.Socket, EventStream>()
 
-  constructor (context: NodeContext, socketPath: string) {
+  constructor (context: NodeContext, socketPath: string, node?: EventEmitter) {
     this.context = context
     this.path = socketPath
+    this.node = node
+  }
+
+  /** How many clients are subscribed to events now (a closed connection is no longer counted). */
+  get subscribers (): number {
+    return this.streams.size
   }
 
   /** Start listening. A leftover socket file is stale (we hold the store lock), so remove it. */
@@ -41,6 +53,8 @@ export class ControlServer {
     this.sockets.add(socket)
     socket.on('close', () => {
       this.sockets.delete(socket)
+      this.streams.get(socket)?.stop()
+      this.streams.delete(socket)
       gone.abort()
     })
     socket.on('error', () => socket.destroy())
@@ -55,8 +69,30 @@ export class ControlServer {
         return
       }
       const send = (message: unknown): void => { if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n') }
-      for (const line of batch) void this.answer(line, send, gone.signal).then(send)
+      for (const line of batch) {
+        if (isSubscribe(line)) send(this.subscribe(line, socket))
+        else void this.answer(line, send, gone.signal).then(send)
+      }
     })
+  }
+
+  /**
+   * Turn the connection into an event stream: the reply first, then event lines (events.ts)
+   * until the connection closes. Answered at once, so no event can come before the reply.
+   */
+  private subscribe (line: string, socket: net.Socket): ControlReply {
+    const request = JSON.parse(line) as ControlRequest
+    const id = Number(request.id) || 0
+    try {
+      if (request.v !== CONTROL_VERSION) throw fail('CONTROL_PROTOCOL', `control protocol version ${String(request.v)} is not ${CONTROL_VERSION}; update tamtam`)
+      const wanted = eventsAsked(request.args)
+      if (this.streams.has(socket)) throw fail('CONTROL_PROTOCOL', 'this connection is already subscribed')
+      if (this.streams.size >= MAX_SUBSCRIBERS) throw fail('CONTROL_PROTOCOL', `the node already streams events to ${MAX_SUBSCRIBERS} clients`)
+      this.streams.set(socket, new EventStream(socket, id, wanted, { tt: this.context.tt, node: this.node }))
+      return { v: CONTROL_VERSION, id, ok: true, result: { events: EVENTS_VERSION, names: wanted, pid: process.pid } }
+    } catch (err) {
+      return { v: CONTROL_VERSION, id, ok: false, error: (err as TamtamError).toJSON() }
+    }
   }
 
   /**
@@ -77,8 +113,7 @@ export class ControlServer {
       if (request.v !== CONTROL_VERSION) throw fail('CONTROL_PROTOCOL', `control protocol version ${String(request.v)} is not ${CONTROL_VERSION}; update tamtam`)
       const command = await commandNamed(String(request.cmd))
       if (command === undefined) throw fail('USAGE', `unknown command ${String(request.cmd)}`)
-      const wantsProgress = (request as { progress?: unknown }).progress === true
-      const out: Output = { ...SILENT, signal, ...(wantsProgress ? { progress: (event: Record<string, unknown>) => send({ v: CONTROL_VERSION, id, progress: event }) } : {}) }
+      const out = this.output(request, id, send, signal)
       const result = await command.run(this.context, request.args ?? {}, out)
       return { v: CONTROL_VERSION, id, ok: true, result }
     } catch (err) {
@@ -87,13 +122,57 @@ export class ControlServer {
     }
   }
 
-  /** Stop listening and drop clients (idempotent). */
+  /**
+   * Where a command's progress and notes go: to the client when it asked for them
+   * (`progress: true`, `notes: true`), nowhere otherwise.
+   */
+  private output (request: ControlRequest, id: number, send: (message: unknown) => void, signal: AbortSignal): Output {
+    const asked = request as { progress?: unknown, notes?: unknown }
+    const note = (level: 'info' | 'warn') => (text: string) => send({ v: CONTROL_VERSION, id, note: { level, text: String(text) } })
+    return {
+      ...SILENT,
+      signal,
+      ...(asked.progress === true ? { progress: (event: Record<string, unknown>) => send({ v: CONTROL_VERSION, id, progress: event }) } : {}),
+      ...(asked.notes === true ? { info: note('info'), warn: note('warn') } : {})
+    }
+  }
+
+  /** Stop listening and drop clients (idempotent); subscribers are told the node is closing first. */
   async close (): Promise<void> {
     const server = this.server
     this.server = null
     if (server === null) return
-    for (const s of this.sockets) s.destroy()
+    for (const [socket, stream] of this.streams) {
+      stream.stop(true)
+      socket.end()
+      // A client that never closes its side must not hold the node's exit.
+      setTimeout(() => socket.destroy(), 1000).unref()
+    }
+    this.streams.clear()
+    for (const s of this.sockets) if (!s.writableEnded) s.destroy()
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await fs.rm(this.path, { force: true })
   }
+}
+
+/** Whether a request line asks for events (a bad line is left to the ordinary path, which says why). */
+function isSubscribe (line: string): boolean {
+  try {
+    const request = JSON.parse(line)
+    return request !== null && typeof request === 'object' && request.cmd === SUBSCRIBE
+  } catch {
+    return false
+  }
+}
+
+/** The event names a subscribe request asks for: all when it names none; a clear error when malformed. */
+function eventsAsked (args: unknown): EventName[] {
+  const asked = (args ?? {}) as { events?: unknown }
+  if (typeof asked !== 'object' || Array.isArray(asked)) throw fail('CONTROL_PROTOCOL', 'subscribe: args must be an object, e.g. {"events": ["update", "rooms"]}')
+  if (asked.events === undefined) return [...EVENT_NAMES]
+  const known = EVENT_NAMES as readonly string[]
+  if (!Array.isArray(asked.events) || asked.events.length === 0 || !asked.events.every((e) => known.includes(e))) {
+    throw fail('CONTROL_PROTOCOL', `subscribe: events must be a non-empty list of names among ${EVENT_NAMES.join(', ')}`)
+  }
+  return [...new Set(asked.events as EventName[])]
 }

@@ -104,7 +104,8 @@ export class TamtamNode extends EventEmitter {
    */
   private async listenControl (): Promise<void> {
     const { ControlServer } = await import('../control/server.js')
-    this.control = new ControlServer(this.context, this.tt.paths.socket)
+    // The node itself: its network, drill and warning events go to event subscribers (the attached app).
+    this.control = new ControlServer(this.context, this.tt.paths.socket, this)
     await this.control.listen()
   }
 
