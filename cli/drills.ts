@@ -129,9 +129,10 @@ function eventLine (e: Record<string, unknown>, t: Translate): { line: string, k
       return { line: t('drill.progress', { sent: String(e.sent), planned: String(e.planned), reached: String(e.reached), total: String(e.total), missing: String(e.missing), elapsed: span(e.elapsedMs), duration: span(e.durationMs) }), key }
     }
     case 'sim': {
-      const phase = t(`drill.simPhase.${String(e.phase)}` as MessageKey)
       const done = e.done ?? e.reached
-      if (done === undefined) return { line: t('drill.simStep', { phase, elapsed: span(e.elapsedMs) }), key: String(e.phase) }
+      // The last step (building the report) has no count: the result follows at once.
+      if (done === undefined) return null
+      const phase = t(`drill.simPhase.${String(e.phase)}` as MessageKey)
       // A quiet log shows where each phase starts and when it is complete.
       return { line: t('drill.simProgress', { phase, done: String(done), total: String(e.total ?? '-'), elapsed: span(e.elapsedMs) }), key: `${String(e.phase)}${done === e.total ? ' complete' : ''}` }
     }
@@ -149,15 +150,12 @@ export function drillProgress (json: boolean, t: Translate, err: NodeJS.WriteStr
   const live = liveLine(err)
   return (e) => {
     if (e.event === 'drill-end') return live.end()
+    // The last simulation step ends the live line; the start line stays above it.
+    if (e.event === 'sim' && e.phase === 'report') return live.end()
     const shown = eventLine(e, t)
     if (shown === null) return
-    // The start line stays above the live line; the last simulation step ends it.
-    if (e.event === 'drill-started') {
-      live.show(shown.line, shown.key)
-      return live.end()
-    }
     live.show(shown.line, shown.key)
-    if (e.event === 'sim' && e.phase === 'report') live.end()
+    if (e.event === 'drill-started') live.end()
   }
 }
 

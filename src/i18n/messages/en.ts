@@ -270,8 +270,6 @@ export const messages = {
   'drill.simPhase.sync': 'peers in sync',
   'drill.simPhase.run': 'participants reached',
   'drill.simPhase.heal': 'links restored',
-  'drill.simPhase.report': 'building the report',
-  'drill.simStep': 'simulation: {phase} ({elapsed})',
   'drill.simFacilitator': 'Facilitator',
   'up.drillAck': '{room}: acknowledged drill probe {probe}',
   'tui.drillHelp': 'Drills: /drill [NAME] [--probes N] [--interval 20s] [--duration 5m] starts one in this room; /drill report [html|md|csv|json] [FILE] writes its report; /drill off and /drill on stop or resume acknowledging probes here.',

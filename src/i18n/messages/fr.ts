@@ -266,8 +266,6 @@ export const messages: Catalogue = {
   'drill.simPhase.sync': 'pairs synchronisés',
   'drill.simPhase.run': 'participants atteints',
   'drill.simPhase.heal': 'liens rétablis',
-  'drill.simPhase.report': 'rapport en préparation',
-  'drill.simStep': 'simulation : {phase} ({elapsed})',
   'drill.simFacilitator': 'Animateur',
   'up.drillAck': '{room} : sonde d\'exercice {probe} reçue et confirmée',
   'tui.drillHelp': 'Exercices : /drill [NOM] [--probes N] [--interval 20s] [--duration 5m] en lance un dans ce salon ; /drill report [html|md|csv|json] [FICHIER] écrit son rapport ; /drill off et /drill on arrêtent ou reprennent ici les accusés de réception.',
