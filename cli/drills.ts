@@ -78,17 +78,84 @@ export function formatDrills (command: string, result: unknown, t: Translate): s
   }
 }
 
-/** Progress lines of `drill start` and `drill sim` (JSON lines with --json), on stderr. */
+/** How often a line is printed while nothing changes, when stderr is not a terminal (logs, scripts). */
+const QUIET_EVERY_MS = 30_000
+
+/**
+ * A progress line that a terminal updates in place; elsewhere (a log, a pipe) a line is
+ * written only when its content changes (`key`) or every QUIET_EVERY_MS, so a 5-minute
+ * drill leaves a dozen lines, not 300.
+ */
+export function liveLine (err: NodeJS.WriteStream, clock: () => number = Date.now): { show: (line: string, key: string) => void, end: () => void } {
+  const tty = err.isTTY === true
+  let shown = false
+  let lastKey: string | null = null
+  let lastAt = 0
+  return {
+    show: (line, key) => {
+      if (tty) {
+        err.write(`\r\x1b[2K${line}`)
+        shown = true
+        return
+      }
+      if (key === lastKey && clock() - lastAt < QUIET_EVERY_MS) return
+      lastKey = key
+      lastAt = clock()
+      err.write(line + '\n')
+    },
+    // On a terminal the line has no newline yet: end it so the result starts on its own line.
+    end: () => {
+      if (tty && shown) err.write('\n')
+      shown = false
+    }
+  }
+}
+
+/** A duration for people, in the language's words: 45 s, 1 min 30 s. */
+function span (ms: unknown): string {
+  const total = Math.max(0, Math.round(Number(ms) / 1000))
+  if (!Number.isFinite(total)) return '-'
+  const [m, s] = [Math.floor(total / 60), total % 60]
+  return m === 0 ? `${s} s` : s === 0 ? `${m} min` : `${m} min ${String(s).padStart(2, '0')} s`
+}
+
+/** The line of one `drill start` or `drill sim` event, and what must change for a quiet log to print it again. */
+function eventLine (e: Record<string, unknown>, t: Translate): { line: string, key: string } | null {
+  switch (e.event) {
+    case 'drill-started':
+      return { line: t('drill.started', { drill: String(e.drill), room: String(e.room), probes: String(e.probes), interval: span(e.intervalMs), duration: span(e.durationMs) }), key: 'started' }
+    case 'drill': {
+      const key = `${String(e.sent)} ${String(e.reached)} ${String(e.missing)}`
+      return { line: t('drill.progress', { sent: String(e.sent), planned: String(e.planned), reached: String(e.reached), total: String(e.total), missing: String(e.missing), elapsed: span(e.elapsedMs), duration: span(e.durationMs) }), key }
+    }
+    case 'sim': {
+      const done = e.done ?? e.reached
+      // The last step (building the report) has no count: the result follows at once.
+      if (done === undefined) return null
+      const phase = t(`drill.simPhase.${String(e.phase)}` as MessageKey)
+      // A quiet log shows where each phase starts and when it is complete.
+      return { line: t('drill.simProgress', { phase, done: String(done), total: String(e.total ?? '-'), elapsed: span(e.elapsedMs) }), key: `${String(e.phase)}${done === e.total ? ' complete' : ''}` }
+    }
+    default:
+      return null
+  }
+}
+
+/**
+ * Progress of `drill start` and `drill sim` on stderr: one line updated in place on a
+ * terminal; with --json, every event as a JSON line on stdout, for scripts.
+ */
 export function drillProgress (json: boolean, t: Translate, err: NodeJS.WriteStream = process.stderr): (event: Record<string, unknown>) => void {
   if (json) return (event) => { process.stdout.write(JSON.stringify(event) + '\n') }
-  let last = 0
+  const live = liveLine(err)
   return (e) => {
-    if (Date.now() - last < 1000 && err.isTTY !== true) return
-    last = Date.now()
-    const line = e.event === 'sim'
-      ? t('drill.simProgress', { phase: String(e.phase), done: String(e.done ?? e.reached ?? '-'), total: String(e.total ?? '-'), elapsed: seconds(e.elapsedMs) })
-      : t('drill.progress', { reached: String(e.reached), total: String(e.total), elapsed: seconds(e.elapsedMs), duration: seconds(e.durationMs) })
-    err.write(err.isTTY === true ? `\r\x1b[2K${line}` : line + '\n')
+    if (e.event === 'drill-end') return live.end()
+    // The last simulation step ends the live line; the start line stays above it.
+    if (e.event === 'sim' && e.phase === 'report') return live.end()
+    const shown = eventLine(e, t)
+    if (shown === null) return
+    live.show(shown.line, shown.key)
+    if (e.event === 'drill-started') live.end()
   }
 }
 

@@ -16,7 +16,7 @@ export function lineText (item: TimelineItem, who: string, t: Translate): string
     case 'join': return t('line.join', { who }) + (item.rewrote === true ? ` ${t('line.rewrote')}` : '')
     case 'nick': return t('line.nick', { who, text: item.text })
     case 'doc': return t('line.doc', { who, text: item.text })
-    case 'drill-probe': return t('line.drill', { who, text: item.text })
+    case 'drill-probe': return item.probe === undefined ? `${who}: ${item.text}` : t('line.drill', { who, number: item.probe.number, total: item.probe.total ?? '?', name: item.probe.name })
     case 'skipped': return t('line.skipped', { who, count: String(item.skipped ?? 0) })
     default: {
       const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text

@@ -11,8 +11,8 @@ import { displayWidth, wrap } from './views.js'
 
 /** Eight heights, lowest first: the lowest means nobody reached yet. */
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
-/** Rows given to the names not reached yet; the rest is summed up as "+N more". */
-const MAX_UNREACHED_LINES = 3
+/** Rows given to each list of names (not reached yet, caught up); the rest is summed up as "+N more". */
+const MAX_NAME_LINES = 3
 
 /** Cut `text` to `width` columns, ending with an ellipsis when something was cut. */
 export function clip (text: string, width: number): string {
@@ -60,13 +60,13 @@ export function reachSparkline (curve: DrillPanel['curve'], total: number, spanM
   return out
 }
 
-/** The names not reached yet, on at most MAX_UNREACHED_LINES rows, with "+N more" for the rest. */
-function unreachedLines (names: string[], t: Translate, width: number): string[] {
+/** Names after a label (not reached yet, caught up), on at most MAX_NAME_LINES rows, with "+N more" for the rest. */
+function nameLines (names: string[], key: 'tui.drillUnreached' | 'tui.drillCaughtUp', t: Translate, width: number): string[] {
   const clean = names.map((n) => sanitizeText(n).trim()).filter((n) => n.length > 0)
-  const text = (k: number): string => t('tui.drillUnreached', { names: clean.slice(0, k).join(', ') + (k < clean.length ? ` ${t('tui.drillMore', { count: clean.length - k })}` : '') })
+  const text = (k: number): string => t(key, { names: clean.slice(0, k).join(', ') + (k < clean.length ? ` ${t('tui.drillMore', { count: clean.length - k })}` : '') })
   let k = 0
-  while (k < clean.length && wrap(text(k + 1), width).length <= MAX_UNREACHED_LINES) k++
-  return wrap(text(k), width).slice(0, MAX_UNREACHED_LINES).map((l) => clip(l, width))
+  while (k < clean.length && wrap(text(k + 1), width).length <= MAX_NAME_LINES) k++
+  return wrap(text(k), width).slice(0, MAX_NAME_LINES).map((l) => clip(l, width))
 }
 
 /**
@@ -85,10 +85,14 @@ export function drillView (state: TuiState, t: Translate, width: number): string
   const span = Math.max(1000, d.now - d.startedAt, lastArrival)
   const axis = ` ${formatSpan(span)}`
   const chart = reachSparkline(d.curve, d.total, span, Math.max(1, w - displayWidth(axis))) + axis
-  const reach = t('tui.drillReach', { reached: d.reached, total: d.total, p50: formatLatency(d.p50, state.lang), p90: formatLatency(d.p90, state.lang) })
+  // "Half in under 2 s" rather than "p50": a workshop room reads the sentence, not the statistic.
+  const reach = d.p50 === null || d.p90 === null
+    ? t('tui.drillReachOnly', { reached: d.reached, total: d.total })
+    : t('tui.drillReach', { reached: d.reached, total: d.total, p50: formatLatency(d.p50, state.lang), p90: formatLatency(d.p90, state.lang) })
   const lines = [...wrap(header, w).slice(0, 2).map((l) => clip(l, w)), clip(chart, w), ...wrap(reach, w).slice(0, 2).map((l) => clip(l, w))]
   if (d.total === 0) lines.push(clip(t('tui.drillNobody'), w))
   else if (d.unreached.length === 0) lines.push(clip(t('tui.drillAllReached'), w))
-  else lines.push(...unreachedLines(d.unreached, t, w))
+  else lines.push(...nameLines(d.unreached, 'tui.drillUnreached', t, w))
+  if (d.caughtUp.length > 0) lines.push(...nameLines(d.caughtUp.map((c) => `${c.who} +${formatLatency(c.lateMs, state.lang)}`), 'tui.drillCaughtUp', t, w))
   return lines
 }

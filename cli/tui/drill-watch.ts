@@ -56,7 +56,11 @@ export function panelOf (report: DrillReport, endsAt: number): DrillPanel {
     p50: report.latency.p50,
     p90: report.latency.p90,
     curve: report.curve.map((p) => ({ atMs: p.atMs, reached: p.reached })),
-    unreached: [...report.unreached]
+    // Someone who stopped their node is "not reached yet" again until they catch up.
+    unreached: [...report.unreached, ...report.behind],
+    caughtUp: report.caughtUp
+      .map((c) => ({ who: `${c.name} (${c.fingerprint})`, lateMs: c.lateMs }))
+      .filter((c) => !report.behind.includes(c.who))
   }
 }
 

@@ -39,7 +39,7 @@ export const DRILL_ENTRIES: SlashEntry[] = [
       const { name, probes, interval, duration } = request(line, host.t, 'start')
       return { room: needRoom(host).id, name, probes, interval, duration, detach: true }
     },
-    // The command's own English progress line is replaced by the notice below, in the UI's language.
+    // Detached, the command reports no progress; its notes (if any) would draw over the screen: the notice below says it all.
     output: () => ({ info: () => {} }),
     show: async (r, host) => {
       host.notice(host.t('tui.drillStarted', { name: String(r.name), drill: String(r.drill), probes: r.plan.probes, interval: formatSpan(r.plan.intervalMs), duration: formatSpan(r.plan.durationMs) }))

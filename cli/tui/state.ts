@@ -67,8 +67,10 @@ export interface DrillPanel {
   p90: number | null
   /** Reach over time since the start, ascending, as in the report. */
   curve: Array<{ atMs: number, reached: number }>
-  /** "name (fingerprint)" of every participant not reached yet. */
+  /** "name (fingerprint)" of every participant not reached yet: never reached, or missing a probe that is due. */
   unreached: string[]
+  /** Participants who received probes late (away, then back), with the longest delay. */
+  caughtUp: Array<{ who: string, lateMs: number }>
 }
 
 /** Everything on screen. */

@@ -11,6 +11,7 @@ import type { NodeContext } from '../node/context.js'
 import { drillAckOn, setDrillAck } from '../room/settings.js'
 import type { Command, Output } from './types.js'
 import { lang, optDuration, optInt, optStr } from './args.js'
+import { loadLang, translator } from '../i18n/index.js'
 import { roomArg } from './room.js'
 
 /** How often `drill start` reports reach while it waits, in ms. */
@@ -31,9 +32,12 @@ async function watch (ctx: NodeContext, roomName: string, drill: string, duratio
   while (Date.now() - started < durationMs && !tt.closed && out.signal?.aborted !== true) {
     await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS))
     report = await drills.report(r, drill)
-    out.progress?.({ event: 'drill', drill, reached: report.curve[report.curve.length - 1].reached, total: report.reach.total, elapsedMs: Date.now() - started, durationMs })
+    const reached = report.curve[report.curve.length - 1].reached
+    // "Not reached yet" counts the never reached and those missing a due probe (stopped, away).
+    out.progress?.({ event: 'drill', drill, sent: report.probes.length, planned: report.plannedProbes, reached, total: report.reach.total, missing: report.reach.total - reached + report.behind.length, elapsedMs: Date.now() - started, durationMs })
     if (report.participants.length > 0 && report.participants.every((p) => p.receipts.length === report.plannedProbes && p.clock === 'round-trip')) break
   }
+  out.progress?.({ event: 'drill-end', drill, elapsedMs: Date.now() - started })
   return report
 }
 
@@ -43,7 +47,11 @@ export const drillStart: Command = {
   summary: 'start a shutdown drill: send probes and measure how far and how fast they spread',
   run: async (ctx, args, out) => {
     const tt = ctx.tt
-    if (ctx.network === null) throw fail('NODE_NOT_RUNNING', 'a drill needs the running node (`tamtam up` or the TUI) to send probes and hear acknowledgements')
+    if (ctx.network === null) {
+      // Without a node the probes would stop with this command: say what to start first.
+      if (args.detach === true) throw fail('NODE_NOT_RUNNING', translator(await loadLang(lang(args)))('drill.detachNeedsNode'))
+      throw fail('NODE_NOT_RUNNING', 'a drill needs the running node (`tamtam up` or the TUI) to send probes and hear acknowledgements')
+    }
     const room = await roomArg(tt, args)
     const plan = {
       name: optStr(args, 'name') ?? `drill ${new Date(tt.clock()).toISOString().slice(0, 16)}`,
@@ -52,8 +60,9 @@ export const drillStart: Command = {
       durationMs: optDuration(args, 'duration') ?? DEFAULT_PLAN.durationMs
     }
     const started = await ctx.drills().start(room, plan)
-    out.info(`drill ${started.drill} started in ${room.name}: ${plan.probes} probes, every ${plan.intervalMs / 1000} s, for ${plan.durationMs / 1000} s`)
     if (args.detach === true) return { ...started, detached: true }
+    // An event, not an English note: the CLI words it in the user's language.
+    out.progress?.({ event: 'drill-started', drill: started.drill, room: room.name, probes: plan.probes, intervalMs: plan.intervalMs, durationMs: plan.durationMs })
     return { ...started, ...summary(await watch(ctx, room.name, started.drill, plan.durationMs, out)) }
   }
 }

@@ -12,17 +12,24 @@ import type { Room } from '../room/index.js'
 import { sanitizeName } from '../text/sanitize.js'
 import type { AckEntry, DrillScan, ProbeEntry } from './scan.js'
 import { DEFAULT_PLAN } from './runner.js'
+import { behind, caughtUp, label } from './standing.js'
 import type { Distribution, DrillReport, Participant, Receipt } from './types.js'
 
 /** The sentence every report format prints about how latency was measured. */
 export const METHOD = 'Latency is the time from the facilitator writing a probe to a participant receiving it, on the facilitator\'s clock. '
   + 'Each participant\'s clock offset is estimated NTP-style from the round trip of its acknowledgements as timed by the facilitator (the sample with the shortest round trip wins), '
-  + 'and each latency is kept between 0 and that round trip. Participants whose acknowledgements the facilitator never saw are marked "unverified": their own clock is used, floored at 0.'
+  + 'and each latency is kept between 0 and that round trip. For participants whose acknowledgements the facilitator never saw, the offset is "not measured": their own clock is used, floored at 0.'
 
 /** How far ahead of our clock a drill may be dated and still count as "the latest". */
 const FUTURE_SLACK_MS = 10 * 60_000
-/** Duration assumed for a drill whose first probe does not say (another client wrote it). */
+/** Duration and interval assumed for a drill whose first probe does not say (another client wrote it). */
 const DEFAULT_DURATION_MS = DEFAULT_PLAN.durationMs
+const DEFAULT_INTERVAL_MS = DEFAULT_PLAN.intervalMs
+
+/** A positive number from a probe record, or the fallback. */
+function planned (value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback
+}
 
 /** The members of the room by log key, sorted by it, so every peer lists participants in the same order. */
 async function byLog (logs: RoomLogs): Promise<Map<string, Member>> {
@@ -140,6 +147,7 @@ export async function buildReport (scan: DrillScan, logs: RoomLogs, room: Room, 
   const arrivals = participants.filter((x) => x.receipts.length > 0)
     .map((x) => Math.min(...x.receipts.map((r) => (sentAt.get(r.probe) ?? startedAt) - startedAt + r.latencyMs)))
     .sort((a, b) => a - b)
+  const intervalMs = planned(first.record.intervalMs, DEFAULT_INTERVAL_MS)
   const hops: Record<string, number> = {}
   for (const x of participants) for (const r of x.receipts) hops[r.hops === null ? 'unknown' : String(r.hops)] = (hops[r.hops === null ? 'unknown' : String(r.hops)] ?? 0) + 1
 
@@ -150,15 +158,18 @@ export async function buildReport (scan: DrillScan, logs: RoomLogs, room: Room, 
     name: sanitizeName(typeof first.record.name === 'string' ? first.record.name : drill),
     facilitator: { identity: fac.identity, fingerprint: fac.fingerprint, name: fac.name },
     startedAt,
-    durationMs: typeof first.record.durationMs === 'number' && first.record.durationMs > 0 ? first.record.durationMs : DEFAULT_DURATION_MS,
+    durationMs: planned(first.record.durationMs, DEFAULT_DURATION_MS),
     plannedProbes: typeof first.record.probes === 'number' ? first.record.probes : probes.length,
+    intervalMs,
     probes: probeInfo,
     participants,
     reach: { at5s: reachedWithin(5000), at30s: reachedWithin(30_000), at120s: reachedWithin(120_000), total: participants.length },
     latency: distribution(participants.flatMap((x) => x.receipts.map((r) => r.latencyMs))),
     hops,
     curve: [{ atMs: 0, reached: 0 }, ...arrivals.map((atMs, i) => ({ atMs: Math.round(atMs), reached: i + 1 }))],
-    unreached: participants.filter((x) => x.receipts.length === 0).map((x) => `${x.name} (${x.fingerprint})`),
+    unreached: participants.filter((x) => x.receipts.length === 0).map(label),
+    behind: behind(participants, probeInfo, intervalMs, now),
+    caughtUp: caughtUp(participants, intervalMs),
     method: METHOD,
     builtAt: now,
     logs: logs.list().length

@@ -46,6 +46,16 @@ export interface ProbeInfo {
   reached: number
 }
 
+/** A participant who received some probes late: away for a while, then caught up. */
+export interface CaughtUp {
+  name: string
+  fingerprint: string
+  /** Probe numbers (0-based) received late. */
+  probes: number[]
+  /** The longest of those delays. */
+  lateMs: number
+}
+
 /** Percentiles of a list of latencies (null when the list is empty). */
 export interface Distribution { count: number, p50: number | null, p90: number | null, max: number | null }
 
@@ -62,6 +72,8 @@ export interface DrillReport {
   durationMs: number
   /** Probes planned (from the first probe record) and actually found in the log. */
   plannedProbes: number
+  /** Planned time between probes (from the first probe record). */
+  intervalMs: number
   probes: ProbeInfo[]
   participants: Participant[]
   /** Participants reached by at least one probe within 5 s, 30 s and 120 s of its sending. */
@@ -74,6 +86,10 @@ export interface DrillReport {
   curve: ReachPoint[]
   /** Names of participants never reached. */
   unreached: string[]
+  /** Names of participants reached before but missing a probe that is due (see standing.ts), when the report was built. */
+  behind: string[]
+  /** Participants who received probes late (away, then back): see standing.ts. */
+  caughtUp: CaughtUp[]
   /** How latency was measured, in one sentence (shown in every format). */
   method: string
   /** When the report was built, and from how many logs. */

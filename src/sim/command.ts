@@ -5,7 +5,8 @@
  * out of the node's own imports.
  */
 import { emit, reportFormat } from '../commands/drills.js'
-import { optDuration, optInt, optPercent } from '../commands/args.js'
+import { lang, optDuration, optInt, optPercent } from '../commands/args.js'
+import { loadLang, translator } from '../i18n/index.js'
 import type { Command } from '../commands/types.js'
 import { simulate } from './simulation.js'
 
@@ -15,6 +16,8 @@ export const drillSim: Command = {
   summary: 'rehearse a drill: an in-process simulation over real stores and streams',
   run: async (_ctx, args, out) => {
     reportFormat(args)
+    // The facilitator's name ends up in the report: in the language it is rendered in.
+    const t = translator(await loadLang(lang(args)))
     // drill sim always runs in the CLI's own process (see runCommand): Ctrl-C aborts
     // the caller's signal and must stop it cleanly, or its temporary stores (gigabytes for
     // 100+ peers) stay behind.
@@ -27,6 +30,7 @@ export const drillSim: Command = {
       probes: optInt(args, 'probes'),
       intervalMs: optDuration(args, 'interval'),
       seed: optInt(args, 'seed'),
+      facilitator: t('drill.simFacilitator'),
       onProgress: (e) => out.progress?.({ event: 'sim', ...e })
     })
     return { ...(await emit(result.report, args)), stats: result.stats }

@@ -8,8 +8,11 @@ import { checkPlan } from '../drills/runner.js'
 
 /** A progress report of a simulation. */
 export interface SimProgress {
-  phase: 'setup' | 'run' | 'heal' | 'report'
-  /** Setup: peers opened, then peers holding every member's log, verified; heal: links re-created. Out of `total`. */
+  phase: 'open' | 'sync' | 'run' | 'heal' | 'report'
+  /**
+   * Open: peers whose store is open; sync: peers holding every member's log, verified;
+   * heal: links re-created. Out of `total`. Each phase counts from 0 and never goes back.
+   */
   done?: number
   total?: number
   /** Run: participants who acknowledged at least one probe so far, out of `total`. */
@@ -41,6 +44,8 @@ export interface SimOptions {
   seed?: number
   /** Drill name in the report (default "Simulation"). */
   name?: string
+  /** The facilitator's name in the report, in the room's language (default "Facilitator"). */
+  facilitator?: string
   /** Dir for the stores (kept); default a temp dir, removed at the end. */
   dir?: string
   /** Called as the simulation goes. */
@@ -62,6 +67,7 @@ export interface SimPlan {
   durationMs: number
   seed: number
   name: string
+  facilitator: string
   dir: string | undefined
   onProgress: (e: SimProgress) => void
   signal: AbortSignal | undefined
@@ -71,7 +77,7 @@ export interface SimPlan {
 export const SIM_LIMITS = { minPeers: 2, maxPeers: 200, maxDegree: 16, maxLossPct: 50, maxDelayMs: 10_000, maxPartitionMs: 3600_000 }
 
 /** Defaults: three probes two seconds apart, links of 5 to 30 ms. */
-export const SIM_DEFAULTS = { probes: 3, intervalMs: 2000, delayMs: [5, 30] as [number, number], name: 'Simulation' }
+export const SIM_DEFAULTS = { probes: 3, intervalMs: 2000, delayMs: [5, 30] as [number, number], name: 'Simulation', facilitator: 'Facilitator' }
 
 /**
  * Time allowed after the last probe (and the end of a partition) for the last receipts to
@@ -110,5 +116,6 @@ export function checkSimOptions (opts: SimOptions): SimPlan {
   checkPlan({ name: 'sim', probes, intervalMs, durationMs })
   if (partitionMs > 0 && partitionAtMs >= durationMs) throw fail('USAGE', `the partition would start after the drill ends (${durationMs} ms): start it earlier or raise --duration`)
   const name = opts.name ?? SIM_DEFAULTS.name
-  return { peers: opts.peers, degree: opts.degree, lossPct, delayMs: [delayMs[0], delayMs[1]], partitionMs, partitionAtMs, probes, intervalMs, durationMs, seed, name, dir: opts.dir, onProgress: opts.onProgress ?? (() => {}), signal: opts.signal }
+  const facilitator = opts.facilitator ?? SIM_DEFAULTS.facilitator
+  return { peers: opts.peers, degree: opts.degree, lossPct, delayMs: [delayMs[0], delayMs[1]], partitionMs, partitionAtMs, probes, intervalMs, durationMs, seed, name, facilitator, dir: opts.dir, onProgress: opts.onProgress ?? (() => {}), signal: opts.signal }
 }

@@ -25,14 +25,14 @@ export async function inBatches<T> (items: T[], size: number, fn: (item: T, i: n
 /** One simulated person: a node with no control socket, connected only by links. */
 export interface SimPeer { index: number, name: string, node: TamtamNode, tt: Tamtam, source: InProcessSource }
 
-/** Name of peer `i`: the facilitator, then P001, P002... */
-export function peerName (i: number): string {
-  return i === 0 ? 'Facilitator' : `P${String(i).padStart(3, '0')}`
+/** Name of peer `i`: the facilitator (named in the room's language), then P001, P002... */
+export function peerName (i: number, facilitator = 'Facilitator'): string {
+  return i === 0 ? facilitator : `P${String(i).padStart(3, '0')}`
 }
 
 /** Open a peer with an identity under `dir`. */
-export async function openPeer (dir: string, index: number): Promise<SimPeer> {
-  const name = peerName(index)
+export async function openPeer (dir: string, index: number, facilitator?: string): Promise<SimPeer> {
+  const name = peerName(index, facilitator)
   const source = new InProcessSource()
   const node = new TamtamNode({ home: path.join(dir, `p${index}`), source, control: false, documents: false })
   await node.tt.init(name)

@@ -138,6 +138,8 @@ class Simulation {
   private sampler: NodeJS.Timeout | null = null
   private warnings = 0
   private readonly warningSamples: string[] = []
+  /** The highest count reported in the current phase, so the counter shown never goes back. */
+  private phase: { name: SimProgress['phase'], most: number } | null = null
   private settled = false
   private loopDelayP90Ms = 0
   private closed = false
@@ -194,7 +196,11 @@ class Simulation {
   /** Report progress; also where a stop request is noticed between steps. */
   private progress (e: Omit<SimProgress, 'elapsedMs'>): void {
     this.plan.signal?.throwIfAborted()
-    this.plan.onProgress({ ...e, elapsedMs: this.elapsed() })
+    if (this.phase?.name !== e.phase) this.phase = { name: e.phase, most: 0 }
+    const count = e.done ?? e.reached
+    if (count !== undefined) this.phase.most = Math.max(this.phase.most, count)
+    const most = this.phase.most
+    this.plan.onProgress({ ...e, ...(e.done !== undefined ? { done: most } : {}), ...(e.reached !== undefined ? { reached: most } : {}), elapsedMs: this.elapsed() })
   }
 
   private async sleep (ms: number): Promise<void> {
@@ -209,8 +215,8 @@ class Simulation {
     this.dir = this.plan.dir ?? await mkdtemp(path.join(os.tmpdir(), 'tamtam-sim-'))
     this.peers = new Array<SimPeer>(n)
     await inBatches([...this.peers.keys()], PEER_BATCH, async (i) => {
-      this.peers[i] = await openPeer(this.dir, i)
-      this.progress({ phase: 'setup', done: this.peers.filter(Boolean).length, total: n })
+      this.peers[i] = await openPeer(this.dir, i, this.plan.facilitator)
+      this.progress({ phase: 'open', done: this.peers.filter(Boolean).length, total: n })
     })
     const { room, invite } = await this.peers[0].tt.createRoom(ROOM)
     this.rooms = new Array<Room>(n)
@@ -248,7 +254,7 @@ class Simulation {
     while (performance.now() < deadline) {
       const linksUp = this.links.every((l) => l.up(this.rooms[0]))
       const done = this.peers.filter((_, i) => ready(i)).length
-      this.progress({ phase: 'setup', done, total: n })
+      this.progress({ phase: 'sync', done, total: n })
       if (linksUp && done === n) {
         this.settled = true
         return

@@ -65,6 +65,8 @@ export interface TimelineItem {
    * is what this peer first received, and the room is told (protocol §3, "Forks").
    */
   rewrote?: boolean
+  /** Only on type `drill-probe`: its number (1-based), the planned total (null if the record does not say) and the drill's name. */
+  probe?: { number: number, total: number | null, name: string }
   /**
    * Only on type `skipped`: the screen read this many blocks of this log without showing
    * them, and stopped reading the log here (older records of it may be missing from the screen).
@@ -352,6 +354,7 @@ export class Timeline {
         seq: e.seq
       }
       if (skipped > 0) return { ...item, id: `skipped:${item.id}`, type: 'skipped', text: '', skipped }
+      if (e.record.type === 'drill-probe') item.probe = probeOf(e.record)
       const fold = edits.get(`${e.core}.${e.seq}`)
       if (fold?.record.type === 'edit') Object.assign(item, { text: sanitizeText((fold.record as { text: string }).text, { multiline: true }), edited: true })
       if (fold?.record.type === 'delete') Object.assign(item, { text: '', deleted: true })
@@ -360,6 +363,14 @@ export class Timeline {
       return item
     })
   }
+}
+
+/** What a chat line says about a probe: "probe 1/5 (Coupure J1)" rather than its ids. */
+function probeOf (record: LogRecord): NonNullable<TimelineItem['probe']> {
+  const r = record as unknown as Record<string, unknown>
+  const total = typeof r.probes === 'number' && Number.isInteger(r.probes) && r.probes > 0 ? r.probes : null
+  const name = typeof r.name === 'string' ? sanitizeName(r.name) : ''
+  return { number: Number(r.seq) + 1, total, name: name === '' ? String(r.drill).slice(0, 12) : name }
 }
 
 function cursorOf (e: Entry): Cursor {

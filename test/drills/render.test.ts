@@ -1,4 +1,7 @@
 import t from 'tap'
+
+// Reports print local times: pin the zone so the expected text is the same on every machine.
+process.env.TZ = 'Europe/Paris'
 import fc from 'fast-check'
 import type { DrillReport, Participant } from '../../src/drills/types.js'
 import {
@@ -26,8 +29,10 @@ function fixture (): DrillReport {
     name: 'Atelier "MaliSIG"',
     facilitator: { identity: 'f'.repeat(64), fingerprint: '3f2a-91bc', name: FACILITATOR },
     startedAt: Date.UTC(2025, 4, 20, 9, 0, 0),
+    durationMs: 300_000,
     plannedProbes: 3,
-    probes: [{ probe: 0, sentAt: 0, reached: 2 }, { probe: 1, sentAt: 60_000, reached: 1 }],
+    intervalMs: 60_000,
+    probes: [{ probe: 0, sentAt: Date.UTC(2025, 4, 20, 9, 0, 0), reached: 2 }, { probe: 1, sentAt: Date.UTC(2025, 4, 20, 9, 1, 0), reached: 1 }],
     participants: [
       participant(SCRIPT, 'aaaa-0001', 'round-trip', [
         { probe: 0, latencyMs: 850, roundTripMs: 1700, hops: 1, path: [FACILITATOR, SCRIPT] },
@@ -44,6 +49,9 @@ function fixture (): DrillReport {
     hops: { unknown: 1, 2: 1, 1: 1 },
     curve: [{ atMs: 0, reached: 0 }, { atMs: 850, reached: 1 }, { atMs: 4_200, reached: 2 }],
     unreached: [TERMINAL],
+    behind: [],
+    // 12.4 s after it was sent: late (10 s or more), so caught up
+    caughtUp: [{ name: SCRIPT, fingerprint: 'aaaa-0001', probes: [1], lateMs: 12_400 }],
     method: METHOD,
     builtAt: Date.UTC(2025, 4, 20, 10, 0, 0),
     logs: 4
@@ -61,7 +69,8 @@ function emptyReport (): DrillReport {
     latency: { count: 0, p50: null, p90: null, max: null },
     hops: {},
     curve: [],
-    unreached: []
+    unreached: [],
+    caughtUp: []
   }
 }
 
@@ -227,20 +236,64 @@ t.test('markdown: reach, latency, hops, participants, method', async (t) => {
   t.match(md, '| 850 ms |', 'best latency in ms')
   t.match(md, METHOD, 'method sentence')
   t.match(md, 'Facilitator: Awa \\<b\\>\\&\\</b\\> (3f2a-91bc)', 'facilitator escaped, with fingerprint')
-  t.match(md, '2025-05-20T09:00:00.000Z', 'ISO start time')
+  t.match(md, 'Started: 20 May 2025 at 11:00:00 CEST', 'local start time, zone named (TZ is Europe/Paris here)')
   t.match(md, '2 sent of 3 planned')
   t.match(md, '| =cmd\\|\' /C calc\'!A0 |', 'pipe escaped inside the name')
   t.match(md, '| unknown | 1 |', 'unknown hops last in their table')
   t.match(md, '## Never reached\n\n- Redevil', 'unreached listed, controls stripped')
   // every table row has as many cells as its header: no name split a row
-  const rows = md.split('\n').filter((line) => line.startsWith('| ' + 'Name') || line.includes('aaaa-0001') || line.includes('bbbb-0002'))
+  const rows = md.split('\n').filter((line) => line.startsWith('| ') && (line.startsWith('| ' + 'Name') || line.includes('aaaa-0001') || line.includes('bbbb-0002')))
   t.equal(rows.length, 3)
-  for (const row of rows) t.equal(row.split(/(?<!\\)\|/).length - 2, 7, 'seven cells')
+  for (const row of rows) t.equal(row.split(/(?<!\\)\|/).length - 2, 8, 'eight cells')
+})
+
+t.test('report details a room asks about: table of cases', async (t) => {
+  const en = renderMarkdown(fixture(), 'en')
+  const fr = renderMarkdown(fixture(), 'fr')
+  const participantRows = (md: string): string[] => md.split('\n').filter((l) => /^\| .*\| [0-9a-f]{4}-[0-9]{4} \|/.test(l))
+  const cases: Array<[string, () => void]> = [
+    // [what, check]
+    ['"unknown" hops are explained under their table', () => t.match(en, /\| unknown \| 1 \|\n\nHops are the relays[^\n]*"Unknown" means the path cannot be traced/)],
+    ['… in French too', () => t.match(fr, /« Inconnu » veut dire que le chemin ne peut pas être retracé/)],
+    ['participants sorted by name, and the table says so', () => {
+      t.same(participantRows(en).map((l) => l.split(' | ')[1]), ['bbbb-0002', 'cccc-0003', 'aaaa-0001'], '=cmd, Redevil, <script> in alphabetical order (case and symbols ignored)')
+      t.match(en, 'Sorted by name.')
+    }],
+    ['nobody reached: no clock word next to them, just a dash', () => t.match(participantRows(en)[1], /\| — \| — \|$/)],
+    ['clock never measured: neutral words, not "unverified"', () => {
+      t.match(participantRows(en)[0], /\| not measured \|$/)
+      t.notMatch(en + fr, /unverified|non vérifiée/)
+      t.match(fr, 'non mesuré')
+    }],
+    ['late receipts in the participant row (1-based probe numbers, as in the chat)', () => t.match(participantRows(en)[2], /\| 2 \(up to 12\.4 s\) \|/)],
+    ['a "caught up" section names who was away', () => t.match(en, /## Caught up\n\n- \\<script\\>[^\n]*\(aaaa-0001\): probes 2, up to 12\.4 s late/)],
+    ['… "Rattrapés" in French', () => t.match(fr, /## Rattrapés\n\n- [^\n]*sondes 2, jusqu'à 12,4 s de retard/)],
+    ['per-probe table: reached within 5 s and in the end', () => t.match(en, '| 2/3 | 1:00 | 0/3 | 1/3 |')],
+    ['dates in French words and local time', () => t.match(fr, 'Début\u00a0: 20 mai 2025 à 11:00:00 UTC+2')],
+    ['latency headers in words', () => t.match(en, '| Half in under | 90% in under | Slowest | Receipts |')]
+  ]
+  for (const [what, check] of cases) await t.test(what, async () => check())
+})
+
+t.test('charts: the axis covers the whole drill, and the HTML charts fill the page width', async (t) => {
+  const report = fixture()
+  const ticks = (svg: string): number[] => [...svg.matchAll(/text-anchor="middle">(\d+)<\/text>/g)].map((m) => Number(m[1]))
+  t.equal(Math.max(...ticks(reachChartSvg(report))), 300, 'a 300 s drill whose last arrival is at 4 s: the axis reaches 300 s')
+  t.equal(Math.max(...ticks(reachChartSvg({ ...report, durationMs: 60_000 }))), 150, 'a short drill still shows the 120 s marker')
+  const html = renderHtml(report, 'en')
+  const svgs = [...html.matchAll(/<svg [^>]*>/g)].map((m) => m[0])
+  t.equal(svgs.length, 2)
+  for (const tag of svgs) {
+    t.notMatch(tag, / width=| height=/, 'no fixed size in the page')
+    t.match(tag, /viewBox="0 0 640 360"/, 'the viewBox keeps the proportions')
+  }
+  t.match(html, 'figure svg { width: 100%; height: auto; }')
+  t.match(reachChartSvg(report), /<svg [^>]*width="640" height="360"/, 'a standalone SVG file keeps its size')
 })
 
 t.test('French labels with lang fr', async (t) => {
   const md = renderMarkdown(fixture(), 'fr')
-  for (const words of ['Rapport d\'exercice', 'Portée', 'Latence', 'Sauts', 'Jamais atteints', 'Participants', 'Animateur\u00a0:', '12,4 s', '67\u00a0%', 'inconnu', 'aller-retour']) {
+  for (const words of ['Rapport d\'exercice', 'Portée', 'Latence', 'Sauts', 'Jamais atteints', 'Participants', 'Animateur\u00a0:', '12,4 s', '67\u00a0%', 'inconnu', 'mesuré (aller-retour)']) {
     t.match(md, words, words)
   }
   const html = renderHtml(fixture(), 'fr')

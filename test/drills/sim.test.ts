@@ -99,7 +99,7 @@ t.test('50 peers, degree 3: everyone is reached, and the report renders in every
   t.match(stats, { peers: 50, lossPct: 0, partitionMs: 0, seed: 50, settled: true, warnings: 0 }, 'the stats say what was simulated')
   t.ok(stats.degreeMax <= 3 && stats.links >= 49, `${stats.links} links, at most 3 per peer`)
   t.ok(stats.rssMb > 0 && stats.setupMs + stats.runMs <= stats.wallMs, 'memory and times are filled in')
-  t.same([...phases].sort(), ['report', 'run', 'setup'], 'progress went through setup, run and report')
+  t.same([...phases].sort(), ['open', 'report', 'run', 'sync'], 'progress went through open, sync, run and report')
   t.comment(figure('50 peers degree 3', r))
 
   // A simulated report renders in every format (imported statically: a missing or broken
@@ -156,7 +156,7 @@ t.test('a simulation leaves nothing behind: no temp dir, no timer; a given dir i
 
   // Ctrl-C: stopped during setup, it still closes every store and removes its dir.
   const stop = new AbortController()
-  await t.rejects(simulate({ peers: 6, degree: 2, seed: 6, signal: stop.signal, onProgress: (e) => { if (e.phase === 'setup' && e.done === 3) stop.abort() } }), { name: 'AbortError' }, 'a stopped simulation rejects with the abort')
+  await t.rejects(simulate({ peers: 6, degree: 2, seed: 6, signal: stop.signal, onProgress: (e) => { if (e.phase === 'open' && e.done === 3) stop.abort() } }), { name: 'AbortError' }, 'a stopped simulation rejects with the abort')
   t.same(tmp(), dirsBefore, 'and leaves no temp dir either')
 })
 

@@ -37,6 +37,7 @@ const panel = (over: Partial<DrillPanel> = {}): DrillPanel => ({
   p90: 2400,
   curve: [{ atMs: 0, reached: 0 }, { atMs: 800, reached: 1 }, { atMs: 2400, reached: 2 }],
   unreached: ['Moussa (8f25-b13d)', 'Zoé (1e02-1171)', 'Ama (3f2a-91bc)'],
+  caughtUp: [],
   ...over
 })
 const state = (drill: DrillPanel | null, over: Partial<TuiState> = {}): TuiState => ({ ...emptyState('en'), drill, ...over })
@@ -48,7 +49,8 @@ t.test('drill panel: table of cases', async (t) => {
     ['partial reach: counts, latencies, who is missing', panel(), 60, (lines, t) => {
       const all = lines.join(' ')
       t.match(all, /Drill Coupure J1 \(a1b2c3d4e5f6\): probe 3\/5, 4 min 18 s left/)
-      t.match(all, /reached 2\/5 · p50 850 ms · p90 2.4 s/)
+      t.match(all, /reached 2\/5 · half in under 850 ms · 90% in under 2.4 s/, 'latency in words, not p50/p90')
+      t.notMatch(all, /p50|p90/)
       t.match(all, /not reached yet: Moussa \(8f25-b13d\), Zoé \(1e02-1171\), Ama \(3f2a-91bc\)/)
       t.match(lines.find((l) => /[▁-█]/.test(l)), /^[▁-█]+ 42 s$/, 'a sparkline then the time it spans')
     }],
@@ -59,9 +61,12 @@ t.test('drill panel: table of cases', async (t) => {
       t.match(lines.find((l) => /█/.test(l)), /█{10}/, 'the chart ends full height')
     }],
     ['alone in the room: 0/0 and says so', panel({ reached: 0, total: 0, unreached: [], p50: null, p90: null, curve: [{ atMs: 0, reached: 0 }] }), 60, (lines, t) => {
-      t.match(lines.join('\n'), /reached 0\/0 · p50 – · p90 –/)
+      t.match(lines.join('\n'), /reached 0\/0$/m, 'no latency sentence before any receipt')
       t.match(lines.join('\n'), /nobody else in this room yet/)
       t.match(lines.find((l) => /▁/.test(l)), /^▁+ 42 s$/, 'a flat chart')
+    }],
+    ['volunteers back after a stop: caught up, with how late', panel({ reached: 5, unreached: [], caughtUp: [{ who: 'Moussa (8f25-b13d)', lateMs: 47_000 }, { who: 'Zoé (1e02-1171)', lateMs: 17_300 }] }), 60, (lines, t) => {
+      t.match(lines.join('\n'), /everyone reached\ncaught up: Moussa \(8f25-b13d\) \+47 s, Zoé \(1e02-1171\) \+17.3 s/)
     }],
     ['hostile names and drill id: no escape, bell, bidi or newline reaches the screen', panel({
       name: 'Evil\x1b]0;pwned\x07\x1b[2J name',
@@ -102,7 +107,8 @@ t.test('drill panel in French: words and decimal comma', async (t) => {
   const fr = translator('fr')
   const all = drillView(state(panel(), { lang: 'fr' }), fr, 60).join(' ')
   t.match(all, /Exercice Coupure J1 \(a1b2c3d4e5f6\) : sonde 3\/5, encore 4 min 18 s/)
-  t.match(all, /atteints 2\/5 · p50 850 ms · p90 2,4 s/)
+  t.match(all, /atteints 2\/5 · la moitié en moins de 850 ms · 90\u00a0% en moins de 2,4 s/)
+  t.match(drillView(state(panel({ caughtUp: [{ who: 'Awa (3f2a-91bc)', lateMs: 47_000 }] }), { lang: 'fr' }), fr, 80).join('\n'), /rattrapés : Awa \(3f2a-91bc\) \+47 s/)
   t.match(all, /pas encore atteints : Moussa/)
 })
 

@@ -56,10 +56,33 @@ export function formatPercent (count: number, total: number, lang: Lang): string
   return lang === 'fr' ? `${percent}\u00a0%` : `${percent}%`
 }
 
-/** An epoch time in ISO 8601; "—" when it is not a valid date (toISOString would throw). */
-export function formatTime (ms: number): string {
+/**
+ * An epoch time as a date and time in `lang`, in the local time zone (or `timeZone`), with
+ * the zone named: a room in UTC+1 reads its own hour, and a report sent elsewhere stays
+ * unambiguous. "—" when it is not a valid date.
+ */
+export function formatTime (ms: number, lang: Lang = 'en', timeZone?: string): string {
   const date = new Date(ms)
-  return Number.isFinite(date.getTime()) ? date.toISOString() : '—'
+  if (!Number.isFinite(date.getTime())) return '—'
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone }).format(date)
+}
+
+/** Compare names as people look them up: alphabetical in `lang`, case, accents and leading symbols ignored ("@Awa" with the A's). */
+export function nameOrder (lang: Lang): (a: string, b: string) => number {
+  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true, ignorePunctuation: true })
+  const key = (name: string): string => cleanText(name).replace(/^[^\p{L}\p{N}]+/u, '')
+  return (a, b) => collator.compare(key(a), key(b))
+}
+
+/** Participants by name (see nameOrder), then fingerprint, so people find themselves in the tables. */
+export function byName (participants: Participant[], lang: Lang): Participant[] {
+  const order = nameOrder(lang)
+  return [...participants].sort((a, b) => order(a.name, b.name) || a.fingerprint.localeCompare(b.fingerprint))
+}
+
+/** Probe numbers for people, 1-based as in the chat ("probe 1/5"): "3, 4". */
+export function probeNumbers (probes: number[]): string {
+  return probes.map((n) => String(n + 1)).join(', ')
 }
 
 /**

@@ -7,12 +7,13 @@ import { METHOD } from '../report.js'
 import type { DrillReport } from '../types.js'
 import { cleanText, reportName } from './format.js'
 import { label, toLang, type Lang } from './labels.js'
-import { builtLine, hopTable, latencyTable, participantTable, reachTable, summary, type Table } from './rows.js'
+import { builtLine, caughtUpLines, caughtUpNote, hopTable, latencyTable, participantTable, probeTable, reachTable, summary, type Table } from './rows.js'
 
 /** The whole report as a Markdown document in `lang`, ending with a newline. */
 export function renderMarkdown (report: DrillReport, lang: Lang = 'en'): string {
   lang = toLang(lang)
   const unreached = report.unreached.map((name) => `- ${md(cleanText(name))}`).join('\n')
+  const caughtUp = caughtUpLines(report, lang).map((line) => `- ${md(line)}`).join('\n')
   return [
     `# ${md(label(lang, 'title'))} — ${md(reportName(report))}`,
     '',
@@ -20,8 +21,10 @@ export function renderMarkdown (report: DrillReport, lang: Lang = 'en'): string 
     '',
     ...section(label(lang, 'reach'), table(reachTable(report, lang))),
     ...section(label(lang, 'latency'), table(latencyTable(report, lang))),
-    ...section(label(lang, 'hops'), table(hopTable(report, lang))),
-    ...section(label(lang, 'participants'), table(participantTable(report, lang))),
+    ...section(label(lang, 'probeTable'), table(probeTable(report, lang))),
+    ...section(label(lang, 'hops'), `${table(hopTable(report, lang))}\n\n${md(label(lang, 'hopsNote'))}`),
+    ...section(label(lang, 'participants'), `${md(label(lang, 'participantsNote'))}\n\n${table(participantTable(report, lang))}`),
+    ...section(label(lang, 'caughtUp'), `${caughtUp === '' ? md(label(lang, 'none')) : caughtUp}\n\n${md(caughtUpNote(report, lang))}`),
     ...section(label(lang, 'neverReached'), unreached === '' ? md(label(lang, 'none')) : unreached),
     ...section(label(lang, 'method'), md(cleanText(report.method === METHOD ? label(lang, 'methodText') : report.method))),
     `_${md(builtLine(report, lang))}_`,

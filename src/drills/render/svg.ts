@@ -6,8 +6,12 @@ import type { DrillReport } from '../types.js'
 import { cleanText, decimal, escapeMarkup, formatMs, REACH_MARKS, reportName } from './format.js'
 import { label, toLang, type Lang } from './labels.js'
 
-/** Size and language of a chart; the defaults suit a projector. */
-export interface ChartOptions { width?: number, height?: number, lang?: Lang }
+/**
+ * Size and language of a chart. `fluid` leaves the size to the page (only the viewBox is
+ * set), so a chart in the HTML report fills the width of a projected screen instead of
+ * half of it; its text grows with it.
+ */
+export interface ChartOptions { width?: number, height?: number, lang?: Lang, fluid?: boolean }
 
 interface Plot { left: number, top: number, width: number, height: number }
 
@@ -40,8 +44,10 @@ export function reachChartSvg (report: DrillReport, opts: ChartOptions = {}): st
     .filter((p) => Number.isFinite(p.atMs) && p.atMs >= 0 && Number.isFinite(p.reached))
     .sort((a, b) => a.atMs - b.atMs)
   const lastSeconds = points.length > 0 ? points[points.length - 1].atMs / 1000 : 0
-  // Always reach past 120 s so the three markers are on the chart.
-  const xTicks = ticks(Math.max(lastSeconds, 125), 6)
+  // The whole drill, so the room sees how long it was watched, not just until the last
+  // arrival; and always past 120 s so the three markers are on the chart.
+  const durationSeconds = Number.isFinite(report.durationMs) && report.durationMs > 0 ? Math.min(report.durationMs, 24 * 3600_000) / 1000 : 0
+  const xTicks = ticks(Math.max(lastSeconds, durationSeconds, 125), 6)
   const total = points.reduce((most, p) => Math.max(most, p.reached), Math.max(0, report.reach.total))
   const yTicks = ticks(Math.max(total, 1), 5, 1)
   const x = scale(xTicks[xTicks.length - 1], plot.left, plot.width)
@@ -63,7 +69,7 @@ export function reachChartSvg (report: DrillReport, opts: ChartOptions = {}): st
       `${mark.ms / 1000} s · ${report.reach[mark.key]}/${report.reach.total}`))
   ]
   const subtitle = label(lang, 'labelled', { label: label(lang, 'room'), value: cleanText(report.room) })
-  return frame(width, height, `${label(lang, 'reachChart')} — ${reportName(report)}`, subtitle, body)
+  return frame(width, height, `${label(lang, 'reachChart')} — ${reportName(report)}`, subtitle, body, opts.fluid === true)
 }
 
 /** Receipt latencies (all probes) counted into fixed buckets, as bars. */
@@ -99,8 +105,8 @@ export function latencyHistogramSvg (report: DrillReport, opts: ChartOptions = {
     ...bars
   ]
   const { p50, p90, max } = report.latency
-  const subtitle = `p50 ${formatMs(p50, lang)} · p90 ${formatMs(p90, lang)} · max ${formatMs(max, lang)}`
-  return frame(width, height, `${label(lang, 'latencyChart')} — ${reportName(report)}`, subtitle, body)
+  const subtitle = `${label(lang, 'p50')} ${formatMs(p50, lang)} · ${label(lang, 'p90')} ${formatMs(p90, lang)} · ${label(lang, 'max')} ${formatMs(max, lang)}`
+  return frame(width, height, `${label(lang, 'latencyChart')} — ${reportName(report)}`, subtitle, body, opts.fluid === true)
 }
 
 /** Chart size from options, falling back to defaults for anything unusable. */
@@ -124,9 +130,10 @@ function size (value: number | undefined, fallback: number): number {
 }
 
 /** The root element, with a <title> so screen readers and browser tabs can name it. */
-function frame (width: number, height: number, title: string, subtitle: string, body: string[]): string {
+function frame (width: number, height: number, title: string, subtitle: string, body: string[], fluid: boolean): string {
+  const dims = fluid ? '' : ` width="${width}" height="${height}"`
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg"${dims} viewBox="0 0 ${width} ${height}" role="img" font-family="system-ui, sans-serif" font-size="12">`,
     `<title>${escapeMarkup(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${MARGIN.left}" y="22" font-size="16" font-weight="bold">${escapeMarkup(title)}</text>`,

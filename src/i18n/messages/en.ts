@@ -1,5 +1,8 @@
 /** English: the reference catalogue. Every other language translates these keys. */
+import { drill } from './en-drill.js'
+
 export const messages = {
+  ...drill,
   // --help texts of the CLI.
   'help.default': 'default:',
   'help.usage': 'Usage:',
@@ -101,7 +104,7 @@ export const messages = {
   'line.doc': '{who} shared {text}',
   'line.deleted': '[deleted]',
   'line.edited': '(edited)',
-  'line.drill': '{who}: drill probe {text}',
+  'line.drill': '{who}: drill probe {number}/{total} ({name})',
 
   // `tamtam up` status lines.
   'up.ready': 'tamtam is up: {rooms} room(s), TCP port {port}, {mode}. Ctrl-C to stop.',
@@ -260,35 +263,7 @@ export const messages = {
   'help.drill.18': 'random seed, to replay the same mesh',
   'help.drill.19': 'change a room\'s settings on this computer',
   'help.drill.20': 'acknowledge drill probes in this room (on by default)',
-  'drill.summary': '{name} ({drill}): reached {at5} within 5 s, {at30} within 30 s, {at120} within 120 s; latency p50 {p50}, p90 {p90}, max {max}',
-  'drill.unreached': 'never reached: {names}',
-  'drill.detached': 'drill {drill} started in {room}; follow it in the TUI, or later: tamtam drill report {room} --drill {drill}',
-  'drill.next': 'full report: tamtam drill report {room} --drill {drill} -o rapport.html',
-  'drill.none': 'no drill yet in this room: tamtam drill start ROOM',
-  'drill.written': 'report written to {file} ({format}, {bytes} bytes)',
-  'drill.simStats': 'simulated {peers} peers over {links} links in {wall}, peak memory {rss} MB',
-  'drill.ackOn': '{room}: drill acknowledgements on: this computer answers drill probes',
-  'drill.ackOff': '{room}: drill acknowledgements off: this computer no longer answers drill probes, and will count as not reached',
-  'drill.progress': 'drill: {reached}/{total} reached after {elapsed} (of {duration})',
-  'drill.simProgress': 'simulation {phase}: {done}/{total} ({elapsed})',
   'up.drillAck': '{room}: acknowledged drill probe {probe}',
-  'tui.drillHelp': 'Drills: /drill [NAME] [--probes N] [--interval 20s] [--duration 5m] starts one in this room; /drill report [html|md|csv|json] [FILE] writes its report; /drill off and /drill on stop or resume acknowledging probes here.',
-  'tui.drillUsage': 'Type /drill [NAME] [--probes N] [--interval 20s] [--duration 5m], /drill report [html|md|csv|json] [FILE], or /drill on|off.',
-  'tui.drillUnknownOption': 'Unknown option {option}.',
-  'tui.drillMissingValue': '{option} needs a value.',
-  'tui.drillNoArgument': '/drill {word} takes nothing after it.',
-  'tui.drillStarted': 'Drill “{name}” started ({drill}): {probes} probe(s), every {interval}, followed for {duration}. Type /drill report when it is over.',
-  'tui.drillNone': 'No drill yet in this room: type /drill to start one.',
-  'tui.drillWritten': 'Drill report ({format}) written to {file}',
-  'tui.drillAckOn': 'This computer acknowledges drill probes in {room} again.',
-  'tui.drillAckOff': 'This computer no longer acknowledges drill probes in {room}: it will count as not reached.',
-  'tui.drillProbeReceived': 'Drill probe received in {room}; this computer acknowledged it (/drill off to stop).',
-  'tui.drillHeader': 'Drill {name} ({drill}): probe {sent}/{planned}, {left} left',
-  'tui.drillReach': 'reached {reached}/{total} · p50 {p50} · p90 {p90}',
-  'tui.drillUnreached': 'not reached yet: {names}',
-  'tui.drillMore': '+{count} more',
-  'tui.drillAllReached': 'everyone reached',
-  'tui.drillNobody': 'nobody else in this room yet',
   'help.relay.0': 'print the relay code of a room: a relay hub with it stores and serves the room without being able to read it',
   'help.relay.1': 'also print it as a QR code',
   'help.relay.2': '\nOn the hub (a Raspberry Pi or an old laptop that stays on):\n  tamtam relay add tamrelay1…\n  tamtam up --relay --lan-only\n',

@@ -1,4 +1,6 @@
 /** Français. */
+import { drill } from './fr-drill.js'
+
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
@@ -99,7 +101,7 @@ export const messages: Catalogue = {
   'line.doc': '{who} a partagé {text}',
   'line.deleted': '[supprimé]',
   'line.edited': '(modifié)',
-  'line.drill': '{who} : sonde d\'exercice {text}',
+  'line.drill': '{who} : sonde {number}/{total} ({name})',
 
   'up.ready': 'tamtam est lancé : {rooms} salon(s), port TCP {port}, {mode}. Ctrl-C pour arrêter.',
   'up.lanOnly': 'réseau local seulement',
@@ -256,35 +258,7 @@ export const messages: Catalogue = {
   'help.drill.18': 'graine aléatoire, pour rejouer le même maillage',
   'help.drill.19': 'changer les réglages d\'un salon sur cet ordinateur',
   'help.drill.20': 'accuser réception des sondes d\'exercice dans ce salon (oui par défaut)',
-  'drill.summary': '{name} ({drill}) : {at5} atteints en 5 s, {at30} en 30 s, {at120} en 120 s ; latence p50 {p50}, p90 {p90}, max {max}',
-  'drill.unreached': 'jamais atteints : {names}',
-  'drill.detached': 'exercice {drill} lancé dans {room} ; suivez-le dans l\'interface, ou plus tard : tamtam drill report {room} --drill {drill}',
-  'drill.next': 'rapport complet : tamtam drill report {room} --drill {drill} -o rapport.html',
-  'drill.none': 'pas encore d\'exercice dans ce salon : tamtam drill start SALON',
-  'drill.written': 'rapport écrit dans {file} ({format}, {bytes} octets)',
-  'drill.simStats': '{peers} pairs simulés sur {links} liens en {wall}, mémoire maximale {rss} Mo',
-  'drill.ackOn': '{room} : accusés de réception activés : cet ordinateur répond aux sondes d\'exercice',
-  'drill.ackOff': '{room} : accusés de réception désactivés : cet ordinateur ne répond plus aux sondes d\'exercice et comptera comme non atteint',
-  'drill.progress': 'exercice : {reached}/{total} atteints après {elapsed} (sur {duration})',
-  'drill.simProgress': 'simulation {phase} : {done}/{total} ({elapsed})',
   'up.drillAck': '{room} : sonde d\'exercice {probe} reçue et confirmée',
-  'tui.drillHelp': 'Exercices : /drill [NOM] [--probes N] [--interval 20s] [--duration 5m] en lance un dans ce salon ; /drill report [html|md|csv|json] [FICHIER] écrit son rapport ; /drill off et /drill on arrêtent ou reprennent ici les accusés de réception.',
-  'tui.drillUsage': 'Tapez /drill [NOM] [--probes N] [--interval 20s] [--duration 5m], /drill report [html|md|csv|json] [FICHIER], ou /drill on|off.',
-  'tui.drillUnknownOption': 'Option inconnue : {option}.',
-  'tui.drillMissingValue': '{option} attend une valeur.',
-  'tui.drillNoArgument': '/drill {word} ne prend rien après.',
-  'tui.drillStarted': 'Exercice « {name} » lancé ({drill}) : {probes} sonde(s), toutes les {interval}, suivi pendant {duration}. Tapez /drill report à la fin.',
-  'tui.drillNone': 'Pas encore d\'exercice dans ce salon : tapez /drill pour en lancer un.',
-  'tui.drillWritten': 'Rapport d\'exercice ({format}) écrit dans {file}',
-  'tui.drillAckOn': 'Cet ordinateur confirme de nouveau les sondes d\'exercice dans {room}.',
-  'tui.drillAckOff': 'Cet ordinateur ne confirme plus les sondes d\'exercice dans {room} : il comptera comme non atteint.',
-  'tui.drillProbeReceived': 'Sonde d\'exercice reçue dans {room} ; cet ordinateur l\'a confirmée (/drill off pour arrêter).',
-  'tui.drillHeader': 'Exercice {name} ({drill}) : sonde {sent}/{planned}, encore {left}',
-  'tui.drillReach': 'atteints {reached}/{total} · p50 {p50} · p90 {p90}',
-  'tui.drillUnreached': 'pas encore atteints : {names}',
-  'tui.drillMore': '+{count} autres',
-  'tui.drillAllReached': 'tout le monde est atteint',
-  'tui.drillNobody': 'personne d\'autre dans ce salon pour l\'instant',
   'help.relay.0': 'afficher le code de relais d\'un salon : un relais qui l\'a stocke et sert le salon sans pouvoir le lire',
   'help.relay.1': 'l\'afficher aussi en QR code',
   'help.relay.2': '\nSur le relais (un Raspberry Pi ou un vieil ordinateur toujours allumé) :\n  tamtam relay add tamrelay1…\n  tamtam up --relay --lan-only\n',
