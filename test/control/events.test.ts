@@ -131,12 +131,15 @@ t.test('a subscriber that disconnects is let go; subscribers hear closing when t
   t.equal(await subscribeNode(socket, { onEvent: () => {} }), NO_NODE, 'with no node listening, subscribe says so')
 })
 
-t.test('a command asked with notes sends them back before its reply; one not asked sends none', async (t) => {
+t.test('notes: true does not change the reply; a command asked without it gets the reply as its first line', async (t) => {
+  // drill.start used to send its start line as a note; it is now a progress event the CLI
+  // translates, and no command of the table sends a note on an honest run (bundle imports
+  // warn through them), so this checks the framing both ways.
   const { socket } = await node(t, { network: true })
   const notes: string[] = []
   const started = await callNode(socket, 'drill.start', { room: 'atelier', name: 'essai', probes: 1, interval: '1s', duration: '2s', detach: true }, { onNote: (level, text) => notes.push(`${level}: ${text}`) }) as { drill: string }
-  t.equal(notes.length, 1, 'one note', { notes })
-  t.match(notes[0], new RegExp(`^info: drill ${started.drill} started in atelier`), 'the drill start note, as info')
+  t.match(started.drill, /^[0-9a-f]+$/, 'asked with notes, the reply arrives')
+  t.same(notes, [], 'and no note came before it')
   const quiet = await rawExchange(socket, JSON.stringify({ v: 1, id: 3, cmd: 'drill.start', args: { room: 'atelier', name: 'b', probes: 1, interval: '1s', duration: '2s', detach: true } }))
   t.equal(quiet.reply.ok, true, 'without notes: true, the first line is the reply itself')
   quiet.socket.destroy()

@@ -1,9 +1,9 @@
 /** Français. */
 import { drill } from './fr-drill.js'
-
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
+  ...drill,
   'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
   'help.options': 'Options :',
