@@ -122,6 +122,9 @@ export async function runScreen (model: BaseModel): Promise<void> {
   }
   input.on('submit', (value: string) => {
     input.clearValue()
+    // Read again at once: a command that takes a while (a drill's first panel, a slow node)
+    // would otherwise drop what is typed meanwhile, like the news sent right after /drill.
+    read()
     void model.submit(value ?? '').then(read, (err) => { model.error(err); read() })
   })
   input.on('cancel', () => { qr?.destroy(); qr = null; read(); paint() })
