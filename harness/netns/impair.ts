@@ -5,10 +5,10 @@
  * when it ends, by itself or when stopped.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readlinkSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findTool, IP, killGroup, run, spawnDetached, TC, waitExit } from './processes.js'
+import { exited, findTool, IP, killGroup, run, spawnDetached, TC, waitExit } from './processes.js'
 import type { Undo } from './teardown.js'
 
 /** One end of a veth pair: an interface in a namespace. */
@@ -103,6 +103,7 @@ export async function startImpairment (target: ImpairTarget, opts: ImpairOptions
   const child = spawnDetached(IP(), ['netns', 'exec', target.bridgeNs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }, track)
   let stdout = ''
   child.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d })
+  await waitForSockets(child, target.ports.length)
   const back = setMaster(['master', target.bridge])
   let restored: Promise<void> | null = null
   const restore = async (): Promise<void> => {
@@ -123,6 +124,35 @@ export async function startImpairment (target: ImpairTarget, opts: ImpairOptions
     } catch { /* the namespace is going anyway */ }
   }
   return { done, stop, undo: { what: `impairment of ${target.bridge}`, run: stop, runSync } }
+}
+
+/**
+ * Waits until the hub holds one socket per port, so frames sent from now on reach it. The
+ * script prints nothing when it starts, and on a loaded machine Python can take over a second
+ * to get there: a test that sent at once would see its frames vanish with the ports off the
+ * bridge, and the hub would count none of them. `ip netns exec` execs the script, so the
+ * child's pid is Python's. Bounded: after 15 s it goes on, and the counts will say so.
+ */
+async function waitForSockets (child: ChildProcess, want: number): Promise<void> {
+  const deadline = Date.now() + 15_000
+  while (Date.now() < deadline && !exited(child)) {
+    if (socketCount(child.pid) >= want) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function socketCount (pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    const dir = `/proc/${pid}/fd`
+    // 0-2 are left out: Node's stdio pipes are socket pairs too.
+    return readdirSync(dir).filter((fd) => {
+      if (Number(fd) <= 2) return false
+      try { return readlinkSync(`${dir}/${fd}`).startsWith('socket:') } catch { return false }
+    }).length
+  } catch {
+    return 0
+  }
 }
 
 function parseStats (stdout: string): ImpairStats {
