@@ -7,12 +7,15 @@
  */
 import path from 'node:path'
 import type { Command } from 'commander'
-import type { Translate, MessageKey } from '../src/i18n/index.js'
-import { byName, subcommand, type Feature, type Run } from './feature.js'
+import { formatDateTime, type Translate, type MessageKey } from '../src/i18n/index.js'
+import { formatMs } from '../src/drills/render/format.js'
+import type { Lang } from '../src/drills/render/labels.js'
+import { byName, subcommand, type Feature, type Formatter, type Run } from './feature.js'
 
 type Result = Record<string, any>
 
-const seconds = (ms: unknown): string => ms === null || ms === undefined ? '-' : Number(ms) < 1000 ? `${Math.round(Number(ms))} ms` : `${(Number(ms) / 1000).toFixed(1)} s`
+/** Report renderers' language: French gets its decimal comma, every other language English. */
+const reportLang = (lang: string): Lang => lang === 'fr' ? 'fr' : 'en'
 
 /** Add the drill commands and `room set` to the program. */
 export function registerDrillCommands (program: Command, room: Command, run: Run, t: Translate): void {
@@ -51,7 +54,8 @@ export function registerDrillCommands (program: Command, room: Command, run: Run
 }
 
 /** Reach and latency in one paragraph. */
-function summaryText (r: Result, t: Translate): string {
+function summaryText (r: Result, { t, lang }: Formatter): string {
+  const seconds = (ms: unknown): string => formatMs(ms as number, reportLang(lang))
   const reach = r.reach ?? {}
   const lines = [t('drill.summary', { name: String(r.name), drill: String(r.drill), at5: `${String(reach.at5s)}/${String(reach.total)}`, at30: `${String(reach.at30s)}/${String(reach.total)}`, at120: `${String(reach.at120s)}/${String(reach.total)}`, p50: seconds(r.latency?.p50), p90: seconds(r.latency?.p90), max: seconds(r.latency?.max) })]
   if (Array.isArray(r.unreached) && r.unreached.length > 0) lines.push(t('drill.unreached', { names: r.unreached.join(', ') }))
@@ -59,17 +63,19 @@ function summaryText (r: Result, t: Translate): string {
 }
 
 /** Human output of the drill commands; null for other commands. */
-export function formatDrills (command: string, result: unknown, t: Translate): string | null {
+export function formatDrills (command: string, result: unknown, t: Translate, f: Formatter): string | null {
+  const { lang } = f
   const r = result as Result
   switch (command) {
     case 'drill.start':
-      return r.detached === true ? t('drill.detached', { drill: String(r.drill), room: String(r.room) }) : `${summaryText(r, t)}\n${t('drill.next', { room: String(r.room), drill: String(r.drill) })}`
+      return r.detached === true ? t('drill.detached', { drill: String(r.drill), room: String(r.room) }) : `${summaryText(r, f)}\n${t('drill.next', { room: String(r.room), drill: String(r.drill) })}`
     case 'drill.list':
-      return (r as Result[]).length === 0 ? t('drill.none') : (r as Result[]).map((d) => `${String(d.drill)}  ${new Date(Number(d.startedAt)).toISOString().slice(0, 19).replace('T', ' ')}  ${String(d.probes).padStart(3)} probes ${String(d.acks).padStart(5)} acks  ${String(d.name)}`).join('\n')
+      // Local date and time in the user's language, like the report (issue 23: ISO UTC was an hour off in Mali's neighbours).
+      return (r as Result[]).length === 0 ? t('drill.none') : (r as Result[]).map((d) => t('drill.listRow', { drill: String(d.drill), date: formatDateTime(Number(d.startedAt), lang), probes: String(d.probes).padStart(3), acks: String(d.acks).padStart(5), name: String(d.name) })).join('\n')
     case 'drill.report':
     case 'drill.sim': {
-      const stats = r.stats === undefined ? '' : '\n' + t('drill.simStats', { peers: String(r.stats.peers), links: String(r.stats.links), wall: seconds(r.stats.wallMs), rss: String(r.stats.rssMb) })
-      return typeof r.file === 'string' ? `${summaryText(r, t)}\n${t('drill.written', { file: r.file, format: String(r.format), bytes: String(r.bytes) })}${stats}` : `${String(r.text).replace(/\n$/, '')}${stats}`
+      const stats = r.stats === undefined ? '' : '\n' + t('drill.simStats', { peers: String(r.stats.peers), links: String(r.stats.links), wall: formatMs(r.stats.wallMs, reportLang(lang)), rss: String(r.stats.rssMb) })
+      return typeof r.file === 'string' ? `${summaryText(r, f)}\n${t('drill.written', { file: r.file, format: String(r.format), bytes: String(r.bytes) })}${stats}` : `${String(r.text).replace(/\n$/, '')}${stats}`
     }
     case 'room.set':
       return t(r.drillAck === 'off' ? 'drill.ackOff' : 'drill.ackOn', { room: String(r.room) })

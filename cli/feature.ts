@@ -37,9 +37,12 @@ export interface Feature {
   progress?: Record<string, ProgressFactory>
 }
 
-/** A format table for `names` from a formatter that takes the command name (null: not ours). */
-export function byName (names: string[], format: (command: string, result: unknown, t: Translate) => string | null): Record<string, FormatResult> {
-  return Object.fromEntries(names.map((name) => [name, (result: unknown, f: Formatter) => format(name, result, f.t) ?? JSON.stringify(result, null, 2)]))
+/**
+ * A format table for `names` from a formatter that takes the command name (null: not ours).
+ * The whole Formatter comes last, for output that follows the language (dates, decimals).
+ */
+export function byName (names: string[], format: (command: string, result: unknown, t: Translate, f: Formatter) => string | null): Record<string, FormatResult> {
+  return Object.fromEntries(names.map((name) => [name, (result: unknown, f: Formatter) => format(name, result, f.t, f) ?? JSON.stringify(result, null, 2)]))
 }
 
 /** The subcommand `name` of `program` (registered by another feature, e.g. `room`). */

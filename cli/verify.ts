@@ -79,5 +79,5 @@ export function formatVerify (command: string, result: unknown, t: Translate, op
 /** The verify feature: `verify` (with --undo and --list). */
 export const verifyFeature: Feature = {
   register: ({ program, run, t }) => registerVerifyCommands(program, run, t),
-  format: byName(['verify', 'verify.undo', 'verify.list'], formatVerify)
+  format: byName(['verify', 'verify.undo', 'verify.list'], (command, result, t) => formatVerify(command, result, t))
 }

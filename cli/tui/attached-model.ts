@@ -162,18 +162,7 @@ export class AttachedModel extends BaseModel {
   async send (text: string): Promise<void> {
     const room = this.room()
     if (room === null) return this.notice(this.t('tui.needRoom'))
-    const pending = { text, ts: Date.now() }
-    this.state.pending = [...this.state.pending, pending]
-    this.state.scroll = 0
-    this.emit('change')
-    try {
-      const dm = this.currentDm()
-      if (dm !== null) await this.run('dm', { room: room.id, member: dm, text })
-      else await this.run('send', { room: room.id, text })
-    } finally {
-      this.state.pending = this.state.pending.filter((p) => p !== pending)
-      await this.refresh()
-    }
+    await this.sendShowingPending(text, async (dm) => dm !== null ? await this.run('dm', { room: room.id, member: dm, text }) : await this.run('send', { room: room.id, text }))
   }
 
   protected async answerName (): Promise<void> {

@@ -44,6 +44,23 @@ export abstract class BaseModel extends EventEmitter implements SlashHost {
   /** The first run's answer to "your name?". */
   protected abstract answerName (name: string): Promise<void>
 
+  /**
+   * Show `text` at once as pending, deliver it (to the room, or as a private message when
+   * one is open), then drop the pending line and refresh: sent once it is stored.
+   */
+  protected async sendShowingPending (text: string, deliver: (dm: string | null) => Promise<unknown>): Promise<void> {
+    const pending = { text, ts: Date.now() }
+    this.state.pending = [...this.state.pending, pending]
+    this.state.scroll = 0
+    this.emit('change')
+    try {
+      await deliver(this.currentDm())
+    } finally {
+      this.state.pending = this.state.pending.filter((p) => p !== pending)
+      await this.refresh()
+    }
+  }
+
   /** Output for command functions: their notes become notices. */
   get out (): Output {
     return { info: (m) => this.notice(m), warn: (m) => this.notice(m) }

@@ -181,22 +181,8 @@ export class TuiModel extends BaseModel {
   /** Send a message: shown at once as pending, then as sent once durable. */
   async send (text: string): Promise<void> {
     const room = this.currentRoom()
-    if (room === null) {
-      this.notice(this.t('tui.needRoom'))
-      return
-    }
-    const pending = { text, ts: Date.now() }
-    this.state.pending = [...this.state.pending, pending]
-    this.state.scroll = 0
-    this.emit('change')
-    try {
-      const dm = this.currentDm()
-      if (dm !== null) await this.dmWatch.send(room, dm, text)
-      else await this.run('send', { room: room.id, text })
-    } finally {
-      this.state.pending = this.state.pending.filter((p) => p !== pending)
-      await this.refresh()
-    }
+    if (room === null) return this.notice(this.t('tui.needRoom'))
+    await this.sendShowingPending(text, async (dm) => dm !== null ? await this.dmWatch.send(room, dm, text) : await this.run('send', { room: room.id, text }))
   }
 
   /** The room on screen, or null. */

@@ -91,9 +91,16 @@ export class TamtamNode extends EventEmitter {
       if (this.opts.control !== false) await this.listenControl()
       const networkOptions = this.opts.network ?? {}
       if (networkOptions === false && this.opts.source === undefined) return
-      const network = await this.startNetwork(networkOptions === false ? {} : networkOptions)
-      if (this.opts.documents !== false) await this.startDocuments(network, this.opts.documents ?? {})
-      if (this.opts.drills !== false) await this.startDrills(network)
+      // Parts start before the first connection: blocks that arrive as it connects (a
+      // restarted node catching up on missed probes) must find the drill responder watching.
+      const parts = async (network: Network): Promise<void> => {
+        if (this.opts.documents !== false) await this.startDocuments(network, this.opts.documents ?? {})
+        if (this.opts.drills !== false) await this.startDrills(network)
+      }
+      // A command may have taken the node online already (context.online): start them late then.
+      const online = this.startingNetwork !== null
+      const network = await this.startNetwork(networkOptions === false ? {} : networkOptions, online ? undefined : parts)
+      if (online) await parts(network)
     })()
     await this.opening
   }
@@ -109,8 +116,11 @@ export class TamtamNode extends EventEmitter {
     await this.control.listen()
   }
 
-  /** The network over the given source, or a TCP one with the saved manual peers (once). */
-  private async startNetwork (opts: NetworkOptions): Promise<Network> {
+  /**
+   * The network over the given source, or a TCP one with the saved manual peers (once).
+   * `beforeStart` runs once the network exists and before it connects to anyone.
+   */
+  private async startNetwork (opts: NetworkOptions, beforeStart?: (network: Network) => Promise<void>): Promise<Network> {
     this.startingNetwork ??= (async () => {
       // Loaded here, not at startup: the app paints its first screen before the network starts.
       const { loadPeers, Network, TcpSource } = await import('../network/index.js')
@@ -120,6 +130,7 @@ export class TamtamNode extends EventEmitter {
       for (const event of ['found', 'lost', 'connected', 'disconnected', 'room', 'synced', 'append', 'warning']) {
         network.on(event, (...args: unknown[]) => this.emit(event, ...args))
       }
+      await beforeStart?.(network)
       await network.start()
       return network
     })()

@@ -57,25 +57,34 @@ function boundedArray (max: number): Encoding<Buffer[]> {
   }
 }
 
-/** Encoding of the hello message. */
-export const helloEncoding: Encoding<Hello> = {
-  preencode: (state, m) => boundedArray(MAX_PROOFS).preencode(state, m.proofs),
-  encode: (state, m) => boundedArray(MAX_PROOFS).encode(state, m.proofs),
-  decode: (state) => ({ proofs: boundedArray(MAX_PROOFS).decode(state) })
+/** A 32-byte key, decoded as a Buffer (compact-encoding gives a Uint8Array view). */
+const key: Encoding<Buffer> = {
+  preencode: (state, value) => c.fixed32.preencode(state as never, value),
+  encode: (state, value) => c.fixed32.encode(state as never, value),
+  decode: (state) => Buffer.from(c.fixed32.decode(state as never) as Uint8Array)
 }
 
-/** Encoding of the members message. */
-export const membersEncoding: Encoding<Members> = {
-  preencode: (state, m) => {
-    c.fixed32.preencode(state as never, m.tag)
-    boundedArray(MAX_CORES).preencode(state, m.cores)
-  },
-  encode: (state, m) => {
-    c.fixed32.encode(state as never, m.tag)
-    boundedArray(MAX_CORES).encode(state, m.cores)
-  },
-  decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array), cores: boundedArray(MAX_CORES).decode(state) })
+/**
+ * An object encoded as its fields in this order, each with its own encoding: every message
+ * below is one, so a new field means one new line, and the order on the wire is the list.
+ */
+function struct<T> (fields: { [K in keyof T]: Encoding<T[K]> }): Encoding<T> {
+  const entries = Object.entries(fields) as Array<[keyof T, Encoding<unknown>]>
+  return {
+    preencode: (state, m) => { for (const [name, e] of entries) e.preencode(state, m[name]) },
+    encode: (state, m) => { for (const [name, e] of entries) e.encode(state, m[name]) },
+    decode: (state) => Object.fromEntries(entries.map(([name, e]) => [name, e.decode(state)])) as T
+  }
 }
+
+const uint = c.uint as unknown as Encoding<number>
+const bool = c.bool as unknown as Encoding<boolean>
+
+/** Encoding of the hello message. */
+export const helloEncoding: Encoding<Hello> = struct<Hello>({ proofs: boundedArray(MAX_PROOFS) })
+
+/** Encoding of the members message. */
+export const membersEncoding: Encoding<Members> = struct<Members>({ tag: key, cores: boundedArray(MAX_CORES) })
 
 /**
  * Proof that the sender holds a room secret, bound to this Noise session: HMAC of the
@@ -91,65 +100,16 @@ export function roomProof (capability: Buffer, handshakeHash: Buffer, senderIsIn
 }
 
 /** Encoding of the self message (added in tamtam 0.1; older peers ignore unknown message types). */
-export const selfEncoding: Encoding<Self> = {
-  preencode: (state, m) => {
-    c.fixed32.preencode(state as never, m.tag)
-    c.fixed32.preencode(state as never, m.core)
-  },
-  encode: (state, m) => {
-    c.fixed32.encode(state as never, m.tag)
-    c.fixed32.encode(state as never, m.core)
-  },
-  decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array), core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array) })
-}
+export const selfEncoding: Encoding<Self> = struct<Self>({ tag: key, core: key })
 
 /** Encoding of the want message (added after self; older peers ignore unknown message types). */
-export const wantEncoding: Encoding<Want> = {
-  preencode: (state, m) => {
-    c.fixed32.preencode(state as never, m.tag)
-    c.fixed32.preencode(state as never, m.core)
-    c.uint.preencode(state as never, m.start)
-    c.uint.preencode(state as never, m.length)
-  },
-  encode: (state, m) => {
-    c.fixed32.encode(state as never, m.tag)
-    c.fixed32.encode(state as never, m.core)
-    c.uint.encode(state as never, m.start)
-    c.uint.encode(state as never, m.length)
-  },
-  decode: (state) => ({
-    tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
-    core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
-    start: c.uint.decode(state as never),
-    length: c.uint.decode(state as never)
-  })
-}
+export const wantEncoding: Encoding<Want> = struct<Want>({ tag: key, core: key, start: uint, length: uint })
 
 /** Encoding of the member message (added after want). */
-export const memberProofEncoding: Encoding<MemberProof> = {
-  preencode: (state, m) => c.fixed32.preencode(state as never, m.tag),
-  encode: (state, m) => c.fixed32.encode(state as never, m.tag),
-  decode: (state) => ({ tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array) })
-}
+export const memberProofEncoding: Encoding<MemberProof> = struct<MemberProof>({ tag: key })
 
 /** Ask the peer to stop (or resume) pushing one log's new blocks to us (§5a). */
 export interface PushMute { tag: Buffer, core: Buffer, muted: boolean }
 
 /** Encoding of the push-mute message (added with pushes; older peers ignore it). */
-export const pushMuteEncoding: Encoding<PushMute> = {
-  preencode: (state, m) => {
-    c.fixed32.preencode(state as never, m.tag)
-    c.fixed32.preencode(state as never, m.core)
-    c.bool.preencode(state as never, m.muted)
-  },
-  encode: (state, m) => {
-    c.fixed32.encode(state as never, m.tag)
-    c.fixed32.encode(state as never, m.core)
-    c.bool.encode(state as never, m.muted)
-  },
-  decode: (state) => ({
-    tag: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
-    core: Buffer.from(c.fixed32.decode(state as never) as Uint8Array),
-    muted: c.bool.decode(state as never)
-  })
-}
+export const pushMuteEncoding: Encoding<PushMute> = struct<PushMute>({ tag: key, core: key, muted: bool })

@@ -15,7 +15,7 @@
 import t from 'tap'
 import { skipUnlessLan } from '../helpers/lan.js'
 import { skipUnlessTmux } from '../helpers/tmux.js'
-import { followExamDay, type GuideWords } from './guide-helpers.js'
+import { followExamDay, SAME_IN_BOTH_GUIDES, type GuideWords } from './guide-helpers.js'
 
 const FR: GuideWords = {
   lang: 'fr',
@@ -41,17 +41,5 @@ const FR: GuideWords = {
 
 t.test('Scénario 1 du guide français : six postes, un refus, trois volontaires qui s\'arrêtent puis rattrapent', async (t) => {
   if (!skipUnlessLan(t) || !skipUnlessTmux(t)) return
-  await followExamDay(t, FR, {
-    init: 'npx tamtam init --name Awa',
-    up: 'npx tamtam up --lan-only --port 7000',
-    app: 'npx tamtam',
-    doctor: 'npx tamtam doctor',
-    peers: 'npx tamtam peers',
-    create: 'npx tamtam room create atelier --qr',
-    invite: 'npx tamtam room invite atelier --qr',
-    join: 'npx tamtam room join tamtam1…',
-    ackOff: 'npx tamtam room set atelier --drill-ack off',
-    start: { app: '/drill "Coupure J1" --probes 6 --interval 30s --duration 5m' },
-    report: 'npx tamtam drill report atelier --format html -o rapport.html'
-  })
+  await followExamDay(t, FR, { ...SAME_IN_BOTH_GUIDES, start: { app: '/drill "Coupure J1" --probes 6 --interval 30s --duration 5m' } })
 })

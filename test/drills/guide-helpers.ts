@@ -71,6 +71,20 @@ export interface GuideCommands {
   report: string
 }
 
+/** The commands both guides print the same way; each test adds its way to start the drill. */
+export const SAME_IN_BOTH_GUIDES: Omit<GuideCommands, 'start'> = {
+  init: 'npx tamtam init --name Awa',
+  up: 'npx tamtam up --lan-only --port 7000',
+  app: 'npx tamtam',
+  doctor: 'npx tamtam doctor',
+  peers: 'npx tamtam peers',
+  create: 'npx tamtam room create atelier --qr',
+  invite: 'npx tamtam room invite atelier --qr',
+  join: 'npx tamtam room join tamtam1…',
+  ackOff: 'npx tamtam room set atelier --drill-ack off',
+  report: 'npx tamtam drill report atelier --format html -o rapport.html'
+}
+
 /** The guide's text, whitespace-normalised, so a sentence wrapped over two lines still matches. */
 export function readGuide (words: GuideWords): string {
   return readFileSync(path.join(ROOT, words.file), 'utf8').replace(/\s+/g, ' ')
@@ -184,7 +198,9 @@ export async function volunteersStopAndReturn (t: any, w: GuideWords, room: Work
   t.pass('they start it again as before')
   // Generous: under a loaded CI, three node restarts, their reconnection and catch-up took
   // longer than 30 s once (all three are needed before the report is written).
-  await sees(t, app, (s) => lists(panelList(s, w.caughtUp, w.notYet), w.volunteers, [w.refuser, ...others]), `back on the network, the panel lists them as "${w.caughtUp}"`, 90_000)
+  const back = await sees(t, app, (s) => lists(panelList(s, w.caughtUp, w.notYet), w.volunteers, [w.refuser, ...others]), `back on the network, the panel lists them as "${w.caughtUp}"`, 90_000)
+  // What each volunteer's node printed (its acks and warnings), to tell a probe never acked from one acked but not carried.
+  if (!back) for (const n of w.volunteers) t.comment(`${n}'s nodes:\n${room.outputs(n)}`)
   const afterReturn = panelList(plain(app.last), w.notYet, w.caughtUp)
   t.ok(lists(afterReturn, [w.refuser], w.volunteers), `and no longer as "${w.notYet}" (only ${w.refuser}, who refused)`, { screen: app.last })
 }

@@ -51,6 +51,11 @@ export function contextOf (tt: Tamtam): NodeContext {
   return testNode(tt).node.context
 }
 
+/** The in-process connection source of a peer's node. */
+export function sourceOf (tt: Tamtam): InProcessSource {
+  return testNode(tt).source
+}
+
 /** The node of a peer. */
 export function nodeOf (tt: Tamtam): TamtamNode {
   return testNode(tt).node

@@ -37,6 +37,8 @@ export class Workshop {
   readonly dir: string
   private readonly homes = new Map<string, string>()
   private readonly nodes = new Map<string, RunningNode>()
+  /** Nodes stopped with Ctrl-C, per laptop, for {@link outputs}. */
+  private readonly stopped = new Map<string, RunningNode[]>()
 
   private constructor (lan: Lan, lang: GuideLang, dir: string) {
     this.lan = lan
@@ -51,6 +53,12 @@ export class Workshop {
     t.teardown(async () => { await w.stopAll(); await lan.destroy() })
     for (const n of names) w.homes.set(n, path.join(w.dir, `home-${host(n)}`))
     return w
+  }
+
+  /** What every node of the laptop printed, stopped ones first: for a failure's diagnostics. */
+  outputs (name: string): string {
+    const runs = [...(this.stopped.get(name) ?? []), ...[this.nodes.get(name)].filter((n) => n !== undefined)]
+    return runs.map((n, i) => `--- run ${i + 1}\n${n.output()}`).join('\n')
   }
 
   /** The laptop's home. */
@@ -102,6 +110,7 @@ export class Workshop {
     const node = this.nodes.get(name)
     if (node === undefined) throw new Error(`workshop: ${name} runs no node`)
     this.nodes.delete(name)
+    this.stopped.set(name, [...(this.stopped.get(name) ?? []), node])
     if (node.child.exitCode !== null) return node.child.exitCode
     node.child.kill('SIGINT')
     let killed = false

@@ -4,6 +4,7 @@ export const drill = {
   'drill.unreached': 'never reached: {names}',
   'drill.detached': 'drill {drill} started in {room}; follow it in the TUI, or later: tamtam drill report {room} --drill {drill}',
   'drill.next': 'full report: tamtam drill report {room} --drill {drill} -o rapport.html',
+  'drill.listRow': '{drill}  {date}  {probes} probes {acks} acks  {name}',
   'drill.none': 'no drill yet in this room: tamtam drill start ROOM',
   'drill.written': 'report written to {file} ({format}, {bytes} bytes)',
   'drill.simStats': 'simulated {peers} peers over {links} links in {wall}, peak memory {rss} MB',

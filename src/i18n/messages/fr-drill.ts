@@ -4,6 +4,7 @@ export const drill = {
   'drill.unreached': 'jamais atteints : {names}',
   'drill.detached': 'exercice {drill} lancé dans {room} ; suivez-le dans l\'interface, ou plus tard : tamtam drill report {room} --drill {drill}',
   'drill.next': 'rapport complet : tamtam drill report {room} --drill {drill} -o rapport.html',
+  'drill.listRow': '{drill}  {date}  {probes} sondes {acks} accusés  {name}',
   'drill.none': 'pas encore d\'exercice dans ce salon : tamtam drill start SALON',
   'drill.written': 'rapport écrit dans {file} ({format}, {bytes} octets)',
   'drill.simStats': '{peers} pairs simulés sur {links} liens en {wall}, mémoire maximale {rss} Mo',
