@@ -9,6 +9,7 @@ import type { NodeView, RoomView } from '../../src/commands/view.js'
 import type { Args, Output } from '../../src/commands/types.js'
 import { fail } from '../../src/errors/index.js'
 import { AttachedDrills } from './attached-drill.js'
+import { AttachedMentions } from './attached-mentions.js'
 import { BaseModel } from './base-model.js'
 import { Coalescer } from './coalesce.js'
 import { dmEntries, dmEntryId, dmItems } from './dm-watch.js'
@@ -29,6 +30,7 @@ export class AttachedModel extends BaseModel {
   readonly socketPath: string
   private readonly loads = new Coalescer(async () => await this.load())
   private readonly drills: AttachedDrills
+  private readonly mentions: AttachedMentions
   private view: NodeView | null = null
   private readonly painted = new Set<string>()
   /** Per room, the readable length of its logs when last on screen; per conversation, its messages read. */
@@ -43,6 +45,8 @@ export class AttachedModel extends BaseModel {
     super(lang)
     this.socketPath = socketPath
     this.drills = new AttachedDrills(async (name, args) => await this.run(name, args))
+    const readRoom = async (room: string, limit: number): Promise<RoomView | null> => ((await this.run('view', { room, limit })) as NodeView).room
+    this.mentions = new AttachedMentions(readRoom, () => this.emit('bell'))
   }
 
   /**
@@ -101,6 +105,8 @@ export class AttachedModel extends BaseModel {
       this.state.current = view.rooms[0].id
       return await this.load()
     }
+    // A private conversation on screen reads the room as not on screen: its mentions still count.
+    await this.mentions.update(view.rooms, this.currentDm() === null ? view.room : null, view.me)
     this.state.rooms = this.entries(view)
     if (!this.state.rooms.some((e) => e.id === this.state.current)) this.state.current = view.room?.id ?? null
     if (view.room === null) {
@@ -136,7 +142,7 @@ export class AttachedModel extends BaseModel {
     }
     const entries: RoomEntry[] = []
     for (const r of view.rooms) {
-      entries.push({ id: r.id, name: r.name, unread: unread(r.id, r.length, r.id === onScreen && dm === null), mentions: 0 })
+      entries.push({ id: r.id, name: r.name, unread: unread(r.id, r.length, r.id === onScreen && dm === null), mentions: this.mentions.count(r.id) })
       const counts = new Map(r.conversations.map((c) => [c.identity, unread(dmEntryId(r.id, c.identity), c.count, r.id === onScreen && c.identity === dm)]))
       entries.push(...dmEntries(r.id, r.conversations, new Map(), counts))
     }

@@ -166,15 +166,20 @@ export class TamtamNode extends EventEmitter {
     responder.on('ack', (info: unknown) => this.emit('drill-ack', info))
   }
 
-  /** Close in reverse order: parts, network, control socket, then rooms and store (idempotent). */
+  /**
+   * Close in reverse order: network, parts, control socket, then rooms and store (idempotent).
+   * The network goes first, as the parts start before it: a probe that arrived while the
+   * drill responder was already stopped would be stored unacknowledged, and never
+   * acknowledged after a restart either (only live downloads are).
+   */
   async close (): Promise<void> {
     this.closing ??= (async () => {
       await this.openingLocal?.catch(() => {})
       await this.opening?.catch(() => {})
       this.autoFetcher?.stop()
-      await this.context.close()
       await this.startingNetwork?.catch(() => {})
       await this.network?.stop()
+      await this.context.close()
       this.network = null
       await this.control?.close()
       await this.tt.close()

@@ -191,6 +191,7 @@ export async function volunteersStopAndReturn (t: any, w: GuideWords, room: Work
   const stoppedAt = Date.now()
   const codes = await Promise.all(w.volunteers.map(async (n) => await room.ctrlC(n)))
   t.same(codes, w.volunteers.map(() => 0), `${w.volunteers.join(', ')} stop their node with Ctrl-C (exit 0)`)
+  t.comment(`their nodes took ${Date.now() - stoppedAt} ms to stop`)
   const others = w.participants.filter((n) => !w.volunteers.includes(n) && n !== w.refuser)
   await sees(t, app, (s) => lists(panelList(s, w.notYet, w.caughtUp), w.volunteers, others), `while they are away the panel lists them as "${w.notYet}" (not ${others.join(', ')})`, AWAY_MS)
   await sleep(stoppedAt + AWAY_MS - Date.now())
