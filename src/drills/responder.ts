@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { MemberLog } from '../log/member-log.js'
-import { decodeRecord, MAX_SEEN_PER_RECORD } from '../log/records.js'
+import { MAX_SEEN_PER_RECORD } from '../log/records.js'
 import type { Room } from '../room/index.js'
 import { drillAckOn } from '../room/settings.js'
 import type { Tamtam } from '../tamtam.js'
@@ -70,9 +70,10 @@ export class DrillResponder extends EventEmitter {
 
   private async onBlock (room: Room, log: MemberLog, index: number, at: number, from: Buffer | null): Promise<void> {
     if (this.stopped || index === 0 || await log.verifyBinding() === null) return
-    const decoded = decodeRecord(await log.core.get(index, { wait: false }))
-    if (!decoded.ok) return
-    const r = decoded.record as unknown as Record<string, unknown>
+    // readHere: a pushed probe may arrive past the readable prefix; a phone's log is checked too.
+    const entry = await log.readHere(index)
+    if (entry === null) return
+    const r = entry.record as unknown as Record<string, unknown>
     if (r.type === 'drill-probe') await this.acknowledge(room, log, index, r, at, from)
     else if (r.type === 'drill-ack') await this.noteSeen(room, log, index, r, at)
   }

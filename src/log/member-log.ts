@@ -8,10 +8,12 @@ import type Corestore from 'corestore'
 import type { Hypercore } from 'hypercore'
 import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
-import { isWeakPublicKey, sign, verify } from '../identity/index.js'
+import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
 import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
-import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type LogRecord, type NewRecord } from './records.js'
+import { checkBinding } from './binding.js'
+import { openHostedBlock } from './hosted.js'
+import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
@@ -22,8 +24,8 @@ const NICK_SCAN_BUDGET = 2000
 /** How many indexed blocks may go unpersisted before the nickname index is written. */
 const NICK_PERSIST_EVERY = 10_000
 
-/** Who a log belongs to, once its binding is verified. */
-export interface Author { identity: string, name: string }
+/** Who a log belongs to, once its binding is verified; `host` for a phone's log, the node keeping it (hosted.ts). */
+export interface Author { identity: string, name: string, host?: string }
 
 /**
  * A log whose author rewrote history: Hypercore moved it to a new fork (the author
@@ -187,18 +189,31 @@ export class MemberLog {
   }
 
   private adoptCached (cached: Buffer): Author | null {
-    const verdict = JSON.parse(cached.toString()) as { ok: boolean, identity?: string, name?: string }
+    const verdict = JSON.parse(cached.toString()) as { ok: boolean, identity?: string, name?: string, host?: string }
     if (!verdict.ok) this.invalid = true
-    else this.author = { identity: String(verdict.identity), name: String(verdict.name) }
+    else this.author = { identity: String(verdict.identity), name: String(verdict.name), ...(typeof verdict.host === 'string' ? { host: verdict.host } : {}) }
     this.onVerdict?.(this)
     return this.author
   }
 
   /** Read and validate one block; null when missing, malformed or the log is unbound. */
   async read (seq: number): Promise<Entry | null> {
-    if (seq < 1 || seq >= this.readable || this.invalid) return null
+    if (seq >= this.readable) return null
+    return await this.readHere(seq)
+  }
+
+  /**
+   * Read and validate one block held here, wherever it is (a pushed block may sit past the
+   * readable prefix); null when missing, malformed or the log is unbound. In a phone's
+   * hosted log, every block must carry the phone's signature (hosted.ts).
+   */
+  async readHere (seq: number): Promise<Entry | null> {
+    if (seq < 1 || this.invalid) return null
+    const author = this.author ?? await this.verifyBinding()
     const block = await this.core.get(seq, { wait: false })
-    const decoded = decodeRecord(block)
+    const decoded: Decoded = author?.host === undefined
+      ? decodeRecord(block)
+      : block === null ? { ok: false, reason: 'missing block' } : openHostedBlock(block, Buffer.from(author.identity, 'hex'), this.room.keys.id, this.core.key, seq)
     if (!decoded.ok) {
       if (this.droppedSeqs.size < 100_000) this.droppedSeqs.add(seq)
       return null
@@ -209,6 +224,7 @@ export class MemberLog {
   /** Append records (ours only). Timestamps never go backwards within a log. */
   async append (records: NewRecord[], now = Date.now()): Promise<number[]> {
     if (!this.core.writable) throw new Error('cannot append to another member\'s log')
+    if (this.author?.host !== undefined) throw new Error('a hosted log takes only blocks its phone signed')
     const blocks = records.map((r) => {
       this.lastTs = Math.max(now, this.lastTs)
       return encodeRecord({ ...r, v: RECORD_VERSION, ts: this.lastTs } as LogRecord)
@@ -370,18 +386,6 @@ function parseIndex (cached: Buffer | null): LogIndex | null {
   } catch {
     return null
   }
-}
-
-/** Check a binding block against the room and core; the verdict is cached by the caller. */
-export function checkBinding (block: Buffer | null, room: Room, coreKey: Buffer): { ok: boolean, identity?: string, name?: string, reason?: string } {
-  const decoded = decodeRecord(block)
-  if (!decoded.ok || decoded.record.type !== 'binding') return { ok: false, reason: 'block 0 is not a binding' }
-  const b = decoded.record as BindingRecord
-  if (b.room !== room.id || b.core !== coreKey.toString('hex')) return { ok: false, reason: 'binding is for another room or log' }
-  if (isWeakPublicKey(Buffer.from(b.identity, 'hex'))) return { ok: false, reason: 'the identity is a small-order key anyone can sign for' }
-  const payload = bindingPayload(room.keys.id, coreKey, Buffer.from(b.identity, 'hex'))
-  if (!verify(payload, Buffer.from(b.sig, 'hex'), Buffer.from(b.identity, 'hex'))) return { ok: false, reason: 'bad signature' }
-  return { ok: true, identity: b.identity, name: b.name }
 }
 
 /** Raised by callers that need a verified author. */

@@ -38,7 +38,8 @@ export type RecordType = typeof RECORD_TYPES[number]
 /** Fields every record has. `ts` is the author's clock in ms since the epoch. */
 export interface BaseRecord { v: number, type: string, ts: number }
 /** First block of every member log: binds the log to an identity. */
-export interface BindingRecord extends BaseRecord { type: 'binding', room: string, core: string, identity: string, name: string, sig: string }
+/** `host`: in a phone's hosted log, the identity of the node that keeps it (hosted.ts); the phone signs it too. */
+export interface BindingRecord extends BaseRecord { type: 'binding', room: string, core: string, identity: string, name: string, sig: string, host?: string }
 /** A chat message. */
 export interface MessageRecord extends BaseRecord { type: 'msg', text: string }
 /** A nickname change. */
@@ -88,7 +89,7 @@ const isTime = (v: unknown): v is number => isNat(v) && v <= MAX_TS
 
 /** Per-type schema checks: each returns an error reason or null. */
 const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> = {
-  binding: (r) => isHex(r.room, HEX32) && isHex(r.core, HEX32) && isHex(r.identity, HEX32) && isHex(r.sig, HEX64) && isStr(r.name, MAX_NAME_BYTES) ? null : 'bad binding fields',
+  binding: (r) => isHex(r.room, HEX32) && isHex(r.core, HEX32) && isHex(r.identity, HEX32) && isHex(r.sig, HEX64) && isStr(r.name, MAX_NAME_BYTES) && (r.host === undefined || isHex(r.host, HEX32)) ? null : 'bad binding fields',
   msg: (r) => isStr(r.text, MAX_TEXT_BYTES) ? null : 'message text missing or over 8 KiB',
   nick: (r) => isStr(r.name, MAX_NAME_BYTES) && r.name.length > 0 ? null : 'bad nickname',
   doc: (r) => isStr(r.name, 1024) && isNat(r.size) && isStr(r.mime, 255) && isHex(r.sha256, HEX32) ? null : 'bad document announcement',
