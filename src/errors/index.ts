@@ -51,7 +51,11 @@ export const ERROR_CODES = {
   BUNDLE_WRONG_ROOM: 'this bundle is for a room not joined here: join the room with its invite (`tamtam room join CODE`) first, then import it again',
   BUNDLE_VERSION: 'the bundle was made by a newer version of tamtam: update tamtam to import it',
   BUNDLE_TOO_LARGE: 'the bundle would be over 2 GiB: export only what is new with --since PREVIOUS_BUNDLE',
-  APP_INCOMPLETE: 'this tamtam installation is incomplete (not built, or a dependency or its binary for this platform is missing), so it cannot be shared: run `npm ci` in its folder, then try again'
+  APP_INCOMPLETE: 'this tamtam installation is incomplete (not built, or a dependency or its binary for this platform is missing), so it cannot be shared: run `npm ci` in its folder, then try again',
+  PHONE_HANDSHAKE: 'the phone connection sent a handshake message that cannot be read (another version, or damaged); reload the page',
+  PHONE_REFUSED: 'the phone and the host could not prove they hold the same room: check the invite, or open the link the host shows again',
+  PHONE_FRAME: 'a message on the phone connection did not decrypt or was out of order (damaged, replayed or tampered with); the connection was closed: reload the page',
+  PHONE_FRAME_TOO_LARGE: 'a message on the phone connection is over the 64 KiB limit'
 } as const
 
 /** A stable error code. */
