@@ -1,24 +1,19 @@
 /**
  * The room key derivation of src/room/keys.ts, in pure JS for the phone page. Pages are
  * served over plain HTTP on a LAN address, an insecure context where browsers give no
- * `crypto.subtle`, so this uses @noble/hashes instead of node:crypto. The labels must stay
- * equal to ROOM_LABELS there (test/phone/room-keys.test.ts checks both, byte for byte).
+ * `crypto.subtle`, so this uses @noble/hashes instead of node:crypto. The labels are the
+ * same object (src/room/labels.ts); test/phone/room-keys.test.ts checks the bytes agree.
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { deriveEach, ROOM_LABELS } from '../room/labels.js'
 
 /** Byte length of a room secret. */
 export const PHONE_ROOM_SECRET_BYTES = 32
 
-/** The labels of docs/protocol.md §2; a copy of ROOM_LABELS, which imports node:crypto. */
-export const PHONE_ROOM_LABELS = {
-  id: 'tamtam/room-id/v1',
-  topic: 'tamtam/topic/v1',
-  encryption: 'tamtam/block-encryption/v1',
-  capability: 'tamtam/handshake-capability/v1',
-  member: 'tamtam/member-proof/v1'
-} as const
+/** The labels of docs/protocol.md §2, shared with the Node derivation (keys.ts imports node:crypto). */
+export const PHONE_ROOM_LABELS = ROOM_LABELS
 
 /** The values derived from a room secret, as plain bytes. */
 export interface PhoneRoomKeys {
@@ -42,13 +37,7 @@ export function derivePhoneKey (secret: Uint8Array, label: string): Uint8Array {
 /** Every room key from the 32-byte secret; another length is a programmer error. */
 export function derivePhoneRoomKeys (secret: Uint8Array): PhoneRoomKeys {
   if (secret.length !== PHONE_ROOM_SECRET_BYTES) throw new Error('a room secret is 32 bytes')
-  return {
-    id: derivePhoneKey(secret, PHONE_ROOM_LABELS.id),
-    topic: derivePhoneKey(secret, PHONE_ROOM_LABELS.topic),
-    encryptionKey: derivePhoneKey(secret, PHONE_ROOM_LABELS.encryption),
-    capability: derivePhoneKey(secret, PHONE_ROOM_LABELS.capability),
-    memberKey: derivePhoneKey(secret, PHONE_ROOM_LABELS.member)
-  }
+  return deriveEach((label) => derivePhoneKey(secret, label))
 }
 
 /**

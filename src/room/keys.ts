@@ -4,18 +4,12 @@
  * discovery topic, which travels to a DHT) reveals nothing about the others.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { deriveEach, ROOM_LABELS } from './labels.js'
 
 /** Byte length of a room secret. */
 export const ROOM_SECRET_BYTES = 32
 
-/** The labels; changing one is a wire-format change (see docs/protocol.md). */
-export const ROOM_LABELS = {
-  id: 'tamtam/room-id/v1',
-  topic: 'tamtam/topic/v1',
-  encryption: 'tamtam/block-encryption/v1',
-  capability: 'tamtam/handshake-capability/v1',
-  member: 'tamtam/member-proof/v1'
-} as const
+export { ROOM_LABELS }
 
 /** The values derived from a room secret. */
 export interface RoomKeys {
@@ -42,13 +36,7 @@ export function deriveKey (secret: Buffer, label: string): Buffer {
 /** Derive every room key from the secret. */
 export function deriveRoomKeys (secret: Buffer): RoomKeys {
   if (secret.length !== ROOM_SECRET_BYTES) throw new Error('a room secret is 32 bytes')
-  return {
-    id: deriveKey(secret, ROOM_LABELS.id),
-    topic: deriveKey(secret, ROOM_LABELS.topic),
-    encryptionKey: deriveKey(secret, ROOM_LABELS.encryption),
-    capability: deriveKey(secret, ROOM_LABELS.capability),
-    memberKey: deriveKey(secret, ROOM_LABELS.member)
-  }
+  return deriveEach((label) => deriveKey(secret, label))
 }
 
 /** Label of the creator commitment inside a room secret. */

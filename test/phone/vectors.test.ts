@@ -5,31 +5,17 @@
  * the same list.
  */
 import t from 'tap'
+import { documentedVectors } from '../helpers/protocol-doc.js'
 import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import nacl from 'tweetnacl'
 import { computePhoneVectors } from './vectors.js'
 
-const PROTOCOL = fileURLToPath(new URL('../../docs/protocol.md', import.meta.url))
+/** The vectors under §16's "Test vectors" (the only level-3 heading of that name). */
+const phoneVectors = (): Map<string, string> => documentedVectors(/^### Test vectors$/m, '§16 "Test vectors"')
 
-/** The name → value lines of the ```text block under "### Test vectors" in §16. */
-function documentedVectors (): Map<string, string> {
-  const section = readFileSync(PROTOCOL, 'utf8').split(/^## 16\. Phone channel, version 1$/m)[1]
-  if (section === undefined) throw new Error('docs/protocol.md has no §16 "Phone channel, version 1"')
-  const block = /^### Test vectors$[\s\S]*?^```text\n([\s\S]*?)^```$/m.exec(section)?.[1]
-  if (block === undefined) throw new Error('§16 has no "Test vectors" ```text block')
-  const vectors = new Map<string, string>()
-  for (const line of block.split('\n').filter((l) => l.trim() !== '')) {
-    const match = /^(\S.*?) {2,}(\S.*)$/.exec(line)
-    if (match === null) throw new Error(`cannot read the vector line ${JSON.stringify(line)}`)
-    vectors.set(match[1], match[2])
-  }
-  return vectors
-}
 
 t.test('src/phone gives exactly the bytes the protocol document lists', async (t) => {
-  const documented = documentedVectors()
+  const documented = phoneVectors()
   const computed = computePhoneVectors()
   t.same([...documented.keys()], [...computed.keys()], 'the same names, in the same order')
   for (const [name, value] of computed) t.equal(value, documented.get(name), name)
@@ -52,7 +38,7 @@ function x25519 (secret: Buffer, theirPublic?: Buffer): { shared?: Buffer, publi
 }
 
 t.test('the §16 formulas, recomputed with node:crypto, give the documented bytes', async (t) => {
-  const v = documentedVectors()
+  const v = phoneVectors()
   const get = (name: string): Buffer => Buffer.from(v.get(name) ?? '', 'hex')
   const memberKey = hmac(get('room secret'), 'tamtam/member-proof/v1')
   t.equal(hex(memberKey), v.get('member key'))

@@ -5,32 +5,14 @@
  * a relabelled key, a dropped byte or a reordered field fails here, not in the field.
  */
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { documentedVectors } from '../helpers/protocol-doc.js'
 import { deriveRoomKeys } from '../../src/room/index.js'
 import { peer } from '../helpers/peers.js'
 import { computeVectors, documentedBlockEncryption, hypercoreBlockEncryption, INPUT, vectorSecret } from './vectors.js'
 
-const PROTOCOL = fileURLToPath(new URL('../../docs/protocol.md', import.meta.url))
-
-/** The name → value lines of the fenced block under the "Test vectors" heading. */
-function documentedVectors (): Map<string, string> {
-  const doc = readFileSync(PROTOCOL, 'utf8')
-  const section = doc.split(/^## \d+\. Test vectors$/m)[1]
-  if (section === undefined) throw new Error('docs/protocol.md has no "Test vectors" section')
-  const block = /^```text\n([\s\S]*?)^```$/m.exec(section)?.[1]
-  if (block === undefined) throw new Error('the "Test vectors" section has no ```text block')
-  const vectors = new Map<string, string>()
-  for (const line of block.split('\n').filter((l) => l.trim() !== '')) {
-    const match = /^(\S.*?) {2,}(\S.*)$/.exec(line)
-    if (match === null) throw new Error(`cannot read the vector line ${JSON.stringify(line)}`)
-    vectors.set(match[1], match[2])
-  }
-  return vectors
-}
 
 t.test('every derivation gives the exact bytes the protocol document lists', async (t) => {
-  const documented = documentedVectors()
+  const documented = documentedVectors(/^## \d+\. Test vectors$/m, 'the "Test vectors" section')
   const computed = computeVectors()
   t.same([...documented.keys()], [...computed.keys()], 'the document lists exactly the vectors the code computes, in order')
   for (const [name, value] of computed) t.equal(value, documented.get(name), name)
