@@ -14,6 +14,7 @@ import { fail } from '../errors/index.js'
 import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
 import type { ConnectionSource, Network, NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
+import type { WebOptions, WebServer } from '../web/index.js'
 import { NodeContext } from './context.js'
 import { NODE_LOCK_WAIT_MS, openStoreWaiting } from './home-lock.js'
 
@@ -37,6 +38,8 @@ export interface NodeOptions {
   relay?: boolean
   /** How long to wait for one-shot commands to let go of the store (default 60 s). */
   lockWaitMs?: number
+  /** Serve phones on the LAN over HTTP and WebSocket (issue 20); off by default. */
+  web?: WebOptions
 }
 
 /** A running node. Network events are re-emitted as they come. */
@@ -45,6 +48,8 @@ export class TamtamNode extends EventEmitter {
   /** What commands run against; owned by this node. */
   readonly context: NodeContext
   network: Network | null = null
+  /** The web server for phones, once started (`web` option). */
+  web: WebServer | null = null
   private control: ControlServer | null = null
   private readonly opts: NodeOptions
   private autoFetcher: AutoFetcher | null = null
@@ -89,6 +94,7 @@ export class TamtamNode extends EventEmitter {
     this.opening ??= (async () => {
       await this.openLocal()
       if (this.opts.control !== false) await this.listenControl()
+      if (this.opts.web !== undefined) await this.startWeb(this.opts.web)
       const networkOptions = this.opts.network ?? {}
       if (networkOptions === false && this.opts.source === undefined) return
       // Parts start before the first connection: blocks that arrive as it connects (a
@@ -114,6 +120,19 @@ export class TamtamNode extends EventEmitter {
     // The node itself: its network, drill and warning events go to event subscribers (the attached app).
     this.control = new ControlServer(this.context, this.tt.paths.socket, this)
     await this.control.listen()
+  }
+
+  /**
+   * Serve phones: they read and write the rooms, so the server starts once they are open,
+   * before the network (a phone may write while the node is still offline). Loaded here:
+   * nodes without phones never load `ws`.
+   */
+  private async startWeb (opts: WebOptions): Promise<void> {
+    const { WebServer } = await import('../web/index.js')
+    const web = new WebServer(this.tt, opts, { warn: (err) => this.emit('warning', err) })
+    this.web = web
+    await web.listen()
+    this.emit('web', { urls: web.urls(), port: web.port })
   }
 
   /**
@@ -167,7 +186,7 @@ export class TamtamNode extends EventEmitter {
   }
 
   /**
-   * Close in reverse order: network, parts, control socket, then rooms and store (idempotent).
+   * Close in reverse order: network, parts, the web server, control socket, then rooms and store (idempotent).
    * The network goes first, as the parts start before it: a probe that arrived while the
    * drill responder was already stopped would be stored unacknowledged, and never
    * acknowledged after a restart either (only live downloads are).
@@ -181,6 +200,8 @@ export class TamtamNode extends EventEmitter {
       await this.network?.stop()
       await this.context.close()
       this.network = null
+      // Phones' sessions hold hosted logs: they let go before the store closes.
+      await this.web?.close()
       await this.control?.close()
       await this.tt.close()
     })()

@@ -15,6 +15,7 @@ import { TamtamNode } from '../../src/node/node.js'
 import { Wire } from '../../src/sim/wire.js'
 import type { Tamtam } from '../../src/tamtam.js'
 import type { PeerRooms } from '../../src/replication/index.js'
+import type { WebOptions } from '../../src/web/index.js'
 
 /** A temp dir removed at teardown. */
 export function tempDir (t: any, prefix = 'tamtam-test-'): string {
@@ -35,11 +36,11 @@ function testNode (tt: Tamtam): TestNode {
 /**
  * A peer with an identity, closed at teardown. Its node has no control socket, no
  * auto-fetch and no automatic drill acknowledgements (tests drive those), and opens only
- * when a test links it or asks for its network.
+ * when a test links it or asks for its network. With `web`, its node serves phones (issue 20).
  */
-export async function peer (t: any, name: string, opts: { clock?: () => number, push?: boolean } = {}): Promise<Tamtam> {
+export async function peer (t: any, name: string, opts: { clock?: () => number, push?: boolean, web?: WebOptions } = {}): Promise<Tamtam> {
   const source = new InProcessSource()
-  const node = new TamtamNode({ home: path.join(tempDir(t), name), clock: opts.clock, source, network: { push: opts.push }, control: false, documents: false, drills: false })
+  const node = new TamtamNode({ home: path.join(tempDir(t), name), clock: opts.clock, source, network: { push: opts.push }, control: false, documents: false, drills: false, web: opts.web })
   nodes.set(node.tt, { node, source })
   await node.tt.init(name)
   t.teardown(() => node.close())

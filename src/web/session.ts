@@ -1,0 +1,152 @@
+/**
+ * The host's side of one phone session, version 1 (docs/protocol.md §17): what each frame
+ * from the phone asks, once the socket's handshake named the room. The phone says hello
+ * with its identity; the host opens the hosted log it keeps for that identity in the room
+ * (§3a) and says welcome; the phone binds the log once, then appends records it signed;
+ * it reads the room's timeline page by page, and is nudged when the room changes. Every
+ * failure is an `error` frame with a stable code: a phone cannot crash the node.
+ */
+import { fail, isTamtamError } from '../errors/index.js'
+import type { HostedWriter } from '../log/hosted-writer.js'
+import { MAX_RECORD_BYTES, type BindingRecord } from '../log/records.js'
+import { roomMembers } from '../members/index.js'
+import type { PhoneMessage } from '../phone/index.js'
+import type { Room } from '../room/index.js'
+import type { Tamtam } from '../tamtam.js'
+import { historyFrames, parseHistory } from './history.js'
+
+/** The version of the session protocol (§17). */
+export const SESSION_VERSION = 1
+/** Most `update` nudges a phone gets: one per this many ms, however fast the room changes. */
+export const UPDATE_EVERY_MS = 250
+
+/** What a session needs from its host. */
+export interface SessionHost {
+  tt: Tamtam
+  /** The host's identity, hex (phones name it in their binding). */
+  identity: string
+  /** The hosted log of a phone, shared by every session of that phone in that room. */
+  writer: (room: Room, phone: string) => Promise<HostedWriter>
+  release: (writer: HostedWriter) => Promise<void>
+  warn: (err: unknown) => void
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+/** One phone's session in one room. */
+export class PhoneSession {
+  private readonly host: SessionHost
+  private readonly room: Room
+  private readonly send: (message: PhoneMessage) => void
+  private writer: HostedWriter | null = null
+  private closed = false
+  private nudge: NodeJS.Timeout | null = null
+
+  constructor (host: SessionHost, room: Room, send: (message: PhoneMessage) => void) {
+    this.host = host
+    this.room = room
+    this.send = send
+  }
+
+  /** Whether the phone said hello and was welcomed. */
+  get greeted (): boolean {
+    return this.writer !== null
+  }
+
+  /** Handle one frame; answers go out through `send`. Never throws. */
+  async receive (message: PhoneMessage): Promise<void> {
+    try {
+      await this.dispatch(message)
+    } catch (err) {
+      if (!isTamtamError(err)) this.host.warn(err)
+      const code = isTamtamError(err) ? err.code : 'INTERNAL'
+      const text = isTamtamError(err) ? err.message : 'the host could not do that'
+      this.send({ t: 'error', re: message.t.slice(0, 32), code, message: text.slice(0, 500), ...this.positionHint(message) })
+    }
+  }
+
+  private async dispatch (m: PhoneMessage): Promise<void> {
+    if (m.t === 'hello') return await this.hello(m)
+    if (this.writer === null) throw fail('USAGE', 'say hello first')
+    if (m.t === 'bind') return await this.bind(this.writer, m)
+    if (m.t === 'append') return await this.append(this.writer, m)
+    if (m.t === 'history') return await this.history(m)
+    if (m.t === 'members') return await this.sendMembers()
+    throw fail('USAGE', `unknown frame type "${m.t.slice(0, 32)}"`)
+  }
+
+  private async hello (m: PhoneMessage): Promise<void> {
+    if (this.writer !== null) throw fail('USAGE', 'hello was already said')
+    if (m.v !== SESSION_VERSION) throw fail('USAGE', `this host speaks session version ${SESSION_VERSION}`)
+    if (typeof m.identity !== 'string' || !HEX64.test(m.identity)) throw fail('USAGE', 'identity is 64 lowercase hex characters')
+    const writer = await this.host.writer(this.room, m.identity)
+    if (this.closed) return await this.host.release(writer)
+    this.writer = writer
+    this.send({ t: 'welcome', v: SESSION_VERSION, room: { id: this.room.id, name: this.room.name }, host: this.host.identity, core: writer.key.toString('hex'), length: writer.length, bound: writer.bound })
+    await this.sendMembers()
+  }
+
+  private async bind (writer: HostedWriter, m: PhoneMessage): Promise<void> {
+    const binding = m.binding
+    if (binding === null || typeof binding !== 'object' || Array.isArray(binding)) throw fail('USAGE', 'binding is a binding record')
+    if (Buffer.byteLength(JSON.stringify(binding)) > MAX_RECORD_BYTES) throw fail('RECORD_TOO_LARGE', `a binding is at most ${MAX_RECORD_BYTES} bytes`)
+    await writer.bind(binding as BindingRecord, this.host.identity)
+    // Announced to the room like any member log: peers fetch it and check every block.
+    await (await this.host.tt.logs(this.room)).addMember(writer.key)
+    this.send({ t: 'bound', length: writer.length })
+  }
+
+  private async append (writer: HostedWriter, m: PhoneMessage): Promise<void> {
+    if (!Number.isSafeInteger(m.seq) || (m.seq as number) < 1) throw fail('USAGE', 'seq is the position the block was signed for')
+    if (typeof m.block !== 'string') throw fail('USAGE', 'block is the signed block, as a JSON string')
+    const block = Buffer.from(m.block)
+    if (block.length > MAX_RECORD_BYTES) throw fail('RECORD_TOO_LARGE', `a block is at most ${MAX_RECORD_BYTES} bytes`)
+    if (m.seq !== writer.length) throw fail('HOSTED_INVALID', `the next position is ${writer.length}, not ${String(m.seq)}`)
+    const seq = await writer.append(block)
+    this.send({ t: 'appended', seq })
+  }
+
+  private async history (m: PhoneMessage): Promise<void> {
+    const { limit, before } = parseHistory(m)
+    const items = await (await this.host.tt.timeline(this.room)).page({ limit, before })
+    for (const frame of historyFrames(items)) this.send(frame)
+  }
+
+  private async sendMembers (): Promise<void> {
+    if (this.closed || this.writer === null) return
+    const members = (await roomMembers(this.host.tt, this.room)).map((p) => ({ name: p.name, fingerprint: p.fingerprint, identity: p.identity }))
+    if (!this.closed) this.send({ t: 'members', members: members.slice(0, 1000) })
+  }
+
+  /** A log of `room` grew (the server listens once for every session). */
+  roomChanged (room: Room): void {
+    if (room.id === this.room.id) this.scheduleUpdate()
+  }
+
+  /** A member log joined `room`. */
+  membersChanged (room: Room): void {
+    if (room.id === this.room.id) this.sendMembers().catch(this.host.warn)
+  }
+
+  /** Many changes in a burst make one nudge: the phone asks for history when it wants. */
+  private scheduleUpdate (): void {
+    if (this.closed || this.writer === null || this.nudge !== null) return
+    this.nudge = setTimeout(() => {
+      this.nudge = null
+      if (!this.closed) this.send({ t: 'update' })
+    }, UPDATE_EVERY_MS)
+  }
+
+  /** On a refused append, where the next block goes: the phone signs again for it. */
+  private positionHint (m: PhoneMessage): Record<string, number> {
+    return m.t === 'append' && this.writer !== null ? { length: this.writer.length } : {}
+  }
+
+  /** Stop listening and let go of the hosted log (idempotent). */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.nudge !== null) clearTimeout(this.nudge)
+    if (this.writer !== null) await this.host.release(this.writer)
+  }
+}
