@@ -46,6 +46,8 @@ function register ({ program, run, t, context }: Registrar): void {
     .addOption(new Option('--listen-only', h('help.29')))
     .addOption(new Option('--no-push', h('help.noPush')))
     .option('--relay', h('help.relay.up'))
+    .option('--web', h('help.web'))
+    .option('--web-port <n>', h('help.webPort'), '8080')
     .addOption(new Option('--bootstrap <host:port>', h('help.30')).argParser(collect).hideHelp())
     .action(async (o) => {
       const { up } = await import('./up.js')

@@ -8,7 +8,7 @@ import type { NetworkOptions } from '../src/network/index.js'
 import type { Translate } from '../src/i18n/index.js'
 
 /** Flags of `up`, as commander parses them. */
-export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean, push?: boolean }
+export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean, push?: boolean, web?: boolean, webPort?: string }
 
 /** Turn flags into network options (validated). */
 export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
@@ -61,10 +61,21 @@ function fields (value: unknown): Record<string, unknown> {
   return out
 }
 
+/** The web server's options (`--web`), or undefined when phones are not served. */
+async function webOptions (flags: UpFlags): Promise<{ port: number } | undefined> {
+  if (flags.web !== true) return undefined
+  const { fail } = await import('../src/errors/index.js')
+  // Phones write through the host's identity (their binding names it); a relay hub has none.
+  if (flags.relay === true) throw fail('USAGE', '--web cannot be combined with --relay')
+  const port = Number(flags.webPort ?? '8080')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw fail('USAGE', '--web-port must be a whole number from 0 to 65535')
+  return { port }
+}
+
 /** Run the node; resolves when it has closed after the run's signal. */
 export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
   const { TamtamNode } = await import('../src/node/index.js')
-  const node = new TamtamNode({ home: ctx.home, network: await networkOptions(flags), relay: flags.relay === true })
+  const node = new TamtamNode({ home: ctx.home, network: await networkOptions(flags), relay: flags.relay === true, web: await webOptions(flags) })
   const print = (type: string, data: Record<string, unknown>): void => {
     ctx.print(ctx.json ? JSON.stringify({ event: type, ts: Date.now(), ...data }) : (TEXT[type]?.(data, ctx.t) ?? `${type}`))
   }
@@ -81,6 +92,10 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
     const { COMMANDS } = await import('../src/commands/index.js')
     const where = await COMMANDS.get('whereami')!.run(node.context, {}, { info: () => {}, warn: () => {} }) as { card: string | null }
     if (!ctx.json && where.card !== null) ctx.print(ctx.t('cli.card', { card: where.card }))
+    // Where phones open the page: one URL per LAN address.
+    const urls = node.web?.urls() ?? []
+    if (ctx.json && node.web !== null) ctx.print(JSON.stringify({ event: 'web', ts: Date.now(), port: node.web.port, urls }))
+    if (!ctx.json) for (const url of urls) ctx.print(ctx.t('up.web', { url }))
     print('stopping', { reason: await untilStopped(ctx.signal) })
   } finally {
     await node.close()

@@ -132,7 +132,6 @@ export class TamtamNode extends EventEmitter {
     const web = new WebServer(this.tt, opts, { warn: (err) => this.emit('warning', err) })
     this.web = web
     await web.listen()
-    this.emit('web', { urls: web.urls(), port: web.port })
   }
 
   /**

@@ -26,6 +26,18 @@ export function parseHistory (m: PhoneMessage): { limit: number, before?: Cursor
   return { limit: Math.min(limit as number, MAX_HISTORY_ITEMS), before: { ts: b.ts as number, core: b.core, seq: b.seq as number } }
 }
 
+/** The first of `values` that fit in one frame together (the members list). */
+export function fitFrame<T> (values: T[]): T[] {
+  let bytes = 0
+  const fit: T[] = []
+  for (const value of values) {
+    bytes += Buffer.byteLength(JSON.stringify(value)) + 1
+    if (bytes > ITEMS_FRAME_BYTES) break
+    fit.push(value)
+  }
+  return fit
+}
+
 /** The items, oldest first, in as many `items` frames as needed; the last has `last: true`. */
 export function historyFrames (items: TimelineItem[]): PhoneMessage[] {
   const frames: PhoneMessage[] = []

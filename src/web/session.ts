@@ -13,7 +13,7 @@ import { roomMembers } from '../members/index.js'
 import type { PhoneMessage } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
-import { historyFrames, parseHistory } from './history.js'
+import { fitFrame, historyFrames, parseHistory } from './history.js'
 
 /** The version of the session protocol (§17). */
 export const SESSION_VERSION = 1
@@ -40,6 +40,7 @@ export class PhoneSession {
   private readonly send: (message: PhoneMessage) => void
   private writer: HostedWriter | null = null
   private closed = false
+  private closing: Promise<void> | null = null
   private nudge: NodeJS.Timeout | null = null
 
   constructor (host: SessionHost, room: Room, send: (message: PhoneMessage) => void) {
@@ -115,7 +116,8 @@ export class PhoneSession {
   private async sendMembers (): Promise<void> {
     if (this.closed || this.writer === null) return
     const members = (await roomMembers(this.host.tt, this.room)).map((p) => ({ name: p.name, fingerprint: p.fingerprint, identity: p.identity }))
-    if (!this.closed) this.send({ t: 'members', members: members.slice(0, 1000) })
+    const fit = fitFrame(members)
+    if (!this.closed) this.send({ t: 'members', members: fit, more: fit.length < members.length })
   }
 
   /** A log of `room` grew (the server listens once for every session). */
@@ -142,11 +144,13 @@ export class PhoneSession {
     return m.t === 'append' && this.writer !== null ? { length: this.writer.length } : {}
   }
 
-  /** Stop listening and let go of the hosted log (idempotent). */
+  /** Stop nudging and let go of the hosted log (idempotent: every call waits for the same close). */
   async close (): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    if (this.nudge !== null) clearTimeout(this.nudge)
-    if (this.writer !== null) await this.host.release(this.writer)
+    this.closing ??= (async () => {
+      this.closed = true
+      if (this.nudge !== null) clearTimeout(this.nudge)
+      if (this.writer !== null) await this.host.release(this.writer)
+    })()
+    await this.closing
   }
 }

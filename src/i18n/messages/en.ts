@@ -1,8 +1,10 @@
 /** English: the reference catalogue. Every other language translates these keys. */
 import { drill } from './en-drill.js'
+import { web } from './en-web.js'
 
 export const messages = {
   ...drill,
+  ...web,
   // --help texts of the CLI.
   'help.default': 'default:',
   'help.usage': 'Usage:',

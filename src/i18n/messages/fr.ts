@@ -1,9 +1,11 @@
 /** Français. */
 import { drill } from './fr-drill.js'
+import { web } from './fr-web.js'
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
   ...drill,
+  ...web,
   'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
   'help.options': 'Options :',

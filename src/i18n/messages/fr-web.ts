@@ -1,0 +1,11 @@
+/** Français : les clés du serveur web pour téléphones (`up --web`, issue 20), à part pour que chaque fichier reste court. */
+export const web = {
+  'help.web': 'servir aussi les téléphones du réseau local : une page web et un WebSocket par lesquels un téléphone rejoint un salon depuis son navigateur',
+  'help.webPort': 'port du serveur web pour téléphones',
+  'up.web': 'les téléphones peuvent rejoindre depuis un navigateur à {url} (ajouter l\'invitation du salon après #)',
+  'error.PHONE_HANDSHAKE': 'la connexion du téléphone a envoyé un message de poignée de main illisible (autre version, ou abîmé) : rechargez la page',
+  'error.PHONE_REFUSED': 'le téléphone et l\'hôte n\'ont pas pu prouver qu\'ils ont le même salon : vérifiez l\'invitation, ou rouvrez le lien que l\'hôte affiche',
+  'error.PHONE_FRAME': 'un message de la connexion du téléphone ne s\'est pas déchiffré ou est arrivé dans le désordre ; la connexion a été fermée : rechargez la page',
+  'error.PHONE_FRAME_TOO_LARGE': 'un message de la connexion du téléphone dépasse la limite de 64 Kio',
+  'error.HOSTED_INVALID': 'le téléphone n\'a pas signé cet enregistrement pour ce journal et cette place : rechargez la page sur le téléphone'
+}
