@@ -150,3 +150,15 @@ t.test('sockets per address are capped', async (t) => {
   held.forEach((s) => s.destroy())
   t.ok(await (async () => { for (let i = 0; i < 50; i++) { if ((await request(h.port, 'GET', '/')).status === 200) return true; await new Promise((resolve) => setTimeout(resolve, 50)) } return false })(), 'and gets in once the others close')
 })
+
+t.test('a node closing with phones connected tells them and closes cleanly', async (t) => {
+  const awa = await peer(t, 'Awa', { web: { port: 0, host: '127.0.0.1' } })
+  await awa.createRoom('atelier')
+  await networkOf(awa)
+  const port = nodeOf(awa).web?.port ?? 0
+  const phone = await welcomed(t, { room: awa.rooms.resolve('atelier'), port, url: `ws://127.0.0.1:${port}/ws` }, 'Moussa')
+  t.ok(await alive(phone), 'the phone is in (positive marker)')
+  await nodeOf(awa).close()
+  t.same(await phone.closed, { code: 1001, reason: 'host stopping' }, 'the phone is told the host stops')
+  t.equal(nodeOf(awa).web?.sessionCount, 0, 'no session is left')
+})
