@@ -16,6 +16,7 @@ import { fail } from '../errors/index.js'
 import { type GuideLang } from './guide.js'
 import { PAGE_CSP, renderPage, renderText, sha256Sums, TEXT_GUIDES } from './page.js'
 import { buildAppTarball, type AppTarball, type BuildOptions } from './tarball.js'
+import { capPerAddress } from '../web/addresses.js'
 
 /** The port asked for by default: easy to type, and usually free. */
 export const DEFAULT_PORT = 8080
@@ -99,7 +100,7 @@ export async function serveApp (opts: ServeOptions = {}): Promise<AppServer> {
     // Node checks the headers timeout only every connectionsCheckingInterval (30 s by default).
     const server = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS + 5_000 }, handler(routes(tarball, opts.lang ?? 'fr'), file, tarball, slow, refusedSockets, emit))
     limit(server, opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
-    capPerAddress(server, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, refusedSockets, emit)
+    capPerAddress(server, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, refusedSockets, reportRefusals(emit))
     const portBusy = await listenWithFallback(server, requestedPort, host, opts.fallback ?? true)
     const port = (server.address() as { port: number }).port
     const { urls, lan } = urlsFor(host, port, opts.addresses ?? lanAddresses)
@@ -257,37 +258,16 @@ function limit (server: http.Server, maxConnections: number): void {
   server.setTimeout(30_000)
 }
 
-/**
- * At most `max` connections from one address: more get a short 503 and are closed before
- * anything is read. The sharer is told once per address every 30 s, not once per attempt.
- */
-function capPerAddress (server: http.Server, max: number, refused: WeakSet<Socket>, emit: (e: ShareEvent) => void): void {
-  const open = new Map<string, number>()
+/** Tell the sharer about refused addresses once per address every 30 s, not once per attempt. */
+function reportRefusals (emit: (e: ShareEvent) => void): (ip: string) => void {
   const reported = new Map<string, number>()
-  server.on('connection', (socket: Socket) => {
-    const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '')
-    const count = open.get(ip) ?? 0
-    if (count >= max) {
-      refused.add(socket)
-      const body = 'too many connections from your address: close some, then try again\n'
-      socket.on('error', () => {})
-      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 10\r\nConnection: close\r\n\r\n${body}`)
-      setTimeout(() => socket.destroy(), 1_000).unref()
-      const now = Date.now()
-      if (now - (reported.get(ip) ?? 0) >= REFUSAL_REPORT_MS) {
-        if (reported.size > 10_000) reported.clear()
-        reported.set(ip, now)
-        emit({ type: 'refused', ip, method: '-', status: 503 })
-      }
-      return
-    }
-    open.set(ip, count + 1)
-    socket.once('close', () => {
-      const left = (open.get(ip) ?? 1) - 1
-      if (left <= 0) open.delete(ip)
-      else open.set(ip, left)
-    })
-  })
+  return (ip) => {
+    const now = Date.now()
+    if (now - (reported.get(ip) ?? 0) < REFUSAL_REPORT_MS) return
+    if (reported.size > 10_000) reported.clear()
+    reported.set(ip, now)
+    emit({ type: 'refused', ip, method: '-', status: 503 })
+  }
 }
 
 /** Listen on `port`; if it is busy or not allowed and `fallback`, on a free port. Resolves true when it fell back. */
