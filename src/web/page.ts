@@ -4,8 +4,10 @@
  * phone page itself is built elsewhere (`web/dist/`); until it is there, `/` is a
  * placeholder in French and English with no external resource.
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** Only our own resources; the page needs no inline script or style. */
 export const WEB_CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -33,6 +35,21 @@ export const PLACEHOLDER_PAGE = `<!doctype html>
 </body>
 </html>
 `
+
+/**
+ * Where `npm run build` puts the phone page: `web/dist/` of the package this file is in,
+ * found by walking up to its `package.json` (the same from `src/web/` and from the
+ * compiled `dist/src/web/`). Null when there is no such folder (the placeholder is served).
+ */
+export function defaultDistDir (from: string = path.dirname(fileURLToPath(import.meta.url))): string | null {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) {
+      const dist = path.join(dir, 'web', 'dist')
+      return existsSync(dist) ? dist : null
+    }
+    if (path.dirname(dir) === dir) return null
+  }
+}
 
 /** One servable file: its content type and where it comes from. */
 interface Asset { type: string, file?: string }

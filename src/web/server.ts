@@ -15,7 +15,7 @@ import { MAX_FRAME_BYTES } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { capPerAddress, DEFAULT_MAX_PER_ADDRESS } from './addresses.js'
-import { readAsset, SECURITY_HEADERS } from './page.js'
+import { defaultDistDir, readAsset, SECURITY_HEADERS } from './page.js'
 import { PhoneSession } from './session.js'
 import { CLOSE, PhoneSocket, type SocketLimits } from './socket.js'
 import { HostedWriters } from './writers.js'
@@ -37,7 +37,7 @@ export interface WebOptions {
   maxPerAddress?: number
   /** Per-socket limits (tests shorten the hello timeout). */
   limits?: Partial<SocketLimits>
-  /** Where the built phone page is (`app.js`, `app.css`, `index.html`); none by default. */
+  /** Where the built phone page is (`app.js`, `app.css`, `index.html`); by default the package's `web/dist/`, null for none. */
   distDir?: string | null
   /** LAN addresses to print URLs for; default the machine's IPv4 ones. */
   addresses?: () => LanAddress[]
@@ -54,6 +54,7 @@ export class WebServer {
   private readonly http: http.Server
   private readonly wss: WebSocketServer
   private readonly limits: SocketLimits
+  private readonly distDir: string | null
   private readonly writers: HostedWriters
   private readonly sessions = new Set<{ socket: PhoneSocket, session: PhoneSession | null }>()
   private readonly refused = new WeakSet<Socket>()
@@ -69,6 +70,7 @@ export class WebServer {
     this.opts = opts
     this.events = events
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits }
+    this.distDir = opts.distDir === undefined ? defaultDistDir() : opts.distDir
     this.writers = new HostedWriters(async () => await tt.store())
     this.http = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 15_000 }, (req, res) => { this.request(req, res).catch(events.warn) })
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head))
@@ -117,7 +119,7 @@ export class WebServer {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     const method = req.method ?? ''
     if (method !== 'GET' && method !== 'HEAD') return plain(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' })
-    const asset = await readAsset((req.url ?? '').split('?')[0], this.opts.distDir ?? null)
+    const asset = await readAsset((req.url ?? '').split('?')[0], this.distDir)
     if (asset === null) return plain(res, 404, 'not found\n')
     res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'Cache-Control': 'no-cache' })
     res.end(method === 'HEAD' ? undefined : asset.body)

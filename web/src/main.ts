@@ -1,0 +1,67 @@
+/**
+ * The phone page (issue 20): take the invite from the address fragment, keep an identity
+ * in this browser, connect to the host that served the page, and chat. The order of what
+ * the page shows: no invite → say so; no name yet → ask it; then connect.
+ */
+import { phoneHandshakeKey } from '../../src/phone/index.js'
+import { Link, type Ending } from './connection.js'
+import { browserLang, type Lang } from './i18n.js'
+import { cleanName, loadKeys, loadName, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
+import { secretFromHash } from './invite.js'
+import { Session } from './session.js'
+import { View } from './view.js'
+
+const LANG_SLOT = 'tamtam.lang'
+const ENDINGS: Record<Ending, { key: 'refused' | 'full' | 'lost', retry: boolean }> = {
+  refused: { key: 'refused', retry: false },
+  full: { key: 'full', retry: true },
+  lost: { key: 'lost', retry: true }
+}
+
+function pickLang (): Lang {
+  const kept = localStorage.getItem(LANG_SLOT)
+  return kept === 'fr' || kept === 'en' ? kept : browserLang(navigator.language)
+}
+
+/** Connect once; on an ending, say why (and offer a retry when one can help). */
+function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string): void {
+  view.say('connecting')
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
+  let session: Session | null = null
+  const link = new Link(url, memberKey, {
+    open: () => {
+      session = new Session((m) => link.send(m), me, name, {
+        room: (room) => { view.showRoom(room); view.showChat(true); view.say(null) },
+        items: (items) => view.showItems(items),
+        refused: (detail) => view.say('refusedMsg', false, { detail })
+      })
+      view.onSend((text) => session?.write(text))
+      session.start()
+    },
+    message: (m) => session?.receive(m),
+    end: (why) => {
+      const ending = ENDINGS[why]
+      if (why === 'refused') view.showChat(false)
+      view.onSend(() => {})
+      view.say(ending.key, ending.retry)
+    }
+  })
+  view.onRetry(() => connect(view, memberKey, me, name))
+}
+
+async function main (): Promise<void> {
+  const view = new View(pickLang())
+  view.onSwitch((lang) => {
+    localStorage.setItem(LANG_SLOT, lang)
+    view.setLang(lang)
+  })
+  const secret = secretFromHash(location.hash)
+  if (secret === null) return view.say('noInvite')
+  const me = loadKeys(localStorage)
+  const name = loadName(localStorage) ?? await view.askName(cleanName)
+  saveName(localStorage, name)
+  view.showMe(name, shortFingerprint(me.publicKey))
+  connect(view, phoneHandshakeKey(secret), me, name)
+}
+
+main().catch((err) => console.error(err))

@@ -1,0 +1,124 @@
+/**
+ * The phone's side of a session (docs/protocol.md §17), without the DOM: hello, then bind
+ * the hosted log once, read the history, ask it again on each `update`, and append signed
+ * messages one at a time at the position the host last gave. A refused append that names
+ * a `length` is signed again for it, once.
+ */
+import type { PhoneMessage } from '../../src/phone/index.js'
+import type { PhoneKeys } from './identity.js'
+import { signBinding, signMessage, type HostedLog } from './signing.js'
+
+/** A timeline item as the host sends it (already sanitised; still shown as text only). */
+export interface Item { id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, deleted?: boolean, moderated?: boolean }
+
+/** What the page hears from a session. */
+export interface SessionEvents {
+  room: (name: string) => void
+  items: (items: Item[]) => void
+  refused: (detail: string) => void
+}
+
+const HISTORY_LIMIT = 100
+
+export class Session {
+  private readonly send: (m: PhoneMessage) => boolean
+  private readonly me: PhoneKeys
+  private readonly name: string
+  private readonly events: SessionEvents
+  private log: HostedLog | null = null
+  private length = 0
+  private readonly outbox: string[] = []
+  private inFlight: { text: string, retried: boolean } | null = null
+  private reading: Item[] = []
+  private asking = false
+  private askAgain = false
+
+  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents) {
+    this.send = send
+    this.me = me
+    this.name = name
+    this.events = events
+  }
+
+  /** The channel is open: say who we are. */
+  start (): void {
+    this.send({ t: 'hello', v: 1, identity: this.me.hex, name: this.name })
+  }
+
+  /** Queue a message; it goes once the ones before it are stored. */
+  write (text: string): void {
+    this.outbox.push(text)
+    this.pump()
+  }
+
+  /** One frame from the host. */
+  receive (m: PhoneMessage): void {
+    if (m.t === 'welcome') this.welcome(m)
+    else if (m.t === 'bound') this.length = m.length as number
+    else if (m.t === 'items') this.items(m)
+    else if (m.t === 'update') this.history()
+    else if (m.t === 'appended') this.appended(m)
+    else if (m.t === 'error') this.error(m)
+  }
+
+  private welcome (m: PhoneMessage): void {
+    const room = m.room as { id: string, name: string }
+    this.log = { room: room.id, core: m.core as string, host: m.host as string }
+    this.length = m.length as number
+    this.events.room(String(room.name))
+    if (m.bound !== true) this.send({ t: 'bind', binding: signBinding(this.me, this.name, this.log, Date.now()) })
+    this.history()
+    this.pump()
+  }
+
+  private history (): void {
+    if (this.asking) {
+      this.askAgain = true
+      return
+    }
+    this.asking = true
+    this.reading = []
+    this.send({ t: 'history', limit: HISTORY_LIMIT })
+  }
+
+  private items (m: PhoneMessage): void {
+    if (Array.isArray(m.items)) this.reading.push(...(m.items as Item[]))
+    if (m.last !== true) return
+    this.asking = false
+    this.events.items(this.reading)
+    if (this.askAgain) {
+      this.askAgain = false
+      this.history()
+    }
+  }
+
+  private pump (): void {
+    if (this.inFlight !== null || this.log === null || this.outbox.length === 0) return
+    this.inFlight = { text: this.outbox.shift() as string, retried: false }
+    this.append()
+  }
+
+  private append (): void {
+    const flight = this.inFlight
+    if (flight === null || this.log === null) return
+    this.send({ t: 'append', seq: this.length, block: signMessage(this.me, this.log, this.length, flight.text, Date.now()) })
+  }
+
+  private appended (m: PhoneMessage): void {
+    this.length = (m.seq as number) + 1
+    this.inFlight = null
+    this.pump()
+  }
+
+  private error (m: PhoneMessage): void {
+    if (m.re !== 'append' || this.inFlight === null) return this.events.refused(String(m.message ?? m.code))
+    if (typeof m.length === 'number' && !this.inFlight.retried) {
+      this.length = m.length
+      this.inFlight.retried = true
+      return this.append()
+    }
+    this.inFlight = null
+    this.events.refused(String(m.message ?? m.code))
+    this.pump()
+  }
+}

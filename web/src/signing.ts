@@ -1,0 +1,29 @@
+/**
+ * What the phone signs (docs/protocol.md §3a): its binding of the hosted log, and each
+ * record for its position. Byte for byte what src/log/hosted.ts builds with Buffer.
+ */
+import nacl from 'tweetnacl'
+import { concat, fromHex, toHex, uint64be, utf8 } from './bytes.js'
+import type { PhoneKeys } from './identity.js'
+
+const BINDING_LABEL = 'tamtam/hosted-binding/v1\0'
+const RECORD_LABEL = 'tamtam/hosted-record/v1\0'
+const RECORD_VERSION = 1
+
+/** Where the phone writes: the room, its hosted log on this host, and the host. */
+export interface HostedLog { room: string, core: string, host: string }
+
+/** The binding record (block 0) for `log`, signed by the phone. */
+export function signBinding (me: PhoneKeys, name: string, log: HostedLog, ts: number): Record<string, unknown> {
+  const payload = concat(utf8(BINDING_LABEL), fromHex(log.room), fromHex(log.core), me.publicKey, fromHex(log.host))
+  const sig = toHex(nacl.sign.detached(payload, me.secretKey))
+  return { v: RECORD_VERSION, type: 'binding', ts, room: log.room, core: log.core, identity: me.hex, name, sig, host: log.host }
+}
+
+/** A `msg` record as the hosted block for position `seq`, as the JSON string an `append` carries. */
+export function signMessage (me: PhoneKeys, log: HostedLog, seq: number, text: string, ts: number): string {
+  const body = JSON.stringify({ type: 'msg', text, ts, v: RECORD_VERSION })
+  const payload = concat(utf8(RECORD_LABEL), fromHex(log.room), fromHex(log.core), uint64be(seq), utf8(body))
+  const sig = toHex(nacl.sign.detached(payload, me.secretKey))
+  return JSON.stringify({ v: RECORD_VERSION, type: 'hosted', ts, body, sig })
+}
