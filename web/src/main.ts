@@ -50,6 +50,8 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
 }
 
 async function main (): Promise<void> {
+  // A link pasted or edited in place changes only the fragment: start again with it.
+  window.addEventListener('hashchange', () => location.reload())
   const view = new View(pickLang())
   view.onSwitch((lang) => {
     localStorage.setItem(LANG_SLOT, lang)
