@@ -37,8 +37,8 @@ export interface CollectOptions { platform?: string, arch?: string }
 
 /** Top-level files of the app worth carrying: manifests, READMEs, licences. */
 const TOP_FILES = /^(package\.json|package-lock\.json|(README|LISEZMOI|LICEN[CS]E|COPYING|NOTICE)([.-].*)?)$/i
-/** Top-level folders of the app; dist/bench and dist/test are for developers only. */
-const TOP_DIRS = ['bin', 'dist']
+/** Folders of the app (the built phone page too, for `up --web`); dist/bench and dist/test are for developers only. */
+const TOP_DIRS = ['bin', 'dist', 'web/dist']
 const SKIP_IN_DIST = new Set(['dist/bench', 'dist/test'])
 /** docs/ goes in while it is small: it helps, but must not weigh on a slow Wi-Fi. */
 const DOCS_MAX_BYTES = 4 * 1024 * 1024
