@@ -133,3 +133,35 @@ t.test('a wrong invite is refused and shows nothing of the room; no invite says 
   t.match(await page.textContent('#status-text'), /refusé cette invitation/, 'the switch shows it in French')
   await context.close()
 })
+
+t.test('a full host and a lost connection say so, with a retry that works', async (t) => {
+  if (!requirePrerequisite(t, 'Chromium and the built page', missing())) return
+  const awa = await peer(t, 'Awa', { web: { port: 0, host: '127.0.0.1', maxSessions: 1 } })
+  const { invite } = await awa.createRoom('atelier')
+  await networkOf(awa)
+  const web = nodeOf(awa).web as { port: number, sessionCount: number, close: () => Promise<void> }
+  const browser = await launch(t)
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'fr-FR' })
+  const url = `http://127.0.0.1:${web.port}/#${invite}`
+  const first = await context.newPage()
+  await first.goto(url, { waitUntil: 'load' })
+  await first.fill('#name-input', 'Moussa')
+  await first.click('#name-form button[type=submit]')
+  await first.locator('#chat').waitFor({ state: 'visible' })
+  t.pass('the first phone takes the one slot')
+
+  const second = await context.newPage()
+  await second.goto(url, { waitUntil: 'load' })
+  t.ok(await eventually(async () => /L'hôte est plein/.test(await second.textContent('#status-text') ?? ''), 15_000, 100), 'the second is told the host is full (1013)')
+  t.ok(await second.locator('#retry').isVisible(), 'with a retry button')
+  await first.close()
+  t.ok(await eventually(() => web.sessionCount === 0, 15_000, 50), 'the host frees the slot when the first page closes')
+  await second.click('#retry')
+  await second.locator('#chat').waitFor({ state: 'visible' })
+  t.ok(await second.locator('#status').isHidden(), 'the retry connects once the slot is free')
+
+  await web.close()
+  t.ok(await eventually(async () => /Connexion perdue/.test(await second.textContent('#status-text') ?? ''), 15_000, 100), 'a host that stops: connection lost')
+  t.ok(await second.locator('#retry').isVisible(), 'with a retry button')
+  await context.close()
+})
