@@ -22,9 +22,10 @@ import { moderationFeature } from './moderation.js'
 import { relayFeature } from './relay.js'
 import { shareAppFeature } from './share-app.js'
 import { verifyFeature } from './verify.js'
+import { webFeature } from './web.js'
 
 /** Every feature, in the order of the help. */
-const FEATURES: Feature[] = [coreFeature, documentsFeature, verifyFeature, bundlesFeature, dmFeature, shareAppFeature, moderationFeature, relayFeature, drillsFeature, doctorFeature]
+const FEATURES: Feature[] = [coreFeature, documentsFeature, verifyFeature, bundlesFeature, dmFeature, shareAppFeature, moderationFeature, relayFeature, drillsFeature, doctorFeature, webFeature]
 
 /** Human text of each command's result, by command name. */
 const FORMAT = new Map<string, FormatResult>(FEATURES.flatMap((f) => Object.entries(f.format)))

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   RECORD_INVALID: 'the record does not follow the tamtam format',
   BINDING_INVALID: 'the log is not bound to its claimed identity',
   HOSTED_INVALID: 'the phone did not sign this for this log and place',
+  WEB_NOT_RUNNING: 'no node serves phones on this home',
   HOME_LOCKED: 'another tamtam process owns this home dir; stop it, or use a different --home',
   HOME_INVALID: 'the home dir cannot be used',
   NODE_UNREACHABLE: 'the running node did not answer on its control socket',

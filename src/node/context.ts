@@ -20,6 +20,8 @@ export interface ContextOwner {
    * owner closes. Absent where the owner cannot (the network is the node's alone).
    */
   goOnline?: (opts: { lanOnly: boolean }) => Promise<NetworkHandle>
+  /** The addresses phones open when the owner serves them (`up --web`); absent or null otherwise. */
+  webUrls?: () => string[] | null
 }
 
 interface Part { close: () => Promise<void> }
@@ -38,6 +40,11 @@ export class NodeContext {
   constructor (tt: Tamtam, owner: ContextOwner = { network: () => null }) {
     this.tt = tt
     this.owner = owner
+  }
+
+  /** The addresses the owner serves phones at, or null when it serves none. */
+  get webUrls (): string[] | null {
+    return this.owner.webUrls?.() ?? null
   }
 
   /** The running network of the owner, or null. */

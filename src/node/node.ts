@@ -64,7 +64,8 @@ export class TamtamNode extends EventEmitter {
     this.tt = new Tamtam({ home: opts.home, clock: opts.clock })
     this.context = new NodeContext(this.tt, {
       network: () => this.network,
-      goOnline: async (o) => await this.startNetwork({ lanOnly: o.lanOnly })
+      goOnline: async (o) => await this.startNetwork({ lanOnly: o.lanOnly }),
+      webUrls: () => this.web?.urls() ?? null
     })
   }
 

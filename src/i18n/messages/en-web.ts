@@ -2,6 +2,11 @@
 export const web = {
   'help.web': 'also serve phones on the LAN: a web page and a WebSocket where a phone joins a room from its browser',
   'help.webPort': 'port of the web server for phones',
+  'help.webLink': 'print the link phones open to join a room from their browser (needs `tamtam up --web` running)',
+  'help.webLinkQr': 'also print the first link as a QR code to scan',
+  'help.webLinkAfter': '\nEach link is the address of the node\'s web server with the room\'s invite after #: the phone\'s browser keeps that part and never sends it to the server. Show the QR code only to the people you invite.',
+  'web.links': 'phones join {room} by opening:',
+  'error.WEB_NOT_RUNNING': 'no node serves phones on this home: start it with `tamtam up --web`, then run this again',
   'up.web': 'phones can join from a browser at {url} (add the room\'s invite after #)',
   'error.PHONE_HANDSHAKE': 'the phone connection sent a handshake message that cannot be read (another version, or damaged): reload the page',
   'error.PHONE_REFUSED': 'the phone and the host could not prove they hold the same room: check the invite, or open the link the host shows again',
