@@ -59,6 +59,17 @@ const GENERAL_ENTRIES: SlashEntry[] = [
     }
   },
   {
+    name: '/web',
+    help: 'tui.help',
+    command: 'web',
+    // The app's node (or the node it is attached to) starts serving phones if it does not yet.
+    args: (_line, host) => ({ room: needRoom(host).id, qr: true, start: true }),
+    show: (r, host) => {
+      for (const link of r.links as string[]) host.notice(host.t('tui.web', { room: r.room, link }))
+      if (typeof r.qr === 'string') host.showQr(r.qr)
+    }
+  },
+  {
     name: '/nick',
     help: 'tui.help',
     command: 'nick',

@@ -22,6 +22,8 @@ export interface ContextOwner {
   goOnline?: (opts: { lanOnly: boolean }) => Promise<NetworkHandle>
   /** The addresses phones open when the owner serves them (`up --web`); absent or null otherwise. */
   webUrls?: () => string[] | null
+  /** Start serving phones now (`/web` in the app) and return the addresses; absent where the owner cannot. */
+  serveWeb?: () => Promise<string[]>
 }
 
 interface Part { close: () => Promise<void> }
@@ -45,6 +47,12 @@ export class NodeContext {
   /** The addresses the owner serves phones at, or null when it serves none. */
   get webUrls (): string[] | null {
     return this.owner.webUrls?.() ?? null
+  }
+
+  /** Serve phones from now on (the app's `/web`); WEB_NOT_RUNNING where the owner cannot. */
+  async serveWeb (): Promise<string[]> {
+    if (this.owner.serveWeb === undefined) throw fail('WEB_NOT_RUNNING', 'start the node with `tamtam up --web` first, then run this again')
+    return await this.owner.serveWeb()
   }
 
   /** The running network of the owner, or null. */

@@ -40,6 +40,8 @@ export interface NodeOptions {
   lockWaitMs?: number
   /** Serve phones on the LAN over HTTP and WebSocket (issue 20); off by default. */
   web?: WebOptions
+  /** The options `/web` starts the server with when `web` did not (default: port 8080, every address). */
+  webLater?: WebOptions
 }
 
 /** A running node. Network events are re-emitted as they come. */
@@ -48,8 +50,9 @@ export class TamtamNode extends EventEmitter {
   /** What commands run against; owned by this node. */
   readonly context: NodeContext
   network: Network | null = null
-  /** The web server for phones, once started (`web` option). */
+  /** The web server for phones, once started (`web` option, or `/web` in the app). */
   web: WebServer | null = null
+  private startingWeb: Promise<void> | null = null
   private control: ControlServer | null = null
   private readonly opts: NodeOptions
   private autoFetcher: AutoFetcher | null = null
@@ -65,7 +68,8 @@ export class TamtamNode extends EventEmitter {
     this.context = new NodeContext(this.tt, {
       network: () => this.network,
       goOnline: async (o) => await this.startNetwork({ lanOnly: o.lanOnly }),
-      webUrls: () => this.web?.urls() ?? null
+      webUrls: () => this.web?.urls() ?? null,
+      serveWeb: async () => await this.serveWeb()
     })
   }
 
@@ -121,6 +125,14 @@ export class TamtamNode extends EventEmitter {
     // The node itself: its network, drill and warning events go to event subscribers (the attached app).
     this.control = new ControlServer(this.context, this.tt.paths.socket, this)
     await this.control.listen()
+  }
+
+  /** Serve phones from now on, on the web port given at start (else 8080), once: `/web` in the app. */
+  private async serveWeb (): Promise<string[]> {
+    if (this.closing !== null) throw fail('NODE_NOT_RUNNING', 'the node is stopping')
+    this.startingWeb ??= this.web !== null ? Promise.resolve() : this.startWeb(this.opts.web ?? this.opts.webLater ?? {})
+    await this.startingWeb
+    return this.web?.urls() ?? []
   }
 
   /**

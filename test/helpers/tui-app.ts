@@ -6,8 +6,8 @@ import { TuiModel } from '../../cli/tui/model.js'
 import { tempDir } from './peers.js'
 
 /** Awa's app with the room atelier created; closed at teardown. */
-export async function appInRoom (t: any): Promise<{ model: TuiModel, node: TamtamNode }> {
-  const node = new TamtamNode({ home: path.join(tempDir(t), 'awa'), network: { lanOnly: true, mode: 'listen-only', beaconPort: randomInt(20000, 60000) } })
+export async function appInRoom (t: any, opts: { webLater?: { port: number, host: string } } = {}): Promise<{ model: TuiModel, node: TamtamNode }> {
+  const node = new TamtamNode({ home: path.join(tempDir(t), 'awa'), network: { lanOnly: true, mode: 'listen-only', beaconPort: randomInt(20000, 60000) }, webLater: opts.webLater })
   await node.tt.init('Awa')
   await node.open()
   t.teardown(async () => await node.close())

@@ -7,6 +7,7 @@ export const web = {
   'help.webLinkAfter': '\nEach link is the address of the node\'s web server with the room\'s invite after #: the phone\'s browser keeps that part and never sends it to the server. Show the QR code only to the people you invite.',
   'web.links': 'phones join {room} by opening:',
   'error.WEB_NOT_RUNNING': 'no node serves phones on this home: start it with `tamtam up --web`, then run this again',
+  'tui.web': 'Phones join {room} by opening {link} (scan the QR code; show it only to people you invite).',
   'up.web': 'phones can join from a browser at {url} (add the room\'s invite after #)',
   'error.PHONE_HANDSHAKE': 'the phone connection sent a handshake message that cannot be read (another version, or damaged): reload the page',
   'error.PHONE_REFUSED': 'the phone and the host could not prove they hold the same room: check the invite, or open the link the host shows again',

@@ -148,7 +148,7 @@ export const messages = {
   'tui.sending': 'sending…',
   'tui.tooLong': 'That is {size} of text: messages are limited to 8 KiB. Share it as a document instead.',
   'tui.unknownCommand': 'Unknown command {command}. Type /help.',
-  'tui.help': 'Commands: /create NAME, /join CODE, /invite [--qr], /nick NAME, /mute NAME, /unmute NAME, /peers, /share PATH, /get ID, /docs, /drill [NAME|report|on|off], /lang fr|en, /help, /quit. Keys: Tab switches panes, PgUp/PgDn scroll, Ctrl-N/Ctrl-P switch rooms, Ctrl-C quits.',
+  'tui.help': 'Commands: /create NAME, /join CODE, /invite [--qr], /web, /nick NAME, /mute NAME, /unmute NAME, /peers, /share PATH, /get ID, /docs, /drill [NAME|report|on|off], /lang fr|en, /help, /quit. Keys: Tab switches panes, PgUp/PgDn scroll, Ctrl-N/Ctrl-P switch rooms, Ctrl-C quits.',
   'tui.created': 'Room {room} created. Invite code: {invite}',
   'tui.joinedRoom': 'Joined room {room}.',
   'tui.invite': 'Invite code for {room}: {invite}',

@@ -7,6 +7,7 @@ export const web = {
   'help.webLinkAfter': '\nChaque lien est l\'adresse du serveur web du nœud suivie de l\'invitation du salon après # : le navigateur du téléphone garde cette partie et ne l\'envoie jamais au serveur. Ne montrez le code QR qu\'aux personnes que vous invitez.',
   'web.links': 'les téléphones rejoignent {room} en ouvrant :',
   'error.WEB_NOT_RUNNING': 'aucun nœud ne sert les téléphones sur ce dossier : lancez-le avec `tamtam up --web`, puis recommencez',
+  'tui.web': 'Les téléphones rejoignent {room} en ouvrant {link} (scannez le code QR ; ne le montrez qu\'aux personnes invitées).',
   'up.web': 'les téléphones peuvent rejoindre depuis un navigateur à {url} (ajouter l\'invitation du salon après #)',
   'error.PHONE_HANDSHAKE': 'la connexion du téléphone a envoyé un message de poignée de main illisible (autre version, ou abîmé) : rechargez la page',
   'error.PHONE_REFUSED': 'le téléphone et l\'hôte n\'ont pas pu prouver qu\'ils ont le même salon : vérifiez l\'invitation, ou rouvrez le lien que l\'hôte affiche',

@@ -143,7 +143,7 @@ export const messages: Catalogue = {
   'tui.sending': 'envoi…',
   'tui.tooLong': 'Cela fait {size} de texte : un message est limité à 8 Kio. Partagez-le plutôt comme document.',
   'tui.unknownCommand': 'Commande inconnue {command}. Tapez /help.',
-  'tui.help': 'Commandes : /create NOM, /join CODE, /invite [--qr], /nick NOM, /mute NOM, /unmute NOM, /peers, /share CHEMIN, /get ID, /docs, /drill [NOM|report|on|off], /lang fr|en, /help, /quit. Touches : Tab change de zone, PgUp/PgDn fait défiler, Ctrl-N/Ctrl-P change de salon, Ctrl-C quitte.',
+  'tui.help': 'Commandes : /create NOM, /join CODE, /invite [--qr], /web, /nick NOM, /mute NOM, /unmute NOM, /peers, /share CHEMIN, /get ID, /docs, /drill [NOM|report|on|off], /lang fr|en, /help, /quit. Touches : Tab change de zone, PgUp/PgDn fait défiler, Ctrl-N/Ctrl-P change de salon, Ctrl-C quitte.',
   'tui.created': 'Salon {room} créé. Code d\'invitation : {invite}',
   'tui.joinedRoom': 'Vous avez rejoint le salon {room}.',
   'tui.invite': 'Code d\'invitation pour {room} : {invite}',
