@@ -65,8 +65,12 @@ export interface TimelineItem {
    * is what this peer first received, and the room is told (protocol §3, "Forks").
    */
   rewrote?: boolean
-  /** Only on type `drill-probe`: its number (1-based), the planned total (null if the record does not say) and the drill's name. */
-  probe?: { number: number, total: number | null, name: string }
+  /**
+   * Only on type `drill-probe`: its number (1-based), the planned total (null if the record
+   * does not say), the drill's name, and the drill's id as written (a phone's page names it
+   * in its acknowledgement, protocol §17).
+   */
+  probe?: { number: number, total: number | null, name: string, drill: string }
   /**
    * Only on type `skipped`: the screen read this many blocks of this log without showing
    * them, and stopped reading the log here (older records of it may be missing from the screen).
@@ -370,7 +374,7 @@ function probeOf (record: LogRecord): NonNullable<TimelineItem['probe']> {
   const r = record as unknown as Record<string, unknown>
   const total = typeof r.probes === 'number' && Number.isInteger(r.probes) && r.probes > 0 ? r.probes : null
   const name = typeof r.name === 'string' ? sanitizeName(r.name) : ''
-  return { number: Number(r.seq) + 1, total, name: name === '' ? String(r.drill).slice(0, 12) : name }
+  return { number: Number(r.seq) + 1, total, name: name === '' ? String(r.drill).slice(0, 12) : name, drill: String(r.drill) }
 }
 
 function cursorOf (e: Entry): Cursor {

@@ -82,8 +82,11 @@ export class PhoneSession {
     if (typeof m.identity !== 'string' || !HEX64.test(m.identity)) throw fail('USAGE', 'identity is 64 lowercase hex characters')
     const writer = await this.host.writer(this.room, m.identity)
     if (this.closed) return await this.host.release(writer)
+    // The host's own member log: the hop a phone names as `via` when it acknowledges a drill probe.
+    const hostLog = (await this.host.tt.logs(this.room)).own.key
+    if (this.closed) return await this.host.release(writer)
     this.writer = writer
-    this.send({ t: 'welcome', v: SESSION_VERSION, room: { id: this.room.id, name: this.room.name }, host: this.host.identity, core: writer.key.toString('hex'), length: writer.length, bound: writer.bound })
+    this.send({ t: 'welcome', v: SESSION_VERSION, room: { id: this.room.id, name: this.room.name }, host: this.host.identity, hostLog, core: writer.key.toString('hex'), length: writer.length, bound: writer.bound })
     await this.sendMembers()
   }
 

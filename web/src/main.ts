@@ -5,6 +5,7 @@
  */
 import { phoneHandshakeKey } from '../../src/phone/index.js'
 import { Link, type Ending } from './connection.js'
+import { ProbeWatch } from './drill.js'
 import { browserLang, type Lang } from './i18n.js'
 import { cleanName, loadKeys, loadName, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
 import { secretFromHash } from './invite.js'
@@ -24,7 +25,7 @@ function pickLang (): Lang {
 }
 
 /** Connect once; on an ending, say why (and offer a retry when one can help). */
-function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string): void {
+function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string, probes: ProbeWatch): void {
   view.say('connecting')
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
   let session: Session | null = null
@@ -34,7 +35,7 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
         room: (room) => { view.showRoom(room); view.showChat(true); view.say(null) },
         items: (items) => view.showItems(items),
         refused: (detail) => view.say('refusedMsg', false, { detail })
-      })
+      }, probes)
       view.onSend((text) => session?.write(text))
       session.start()
     },
@@ -46,7 +47,7 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
       view.say(ending.key, ending.retry)
     }
   })
-  view.onRetry(() => connect(view, memberKey, me, name))
+  view.onRetry(() => connect(view, memberKey, me, name, probes))
 }
 
 async function main (): Promise<void> {
@@ -63,7 +64,8 @@ async function main (): Promise<void> {
   const name = loadName(localStorage) ?? await view.askName(cleanName)
   saveName(localStorage, name)
   view.showMe(name, shortFingerprint(me.publicKey))
-  connect(view, phoneHandshakeKey(secret), me, name)
+  // Drill probes are acknowledged while the page is open, once each, across reconnects.
+  connect(view, phoneHandshakeKey(secret), me, name, new ProbeWatch())
 }
 
 main().catch((err) => console.error(err))

@@ -1,15 +1,21 @@
 /**
  * The phone's side of a session (docs/protocol.md §17), without the DOM: hello, then bind
  * the hosted log once, read the history, ask it again on each `update`, and append signed
- * messages one at a time at the position the host last gave. A refused append that names
- * a `length` is signed again for it, once.
+ * records one at a time at the position the host last gave: the person's messages, and a
+ * `drill-ack` for each drill probe that arrives while the page is open. A refused append
+ * that names a `length` is signed again for it, once.
  */
 import type { PhoneMessage } from '../../src/phone/index.js'
+import { ProbeWatch } from './drill.js'
 import type { PhoneKeys } from './identity.js'
-import { signBinding, signMessage, type HostedLog } from './signing.js'
+import { signBinding, signRecord, type HostedLog, type NewRecord } from './signing.js'
 
 /** A timeline item as the host sends it (already sanitised; still shown as text only). */
-export interface Item { id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, deleted?: boolean, moderated?: boolean }
+export interface Item {
+  id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, deleted?: boolean, moderated?: boolean
+  /** On a `drill-probe`: `drill` is the drill's id (hosts older than it leave it out). */
+  probe?: { drill?: string }
+}
 
 /** What the page hears from a session. */
 export interface SessionEvents {
@@ -25,19 +31,24 @@ export class Session {
   private readonly me: PhoneKeys
   private readonly name: string
   private readonly events: SessionEvents
+  private readonly probes: ProbeWatch
   private log: HostedLog | null = null
+  /** The host's own member log in the room: the hop probes come through (`via`). */
+  private hostLog: string | null = null
   private length = 0
-  private readonly outbox: string[] = []
-  private inFlight: { text: string, retried: boolean } | null = null
+  private readonly outbox: NewRecord[] = []
+  private inFlight: { record: NewRecord, retried: boolean } | null = null
   private reading: Item[] = []
   private asking = false
   private askAgain = false
 
-  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents) {
+  /** `probes` outlives a session when the page reconnects, so a probe is acked once per page load. */
+  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch()) {
     this.send = send
     this.me = me
     this.name = name
     this.events = events
+    this.probes = probes
   }
 
   /** The channel is open: say who we are. */
@@ -47,7 +58,7 @@ export class Session {
 
   /** Queue a message; it goes once the ones before it are stored. */
   write (text: string): void {
-    this.outbox.push(text)
+    this.outbox.push({ type: 'msg', text })
     this.pump()
   }
 
@@ -64,6 +75,7 @@ export class Session {
   private welcome (m: PhoneMessage): void {
     const room = m.room as { id: string, name: string }
     this.log = { room: room.id, core: m.core as string, host: m.host as string }
+    this.hostLog = typeof m.hostLog === 'string' && /^[0-9a-f]{64}$/.test(m.hostLog) ? m.hostLog : null
     this.length = m.length as number
     this.events.room(String(room.name))
     if (m.bound !== true) this.send({ t: 'bind', binding: signBinding(this.me, this.name, this.log, Date.now()) })
@@ -85,6 +97,7 @@ export class Session {
     if (Array.isArray(m.items)) this.reading.push(...(m.items as Item[]))
     if (m.last !== true) return
     this.asking = false
+    this.acknowledge(this.reading)
     this.events.items(this.reading)
     if (this.askAgain) {
       this.askAgain = false
@@ -92,16 +105,23 @@ export class Session {
     }
   }
 
+  /** Queue a `drill-ack` for each probe that arrived while the page is open (§3 "Drills"). */
+  private acknowledge (items: Item[]): void {
+    const receipts = this.probes.arrived(items, Date.now())
+    for (const r of receipts) this.outbox.push({ type: 'drill-ack', drill: r.drill, probe: r.probe, receivedAt: r.receivedAt, via: this.hostLog })
+    if (receipts.length > 0) this.pump()
+  }
+
   private pump (): void {
     if (this.inFlight !== null || this.log === null || this.outbox.length === 0) return
-    this.inFlight = { text: this.outbox.shift() as string, retried: false }
+    this.inFlight = { record: this.outbox.shift() as NewRecord, retried: false }
     this.append()
   }
 
   private append (): void {
     const flight = this.inFlight
     if (flight === null || this.log === null) return
-    this.send({ t: 'append', seq: this.length, block: signMessage(this.me, this.log, this.length, flight.text, Date.now()) })
+    this.send({ t: 'append', seq: this.length, block: signRecord(this.me, this.log, this.length, flight.record, Date.now()) })
   }
 
   private appended (m: PhoneMessage): void {

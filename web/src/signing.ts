@@ -20,9 +20,12 @@ export function signBinding (me: PhoneKeys, name: string, log: HostedLog, ts: nu
   return { v: RECORD_VERSION, type: 'binding', ts, room: log.room, core: log.core, identity: me.hex, name, sig, host: log.host }
 }
 
-/** A `msg` record as the hosted block for position `seq`, as the JSON string an `append` carries. */
-export function signMessage (me: PhoneKeys, log: HostedLog, seq: number, text: string, ts: number): string {
-  const body = JSON.stringify({ type: 'msg', text, ts, v: RECORD_VERSION })
+/** A record to write: its `type` and fields; `ts` and `v` are added when it is signed. */
+export type NewRecord = { type: string } & Record<string, unknown>
+
+/** Any record (`msg`, `drill-ack`, …) as the hosted block for position `seq`, as the JSON string an `append` carries. */
+export function signRecord (me: PhoneKeys, log: HostedLog, seq: number, record: NewRecord, ts: number): string {
+  const body = JSON.stringify({ ...record, ts, v: RECORD_VERSION })
   const payload = concat(utf8(RECORD_LABEL), fromHex(log.room), fromHex(log.core), uint64be(seq), utf8(body))
   const sig = toHex(nacl.sign.detached(payload, me.secretKey))
   return JSON.stringify({ v: RECORD_VERSION, type: 'hosted', ts, body, sig })
