@@ -5,32 +5,17 @@
  * behind the host runs the drill (laptop → host → phone), 1 when the host runs it. A probe
  * already in the history when the page loads is not acknowledged (only live probes are).
  */
-import { existsSync } from 'node:fs'
 import t from 'tap'
-import { chromium, type Browser } from 'playwright-core'
+import { browserMissing, launchBrowser } from '../helpers/browser.js'
+import type { Browser } from 'playwright-core'
 import type { Tamtam } from '../../src/tamtam.js'
-import { defaultDistDir } from '../../src/web/page.js'
 import { contextOf, eventually, link, lines, nodeOf, peer, replicator } from '../helpers/peers.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const PHONE = 'Moussa'
 
-function missing (): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium)`
-  if (defaultDistDir() === null) return 'web/dist is not built (npm run build:web)'
-  return null
-}
-
-async function launch (t: any): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(async () => await browser.close())
-  return browser
-}
+const missing = browserMissing
+const launch = launchBrowser
 
 /** Start the automatic responder on a peer, as a node does (test peers run without it). */
 async function respond (tt: Tamtam): Promise<void> {

@@ -7,36 +7,21 @@
  * peer text is shown as text and never run, a wrong invite is refused, and the page weight.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import t from 'tap'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { browserMissing, launchBrowser } from '../helpers/browser.js'
+import type { Browser, Page } from 'playwright-core'
 import { roomMembers } from '../../src/members/index.js'
 import { encodeInvite } from '../../src/room/invite.js'
-import { defaultDistDir } from '../../src/web/page.js'
 import { eventually, lines, link, networkOf, nodeOf, peer } from '../helpers/peers.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const VIEWPORT = { width: 360, height: 740 }
 const MAX_FIRST_LOAD = 200 * 1024
 const HOSTILE_NAME = 'Fatou <img src=x onerror="window.__pwned=1">'
 const HOSTILE_TEXTS = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=2</script>']
 
-function missing (): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium)`
-  if (defaultDistDir() === null) return 'web/dist is not built (npm run build:web)'
-  return null
-}
-
-async function launch (t: any): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(async () => await browser.close())
-  return browser
-}
+const missing = browserMissing
+const launch = launchBrowser
 
 /** The texts of the messages the page shows. */
 const shown = async (page: Page): Promise<string[]> => await page.locator('#items li .text').allTextContents()
