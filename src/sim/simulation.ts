@@ -223,11 +223,15 @@ class Simulation {
     this.rooms[0] = room
     await inBatches(this.peers.slice(1), PEER_BATCH, async (p) => { this.rooms[p.index] = await p.tt.joinRoom(invite) })
     this.plan.signal?.throwIfAborted()
-    await seedMembers(this.peers, this.rooms)
-    this.plan.signal?.throwIfAborted()
     await inBatches(this.peers, PEER_BATCH, async (p) => await startNode(p, this.onWarning))
     this.edges = meshGraph(n, this.plan.degree, mulberry32(this.plan.seed))
     this.links = this.edges.map((e, i) => this.link(e, i))
+    // Seeded once the links exist: a member log announced with no connected peer to serve
+    // it is dropped after 4 s (room-logs.ts, against made-up keys). Seeded before the nodes
+    // started, a loaded machine took longer than that to start 50 of them, every seeded log
+    // was dropped, and the mesh took minutes to learn them again by gossip.
+    await seedMembers(this.peers, this.rooms)
+    this.plan.signal?.throwIfAborted()
     await this.settle()
   }
 
