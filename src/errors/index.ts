@@ -56,7 +56,8 @@ export const ERROR_CODES = {
   PHONE_HANDSHAKE: 'the phone connection sent a handshake message that cannot be read (another version, or damaged); reload the page',
   PHONE_REFUSED: 'the phone and the host could not prove they hold the same room: check the invite, or open the link the host shows again',
   PHONE_FRAME: 'a message on the phone connection did not decrypt or was out of order (damaged, replayed or tampered with); the connection was closed: reload the page',
-  PHONE_FRAME_TOO_LARGE: 'a message on the phone connection is over the 64 KiB limit'
+  PHONE_FRAME_TOO_LARGE: 'a message on the phone connection is over the 64 KiB limit',
+  PHONE_QUOTA_EXCEEDED: 'this phone has stored as many documents on this host as it may; the host can raise the per-phone cap'
 } as const
 
 /** A stable error code. */

@@ -142,7 +142,7 @@ export class TamtamNode extends EventEmitter {
    */
   private async startWeb (opts: WebOptions): Promise<void> {
     const { WebServer } = await import('../web/index.js')
-    const web = new WebServer(this.tt, opts, { warn: (err) => this.emit('warning', err) })
+    const web = new WebServer(this.tt, opts, { warn: (err) => this.emit('warning', err), documents: async () => await this.context.documents() })
     this.web = web
     await web.listen()
   }

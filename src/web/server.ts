@@ -6,9 +6,12 @@
  * say hello, bytes buffered for a slow reader. A phone can fail its own session, never
  * the node.
  */
+import { promises as fs } from 'node:fs'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import path from 'node:path'
 import type { Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
+import type { Documents } from '../documents/documents.js'
 import { interfaceKind, lanAddresses, type LanAddress } from '../discovery/index.js'
 import { fail } from '../errors/index.js'
 import { MAX_FRAME_BYTES } from '../phone/index.js'
@@ -16,6 +19,8 @@ import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { capPerAddress, DEFAULT_MAX_PER_ADDRESS } from './addresses.js'
 import { defaultDistDir, readAsset, SECURITY_HEADERS } from './page.js'
+import { DEFAULT_PHONE_DOCS_BYTES, PhoneBlobsShelf } from './phone-blobs.js'
+import type { DocsHost } from './phone-docs.js'
 import { PhoneSession } from './session.js'
 import { CLOSE, PhoneSocket, type SocketLimits } from './socket.js'
 import { HostedWriters } from './writers.js'
@@ -41,10 +46,14 @@ export interface WebOptions {
   distDir?: string | null
   /** LAN addresses to print URLs for; default the machine's IPv4 ones. */
   addresses?: () => LanAddress[]
+  /** Most bytes of documents stored for one phone in one room (default 100 MiB). */
+  phoneDocsBytes?: number
+  /** How long a phone's download waits for blocks, or for the phone to read (ms; default 30 s). */
+  docStallMs?: number
 }
 
-/** What the server reports to its owner. */
-export interface WebEvents { warn: (err: unknown) => void }
+/** What the server reports to its owner; `documents` are the node's (phones list, get and share documents). */
+export interface WebEvents { warn: (err: unknown) => void, documents?: () => Promise<Documents> }
 
 /** A node's web server for phones. `listen` and `close` are idempotent. */
 export class WebServer {
@@ -56,6 +65,7 @@ export class WebServer {
   private readonly limits: SocketLimits
   private readonly distDir: string | null
   private readonly writers: HostedWriters
+  private readonly shelf: PhoneBlobsShelf
   private readonly sessions = new Set<{ socket: PhoneSocket, session: PhoneSession | null }>()
   private readonly refused = new WeakSet<Socket>()
   /** The host's identity, hex: phones name it in their binding. */
@@ -72,6 +82,7 @@ export class WebServer {
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits }
     this.distDir = opts.distDir === undefined ? defaultDistDir() : opts.distDir
     this.writers = new HostedWriters(async () => await tt.store())
+    this.shelf = new PhoneBlobsShelf(async () => await tt.store(), (room, core) => tt.addRoomCore(room.id, core))
     this.http = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 15_000 }, (req, res) => { this.request(req, res).catch(events.warn) })
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head))
     capPerAddress(this.http, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, this.refused)
@@ -84,6 +95,8 @@ export class WebServer {
       const port = this.opts.port ?? DEFAULT_WEB_PORT
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw fail('USAGE', '--web-port must be a whole number from 0 to 65535')
       this.hostIdentity = (await this.tt.identity()).publicKey.toString('hex')
+      // Uploads a crash cut short: never stored, never announced.
+      await fs.rm(this.uploadDir, { recursive: true, force: true })
       await new Promise<void>((resolve, reject) => {
         this.http.once('error', (err: NodeJS.ErrnoException) => reject(fail('USAGE', `cannot serve phones on port ${port} (${String(err.code)})`, err)))
         this.http.listen(port, this.opts.host ?? '0.0.0.0', () => resolve())
@@ -150,8 +163,9 @@ export class WebServer {
     this.sessions.add(entry)
     socket.attach({
       opened: (room) => {
-        entry.session = new PhoneSession(this.sessionHost(), rooms[room], (m) => socket.send(m))
+        entry.session = new PhoneSession(this.sessionHost(), rooms[room], (m) => socket.send(m), () => socket.queuedBytes)
       },
+      exempt: (m) => entry.session?.exempt(m) ?? false,
       message: async (m) => {
         await entry.session?.receive(m)
         if (entry.session?.greeted === true) socket.greeted()
@@ -169,8 +183,20 @@ export class WebServer {
       identity: this.hostIdentity,
       writer: async (room, phone) => await this.writers.open(room, phone),
       release: async (writer) => await this.writers.release(writer),
-      warn: this.events.warn
+      warn: this.events.warn,
+      docs: this.docsHost()
     }
+  }
+
+  private docsHost (): DocsHost | undefined {
+    const documents = this.events.documents
+    if (documents === undefined) return undefined
+    return { documents, shelf: this.shelf, uploadDir: this.uploadDir, phoneBytes: this.opts.phoneDocsBytes ?? DEFAULT_PHONE_DOCS_BYTES, stallMs: this.opts.docStallMs }
+  }
+
+  /** Where phone uploads wait until complete and checked: in the home, which holds the room's data anyway. */
+  private get uploadDir (): string {
+    return path.join(this.tt.home, 'phone-uploads')
   }
 
   /** Close every session, then stop listening (idempotent). */
@@ -182,6 +208,7 @@ export class WebServer {
       const sessions = [...this.sessions]
       for (const s of sessions) s.socket.close(CLOSE.going, 'host stopping')
       for (const s of sessions) await s.session?.close().catch(this.events.warn)
+      await this.shelf.close()
       await new Promise<void>((resolve) => {
         this.http.close(() => resolve())
         this.http.closeAllConnections()

@@ -14,6 +14,7 @@ import type { PhoneMessage } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { fitFrame, historyFrames, parseHistory } from './history.js'
+import { DOC_FRAMES, PhoneDocs, type DocsHost } from './phone-docs.js'
 
 /** The version of the session protocol (§17). */
 export const SESSION_VERSION = 1
@@ -29,6 +30,8 @@ export interface SessionHost {
   writer: (room: Room, phone: string) => Promise<HostedWriter>
   release: (writer: HostedWriter) => Promise<void>
   warn: (err: unknown) => void
+  /** Documents to and from phones; without it, document frames are USAGE errors. */
+  docs?: DocsHost
 }
 
 const HEX64 = /^[0-9a-f]{64}$/
@@ -42,11 +45,19 @@ export class PhoneSession {
   private closed = false
   private closing: Promise<void> | null = null
   private nudge: NodeJS.Timeout | null = null
+  private readonly docs: PhoneDocs | null
 
-  constructor (host: SessionHost, room: Room, send: (message: PhoneMessage) => void) {
+  /** `queued`: bytes waiting in the socket's buffer (a download sends only while it is low). */
+  constructor (host: SessionHost, room: Room, send: (message: PhoneMessage) => void, queued: () => number = () => 0) {
     this.host = host
     this.room = room
     this.send = send
+    this.docs = host.docs === undefined ? null : new PhoneDocs(host.docs, room, send, queued)
+  }
+
+  /** Whether a frame that just arrived is an upload's data frame, which the frame quota does not count. */
+  exempt (message: PhoneMessage): boolean {
+    return this.docs?.admit(message) ?? false
   }
 
   /** Whether the phone said hello and was welcomed. */
@@ -73,6 +84,7 @@ export class PhoneSession {
     if (m.t === 'append') return await this.append(this.writer, m)
     if (m.t === 'history') return await this.history(m)
     if (m.t === 'members') return await this.sendMembers()
+    if (this.docs !== null && DOC_FRAMES.has(m.t)) return await this.docs.receive(m, this.writer)
     throw fail('USAGE', `unknown frame type "${m.t.slice(0, 32)}"`)
   }
 
@@ -152,6 +164,7 @@ export class PhoneSession {
     this.closing ??= (async () => {
       this.closed = true
       if (this.nudge !== null) clearTimeout(this.nudge)
+      await this.docs?.close()
       if (this.writer !== null) await this.host.release(this.writer)
     })()
     await this.closing

@@ -30,6 +30,8 @@ export interface SocketHandler {
   opened: (room: number) => void
   message: (message: PhoneMessage) => Promise<void> | void
   closed: () => void
+  /** A frame the session expects in bulk (an upload's data), not counted by the frame quota. */
+  exempt?: (message: PhoneMessage) => boolean
 }
 
 /** A phone's socket: handshake, encrypted frames, limits. */
@@ -74,6 +76,11 @@ export class PhoneSocket {
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) this.close(CLOSE.policy, 'too slow to read')
   }
 
+  /** Bytes waiting to be sent to the phone. */
+  get queuedBytes (): number {
+    return this.ws.bufferedAmount
+  }
+
   /** Close with a code and a reason the phone can show (at most 123 bytes). */
   close (code: number, reason: string): void {
     if (this.ended) return
@@ -89,16 +96,20 @@ export class PhoneSocket {
 
   private receive (data: RawData, isBinary: boolean): void {
     if (this.ended) return
-    if (!this.quota.take(Date.now())) return this.close(CLOSE.policy, 'too many frames')
     if (!isBinary) return this.close(CLOSE.policy, 'frames are binary')
     const bytes = toBytes(data)
-    if (this.handshake !== null) return this.onHandshake(this.handshake, bytes)
+    if (this.handshake !== null) {
+      if (!this.quota.take(Date.now())) return this.close(CLOSE.policy, 'too many frames')
+      return this.onHandshake(this.handshake, bytes)
+    }
     let message: PhoneMessage
     try {
       message = (this.channel as PhoneChannel).open(bytes)
     } catch (err) {
       return this.close(CLOSE.policy, isTamtamError(err) ? err.code : 'bad frame')
     }
+    // Opened first so an upload's data frames can be told apart; a frame that does not open closes the socket anyway.
+    if (this.handler?.exempt?.(message) !== true && !this.quota.take(Date.now())) return this.close(CLOSE.policy, 'too many frames')
     this.queue = this.queue.then(async () => {
       if (!this.ended) await this.handler?.message(message)
     }).catch(() => this.close(CLOSE.error, 'internal error'))
