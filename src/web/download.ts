@@ -59,8 +59,9 @@ export async function sendDocument (documents: Documents, room: Room, id: string
       offset += piece.length
     }
   }
-  link.send({ t: 'doc-end', id: doc.id, bytes: offset })
+  // Remembered as bad before the end is said, so the phone's next request finds this download over.
   if (offset !== doc.size || hash.digest('hex') !== doc.sha256) await documents.discard(room, core, item)
+  link.send({ t: 'doc-end', id: doc.id, bytes: offset })
 }
 
 /** Wait until the socket's buffer drained under SEND_AHEAD_BYTES; DOC_UNAVAILABLE after `stallMs` without. */

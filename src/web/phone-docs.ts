@@ -84,7 +84,14 @@ export class PhoneDocs {
     const link = { send: this.send, queued: this.queued, signal: abort.signal, stallMs: this.host.stallMs }
     void (async () => {
       try {
-        await sendDocument(await this.host.documents(), this.room, id, link)
+        await sendDocument(await this.host.documents(), this.room, id, {
+          ...link,
+          // The download is over once its end is sent: the phone may ask the next one straight away.
+          send: (m) => {
+            if (m.t === 'doc-end' && this.download === abort) this.download = null
+            this.send(m)
+          }
+        })
       } catch (err) {
         if (!abort.signal.aborted) this.fault('doc-get', err)
       } finally {
