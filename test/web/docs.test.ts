@@ -185,6 +185,6 @@ t.test('upload frames are outside the frame quota only within an accepted upload
   t.teardown(() => flood.close())
   await flood.ask({ t: 'hello', v: 1, identity: phoneIdentity('Flot').hex, name: 'Flot' }, 'welcome')
   for (let i = 0; i < 30; i++) flood.send({ t: 'doc-data', data: 'AAAA' })
-  const closed = await flood.closed
+  const closed = await Promise.race([flood.closed, new Promise((resolve) => setTimeout(() => resolve('still open after 15 s'), 15_000))])
   t.same(closed, { code: 1008, reason: 'too many frames' }, 'data frames with no upload count, and a flood is closed')
 })

@@ -118,3 +118,129 @@ export class Sender {
 export function docRecord (file: Outgoing, stored: PhoneMessage): { type: string } & Record<string, unknown> {
   return { type: 'doc', name: file.name, size: file.bytes.length, mime: file.mime, sha256: sha256Hex(file.bytes), blobs: stored.blobs, blob: stored.blob }
 }
+
+/** What the documents part tells the page. */
+export interface DocsEvents {
+  list: (docs: DocInfo[]) => void
+  /** Bytes of the download `id` here so far (`phase` fetch: the host is still gathering it). */
+  progress: (id: string, bytes: number, total: number, phase: 'fetch' | 'receive') => void
+  /** Every byte checked: the page may offer the file now. */
+  offer: (info: Download['info'], parts: Uint8Array[]) => void
+  /** A download or upload failed: `bad` (wrong bytes: nothing offered) or the host's detail. */
+  failed: (id: string | null, why: 'bad' | 'host', detail: string) => void
+  sending: (name: string, bytes: number, total: number) => void
+  /** The host stored the upload, and its doc record was queued to the hosted log. */
+  uploaded: (name: string) => void
+}
+
+/**
+ * The documents of one session, page side: one list request, one download and one upload
+ * at a time. `announce` appends a record through the session's hosted log.
+ */
+export class DocsState {
+  private readonly send: (m: PhoneMessage) => boolean
+  private readonly announce: (record: { type: string } & Record<string, unknown>) => void
+  private readonly events: DocsEvents
+  private listing: DocInfo[] | null = null
+  private listAgain = false
+  private download: Download | null = null
+  private downloading: string | null = null
+  private upload: { file: Outgoing, sender: Sender | null } | null = null
+
+  constructor (send: (m: PhoneMessage) => boolean, announce: DocsState['announce'], events: DocsEvents) {
+    this.send = send
+    this.announce = announce
+    this.events = events
+  }
+
+  /** Ask the list again (after a welcome, on each `update`). */
+  refresh (): void {
+    if (this.listing !== null) return void (this.listAgain = true)
+    this.listing = []
+    this.send({ t: 'docs' })
+  }
+
+  get busy (): { download: boolean, upload: boolean } {
+    return { download: this.downloading !== null, upload: this.upload !== null }
+  }
+
+  fetch (id: string): void {
+    if (this.downloading !== null) return
+    this.downloading = id
+    this.download = null
+    this.send({ t: 'doc-get', id })
+  }
+
+  put (file: Outgoing): void {
+    if (this.upload !== null) return
+    this.upload = { file, sender: null }
+    this.send(putFrame(file))
+  }
+
+  /** One frame from the host; true when it was a documents frame. */
+  receive (m: PhoneMessage): boolean {
+    if (m.t === 'docs') this.listed(m)
+    else if (m.t === 'doc-progress' && this.downloading !== null) this.events.progress(this.downloading, Number(m.bytes), Number(m.total), 'fetch')
+    else if (m.t === 'doc-start') this.download = new Download(m)
+    else if (m.t === 'doc-chunk') this.chunk(m)
+    else if (m.t === 'doc-end') this.ended()
+    else if (m.t === 'doc-accept' || m.t === 'doc-got' || m.t === 'doc-stored') this.uploading(m)
+    else if (m.t === 'error' && typeof m.re === 'string' && (m.re === 'docs' || m.re.startsWith('doc-'))) this.error(m)
+    else return false
+    return true
+  }
+
+  private listed (m: PhoneMessage): void {
+    if (Array.isArray(m.docs)) this.listing?.push(...(m.docs as DocInfo[]))
+    if (m.last !== true) return
+    const docs = this.listing ?? []
+    this.listing = null
+    this.events.list(docs)
+    if (this.listAgain) {
+      this.listAgain = false
+      this.refresh()
+    }
+  }
+
+  private chunk (m: PhoneMessage): void {
+    if (this.download === null) return
+    this.download.chunk(m)
+    this.events.progress(this.download.info.id, this.download.received, this.download.info.size, 'receive')
+  }
+
+  private ended (): void {
+    const download = this.download
+    this.download = null
+    this.downloading = null
+    if (download === null) return
+    const result = download.end()
+    if (result.ok) this.events.offer(download.info, result.parts)
+    else this.events.failed(download.info.id, 'bad', result.reason)
+  }
+
+  private uploading (m: PhoneMessage): void {
+    const upload = this.upload
+    if (upload === null) return
+    if (m.t === 'doc-accept') upload.sender = new Sender(upload.file.bytes, m)
+    if (m.t === 'doc-got') this.events.sending(upload.file.name, upload.sender?.got(m) ?? 0, upload.file.bytes.length)
+    if (m.t === 'doc-stored') {
+      this.upload = null
+      this.announce(docRecord(upload.file, m))
+      return this.events.uploaded(upload.file.name)
+    }
+    for (const frame of upload.sender?.next() ?? []) this.send(frame)
+  }
+
+  private error (m: PhoneMessage): void {
+    const detail = String(m.message ?? m.code)
+    if (m.re === 'doc-get') {
+      const id = this.downloading
+      this.download = null
+      this.downloading = null
+      return this.events.failed(id, 'host', detail)
+    }
+    if (m.re === 'doc-put' || m.re === 'doc-data') this.upload = null
+    if (m.re === 'docs') this.listing = null
+    this.events.failed(null, 'host', detail)
+  }
+}

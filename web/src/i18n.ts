@@ -18,6 +18,16 @@ const fr = {
   room: 'Salon : {name}',
   refusedMsg: 'Message refusé par l\'hôte : {detail}',
   empty: 'Aucun message pour l\'instant.',
+  docsTitle: 'Documents',
+  docsEmpty: 'Aucun document pour l\'instant.',
+  docPick: 'Partager un fichier',
+  docGet: 'Télécharger',
+  docSave: 'Enregistrer',
+  docMeta: '{size} · {author} · {fp}',
+  docBad: 'Le fichier reçu ne correspond pas à son empreinte sha256 : il n\'est pas proposé.',
+  docError: 'Document refusé par l\'hôte : {detail}',
+  docSending: 'Envoi de {name} : {done} sur {total}',
+  docSent: 'Partagé : {name}',
   other: 'English'
 }
 
@@ -41,6 +51,16 @@ const en: Catalogue = {
   room: 'Room: {name}',
   refusedMsg: 'The host refused the message: {detail}',
   empty: 'No messages yet.',
+  docsTitle: 'Documents',
+  docsEmpty: 'No documents yet.',
+  docPick: 'Share a file',
+  docGet: 'Download',
+  docSave: 'Save',
+  docMeta: '{size} · {author} · {fp}',
+  docBad: 'The file received does not match its sha256: it is not offered.',
+  docError: 'The host refused the document: {detail}',
+  docSending: 'Sending {name}: {done} of {total}',
+  docSent: 'Shared: {name}',
   other: 'Français'
 }
 

@@ -62,6 +62,12 @@ export class Session {
     this.pump()
   }
 
+  /** Queue any record (a document's `doc`); it goes once the ones before it are stored. */
+  announce (record: NewRecord): void {
+    this.outbox.push(record)
+    this.pump()
+  }
+
   /** One frame from the host. */
   receive (m: PhoneMessage): void {
     if (m.t === 'welcome') this.welcome(m)
@@ -69,7 +75,7 @@ export class Session {
     else if (m.t === 'items') this.items(m)
     else if (m.t === 'update') this.history()
     else if (m.t === 'appended') this.appended(m)
-    else if (m.t === 'error') this.error(m)
+    else if (m.t === 'error' && !String(m.re).startsWith('doc')) this.error(m)
   }
 
   private welcome (m: PhoneMessage): void {
