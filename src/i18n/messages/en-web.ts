@@ -13,5 +13,6 @@ export const web = {
   'error.PHONE_REFUSED': 'the phone and the host could not prove they hold the same room: check the invite, or open the link the host shows again',
   'error.PHONE_FRAME': 'a message on the phone connection did not decrypt or was out of order; the connection was closed: reload the page',
   'error.PHONE_FRAME_TOO_LARGE': 'a message on the phone connection is over the 64 KiB limit',
+  'error.PHONE_QUOTA_EXCEEDED': 'this phone has stored as many documents on this host as it may: ask the host to raise the per-phone cap, or share from a laptop',
   'error.HOSTED_INVALID': 'the phone did not sign this record for this log and place: reload the page on the phone'
 }

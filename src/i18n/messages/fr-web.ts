@@ -13,5 +13,6 @@ export const web = {
   'error.PHONE_REFUSED': 'le téléphone et l\'hôte n\'ont pas pu prouver qu\'ils ont le même salon : vérifiez l\'invitation, ou rouvrez le lien que l\'hôte affiche',
   'error.PHONE_FRAME': 'un message de la connexion du téléphone ne s\'est pas déchiffré ou est arrivé dans le désordre ; la connexion a été fermée : rechargez la page',
   'error.PHONE_FRAME_TOO_LARGE': 'un message de la connexion du téléphone dépasse la limite de 64 Kio',
+  'error.PHONE_QUOTA_EXCEEDED': 'ce téléphone a déjà stocké autant de documents que permis sur cet hôte : demandez à l\'hôte de relever la limite par téléphone, ou partagez depuis un ordinateur',
   'error.HOSTED_INVALID': 'le téléphone n\'a pas signé cet enregistrement pour ce journal et cette place : rechargez la page sur le téléphone'
 }
