@@ -188,3 +188,25 @@ t.test('upload frames are outside the frame quota only within an accepted upload
   const closed = await Promise.race([flood.closed, new Promise((resolve) => setTimeout(() => resolve('still open after 15 s'), 15_000))])
   t.same(closed, { code: 1008, reason: 'too many frames' }, 'data frames with no upload count, and a flood is closed')
 })
+
+t.test('a phone that stops reading mid-download is paced, never dropped, and its download ends', async (t) => {
+  const s = await setup(t, { docStallMs: 3_000 })
+  const bytes = randomBytes(12 * 1024 * 1024)
+  const id = await fatouShares(t, s, 'lourd.bin', bytes)
+  const moussa = phoneIdentity('Moussa')
+  const { phone } = await joined(t, s, moussa)
+  t.ok(await eventually(async () => (await listDocs(phone)).some((d) => d.id === id), 15_000), 'the phone lists the 12 MiB document')
+  const tcp = (phone.ws as any)._socket as { pause: () => void, resume: () => void }
+  phone.send({ t: 'doc-get', id })
+  await phone.next((m) => m.t === 'doc-chunk', 30_000)
+  tcp.pause()
+  // The host waits for the phone to read; after the stall time (3 s) it gives the download up.
+  await new Promise((resolve) => setTimeout(resolve, 8_000))
+  tcp.resume()
+  const ended = await phone.next((m) => m.t === 'doc-end' || (m.t === 'error' && m.re === 'doc-get'), 30_000)
+  t.match(ended, { t: 'error', code: 'DOC_UNAVAILABLE' }, 'the download ends with DOC_UNAVAILABLE')
+  t.equal(phone.ws.readyState, phone.ws.OPEN, 'the socket was never closed as a slow reader (the host kept under 1 MiB queued)')
+  phone.inbox.length = 0
+  const again = await downloadDoc(phone, id)
+  t.ok(again.result?.ok === true && Buffer.concat(again.result.parts.map((p) => Buffer.from(p))).equals(bytes), 'the session goes on: the whole 12 MiB download then checks')
+})
