@@ -239,6 +239,8 @@ export class DocsState {
       this.downloading = null
       return this.events.failed(id, 'host', detail)
     }
+    // Data frames already in flight when an upload failed each get an error: the first one said why.
+    if (m.re === 'doc-data' && this.upload === null) return
     if (m.re === 'doc-put' || m.re === 'doc-data') this.upload = null
     if (m.re === 'docs') this.listing = null
     this.events.failed(null, 'host', detail)
