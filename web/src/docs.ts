@@ -69,12 +69,18 @@ export class Download {
   }
 }
 
-/** A file to upload: its bytes and what `doc-put` declares. */
-export interface Outgoing { name: string, mime: string, bytes: Uint8Array }
+/** A file to upload: its bytes and what `doc-put` declares (`sha256` is filled once, on first use). */
+export interface Outgoing { name: string, mime: string, bytes: Uint8Array, sha256?: string }
+
+/** The sha256 of a file to upload, computed once (hashing 100 MiB takes a phone a while). */
+function fileHash (file: Outgoing): string {
+  file.sha256 ??= sha256Hex(file.bytes)
+  return file.sha256
+}
 
 /** The `doc-put` of a file. */
 export function putFrame (file: Outgoing): PhoneMessage {
-  return { t: 'doc-put', name: file.name, size: file.bytes.length, mime: file.mime, sha256: sha256Hex(file.bytes) }
+  return { t: 'doc-put', name: file.name, size: file.bytes.length, mime: file.mime, sha256: fileHash(file) }
 }
 
 /**
@@ -116,8 +122,11 @@ export class Sender {
 
 /** The `doc` record the phone signs for what the host stored (`doc-stored`). */
 export function docRecord (file: Outgoing, stored: PhoneMessage): { type: string } & Record<string, unknown> {
-  return { type: 'doc', name: file.name, size: file.bytes.length, mime: file.mime, sha256: sha256Hex(file.bytes), blobs: stored.blobs, blob: stored.blob }
+  return { type: 'doc', name: file.name, size: file.bytes.length, mime: file.mime, sha256: fileHash(file), blobs: stored.blobs, blob: stored.blob }
 }
+
+/** Least time between two `docs` requests of the page. */
+export const REFRESH_EVERY_MS = 3_000
 
 /** What the documents part tells the page. */
 export interface DocsEvents {
@@ -143,6 +152,8 @@ export class DocsState {
   private readonly events: DocsEvents
   private listing: DocInfo[] | null = null
   private listAgain = false
+  private lastAsked = -Infinity
+  private later: ReturnType<typeof setTimeout> | null = null
   private download: Download | null = null
   private downloading: string | null = null
   private upload: { file: Outgoing, sender: Sender | null } | null = null
@@ -153,11 +164,27 @@ export class DocsState {
     this.events = events
   }
 
-  /** Ask the list again (after a welcome, on each `update`). */
+  /**
+   * Ask the list again (after a welcome, on each `update`), at most once every
+   * REFRESH_EVERY_MS: in a busy room every update would otherwise cost a frame of the
+   * phone's quota (50 per 10 s) on top of the history it asks.
+   */
   refresh (): void {
     if (this.listing !== null) return void (this.listAgain = true)
+    const wait = this.lastAsked + REFRESH_EVERY_MS - Date.now()
+    if (wait > 0) {
+      this.later ??= setTimeout(() => { this.later = null; this.refresh() }, wait)
+      return
+    }
+    this.lastAsked = Date.now()
     this.listing = []
     this.send({ t: 'docs' })
+  }
+
+  /** The connection ended: no more requests. */
+  stop (): void {
+    if (this.later !== null) clearTimeout(this.later)
+    this.later = null
   }
 
   get busy (): { download: boolean, upload: boolean } {

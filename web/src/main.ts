@@ -49,6 +49,7 @@ function connect (view: View, docsView: DocsView, memberKey: Uint8Array, me: Pho
       if (m.t === 'update') docs?.refresh()
     },
     end: (why) => {
+      docs?.stop()
       const ending = ENDINGS[why]
       if (why === 'refused') view.showChat(false)
       view.onSend(() => {})

@@ -75,7 +75,7 @@ export class Session {
     else if (m.t === 'items') this.items(m)
     else if (m.t === 'update') this.history()
     else if (m.t === 'appended') this.appended(m)
-    else if (m.t === 'error' && !String(m.re).startsWith('doc')) this.error(m)
+    else if (m.t === 'error') this.error(m)
   }
 
   private welcome (m: PhoneMessage): void {
