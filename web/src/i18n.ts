@@ -18,7 +18,13 @@ const fr = {
   room: 'Salon : {name}',
   refusedMsg: 'Message refusé par l\'hôte : {detail}',
   empty: 'Aucun message pour l\'instant.',
-  other: 'English'
+  other: 'English',
+  people: 'Membres : {online} en ligne sur {all}',
+  online: 'en ligne',
+  offline: 'hors ligne',
+  seenBy: 'Votre dernier message : vu par {k} sur {n}',
+  older: 'Messages plus anciens',
+  edited: '(modifié)'
 }
 
 type Catalogue = typeof fr
@@ -41,7 +47,13 @@ const en: Catalogue = {
   room: 'Room: {name}',
   refusedMsg: 'The host refused the message: {detail}',
   empty: 'No messages yet.',
-  other: 'Français'
+  other: 'Français',
+  people: 'Members: {online} online of {all}',
+  online: 'online',
+  offline: 'offline',
+  seenBy: 'Your last message: seen by {k} of {n}',
+  older: 'Older messages',
+  edited: '(edited)'
 }
 
 /** The languages of the page. */

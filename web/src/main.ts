@@ -33,10 +33,16 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
     open: () => {
       session = new Session((m) => link.send(m), me, name, {
         room: (room) => { view.showRoom(room); view.showChat(true); view.say(null) },
-        items: (items) => view.showItems(items),
+        items: (items, shown) => {
+          view.showItems(items, shown.older)
+          view.extras.showOlder(shown.moreBefore)
+        },
+        people: (people) => view.extras.showPeople(people),
+        seen: (seen) => view.extras.showSeen(seen),
         refused: (detail) => view.say('refusedMsg', false, { detail })
       }, probes)
       view.onSend((text) => session?.write(text))
+      view.extras.onOlder(() => session?.older())
       session.start()
     },
     message: (m) => session?.receive(m),
@@ -63,7 +69,7 @@ async function main (): Promise<void> {
   const me = loadKeys(localStorage)
   const name = loadName(localStorage) ?? await view.askName(cleanName)
   saveName(localStorage, name)
-  view.showMe(name, shortFingerprint(me.publicKey))
+  view.showMe(name, shortFingerprint(me.publicKey), me.hex)
   // Drill probes are acknowledged while the page is open, once each, across reconnects.
   connect(view, phoneHandshakeKey(secret), me, name, new ProbeWatch())
 }

@@ -7,12 +7,17 @@
  */
 import type { PhoneMessage } from '../../src/phone/index.js'
 import { ProbeWatch } from './drill.js'
+import { HistoryWindow } from './history.js'
+import { People, type Person } from './people.js'
 import type { PhoneKeys } from './identity.js'
 import { signBinding, signRecord, type HostedLog, type NewRecord } from './signing.js'
 
 /** A timeline item as the host sends it (already sanitised; still shown as text only). */
 export interface Item {
-  id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, deleted?: boolean, moderated?: boolean
+  id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, core: string, seq: number
+  deleted?: boolean, moderated?: boolean, edited?: boolean
+  /** On a `msg`: the identities it mentions (the host finds them with the room's names). */
+  mentions?: string[]
   /** On a `drill-probe`: `drill` is the drill's id (hosts older than it leave it out). */
   probe?: { drill?: string }
 }
@@ -20,11 +25,13 @@ export interface Item {
 /** What the page hears from a session. */
 export interface SessionEvents {
   room: (name: string) => void
-  items: (items: Item[]) => void
+  /** The items kept, oldest first; `older` when an older page was added (keep the scroll place). */
+  items: (items: Item[], view: { older: boolean, moreBefore: boolean }) => void
+  people: (people: Person[]) => void
+  /** "Seen by k of n" of my last message, or null when I wrote none in what is shown. */
+  seen: (seen: { k: number, n: number } | null) => void
   refused: (detail: string) => void
 }
-
-const HISTORY_LIMIT = 100
 
 export class Session {
   private readonly send: (m: PhoneMessage) => boolean
@@ -38,9 +45,8 @@ export class Session {
   private length = 0
   private readonly outbox: NewRecord[] = []
   private inFlight: { record: NewRecord, retried: boolean } | null = null
-  private reading: Item[] = []
-  private asking = false
-  private askAgain = false
+  private readonly window = new HistoryWindow()
+  readonly people = new People()
 
   /** `probes` outlives a session when the page reconnects, so a probe is acked once per page load. */
   constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch()) {
@@ -68,6 +74,8 @@ export class Session {
     else if (m.t === 'bound') this.length = m.length as number
     else if (m.t === 'items') this.items(m)
     else if (m.t === 'update') this.history()
+    else if (m.t === 'members') this.peopleChanged(() => this.people.membersFrame(m))
+    else if (m.t === 'presence') this.peopleChanged(() => this.people.presenceFrame(m))
     else if (m.t === 'appended') this.appended(m)
     else if (m.t === 'error') this.error(m)
   }
@@ -84,25 +92,41 @@ export class Session {
   }
 
   private history (): void {
-    if (this.asking) {
-      this.askAgain = true
-      return
-    }
-    this.asking = true
-    this.reading = []
-    this.send({ t: 'history', limit: HISTORY_LIMIT })
+    const ask = this.window.askLatest()
+    if (ask !== null) this.send(ask)
+  }
+
+  /** Ask the page before the oldest item shown (the person scrolled back). */
+  older (): void {
+    const ask = this.window.askOlder()
+    if (ask !== null) this.send(ask)
   }
 
   private items (m: PhoneMessage): void {
-    if (Array.isArray(m.items)) this.reading.push(...(m.items as Item[]))
-    if (m.last !== true) return
-    this.asking = false
-    this.acknowledge(this.reading)
-    this.events.items(this.reading)
-    if (this.askAgain) {
-      this.askAgain = false
-      this.history()
-    }
+    const answer = this.window.take(m)
+    if (answer === null) return
+    // Only the latest page brings probes that arrive now; older pages are history.
+    if (answer.ask === 'latest') this.acknowledge(answer.items)
+    this.showItems(answer.ask === 'older')
+    if (answer.again) this.history()
+  }
+
+  private showItems (older: boolean): void {
+    const items = this.window.all()
+    this.events.items(items, { older, moreBefore: this.window.moreBefore })
+    this.showSeen(items)
+  }
+
+  private showSeen (items = this.window.all()): void {
+    const core = this.log?.core
+    const mine = items.filter((i) => i.core === core && i.type === 'msg').pop()
+    this.events.seen(mine === undefined ? null : this.people.seen(mine.seq))
+  }
+
+  private peopleChanged (change: () => void): void {
+    change()
+    this.events.people(this.people.list())
+    this.showSeen()
   }
 
   /** Queue a `drill-ack` for each probe that arrived while the page is open (§3 "Drills"). */
