@@ -13,6 +13,7 @@ import { roomMembers } from '../members/index.js'
 import type { PhoneMessage } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
+import { dmFrames, parseDmRequest, readDmRecords } from './dm-feed.js'
 import { fitFrame, historyFrames, parseHistory } from './history.js'
 
 /** The version of the session protocol (§17). */
@@ -73,6 +74,7 @@ export class PhoneSession {
     if (m.t === 'append') return await this.append(this.writer, m)
     if (m.t === 'history') return await this.history(m)
     if (m.t === 'members') return await this.sendMembers()
+    if (m.t === 'dms') return await this.dms(m)
     throw fail('USAGE', `unknown frame type "${m.t.slice(0, 32)}"`)
   }
 
@@ -114,6 +116,12 @@ export class PhoneSession {
     const { limit, before } = parseHistory(m)
     const items = await (await this.host.tt.timeline(this.room)).page({ limit, before })
     for (const frame of historyFrames(items)) this.send(frame)
+  }
+
+  /** The room's private messages since the phone's cursor, sealed: only the phone can open them. */
+  private async dms (m: PhoneMessage): Promise<void> {
+    const { since, limit } = parseDmRequest(m)
+    for (const frame of dmFrames(await readDmRecords(await this.host.tt.logs(this.room), since, limit))) this.send(frame)
   }
 
   private async sendMembers (): Promise<void> {

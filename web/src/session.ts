@@ -6,6 +6,8 @@
  * that names a `length` is signed again for it, once.
  */
 import type { PhoneMessage } from '../../src/phone/index.js'
+import { DmSync } from './dm-sync.js'
+import type { PhoneDm, PhoneDms, SealRefusal } from './dms.js'
 import { ProbeWatch } from './drill.js'
 import type { PhoneKeys } from './identity.js'
 import { signBinding, signRecord, type HostedLog, type NewRecord } from './signing.js'
@@ -22,7 +24,13 @@ export interface SessionEvents {
   room: (name: string) => void
   items: (items: Item[]) => void
   refused: (detail: string) => void
+  /** Private messages that just opened (dm-view.ts); the member list as the host sent it. */
+  dms?: (fresh: PhoneDm[]) => void
+  members?: (members: Member[]) => void
 }
+
+/** A member as the host lists it (sanitised names, still shown as text only). */
+export interface Member { name: string, fingerprint: string, identity: string }
 
 const HISTORY_LIMIT = 100
 
@@ -41,14 +49,18 @@ export class Session {
   private reading: Item[] = []
   private asking = false
   private askAgain = false
+  private readonly dmSync: DmSync | null
+  private readonly dms: PhoneDms | null
 
-  /** `probes` outlives a session when the page reconnects, so a probe is acked once per page load. */
-  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch()) {
+  /** `probes` and `dms` outlive a session when the page reconnects, so a probe is acked once per page load. */
+  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch(), dms: PhoneDms | null = null) {
     this.send = send
     this.me = me
     this.name = name
     this.events = events
     this.probes = probes
+    this.dms = dms
+    this.dmSync = dms === null ? null : new DmSync(send, dms, (fresh) => events.dms?.(fresh))
   }
 
   /** The channel is open: say who we are. */
@@ -62,12 +74,23 @@ export class Session {
     this.pump()
   }
 
+  /** Seal a private message to `to` (identity hex) and queue it; null once queued, else why not. */
+  writeDm (to: string, text: string): SealRefusal | null {
+    const sealed = this.dms === null ? 'badKey' : this.dms.seal(to, text)
+    if (typeof sealed === 'string') return sealed
+    this.outbox.push({ type: 'dm', ...sealed })
+    this.pump()
+    return null
+  }
+
   /** One frame from the host. */
   receive (m: PhoneMessage): void {
     if (m.t === 'welcome') this.welcome(m)
     else if (m.t === 'bound') this.length = m.length as number
     else if (m.t === 'items') this.items(m)
-    else if (m.t === 'update') this.history()
+    else if (m.t === 'update') { this.history(); this.dmSync?.ask() }
+    else if (m.t === 'dm-records') this.dmSync?.receive(m)
+    else if (m.t === 'members') { this.dmSync?.members(m); this.events.members?.(Array.isArray(m.members) ? m.members as Member[] : []) }
     else if (m.t === 'appended') this.appended(m)
     else if (m.t === 'error') this.error(m)
   }
@@ -80,6 +103,7 @@ export class Session {
     this.events.room(String(room.name))
     if (m.bound !== true) this.send({ t: 'bind', binding: signBinding(this.me, this.name, this.log, Date.now()) })
     this.history()
+    this.dmSync?.ask()
     this.pump()
   }
 
@@ -131,6 +155,7 @@ export class Session {
   }
 
   private error (m: PhoneMessage): void {
+    if (m.re === 'dms') return this.dmSync?.refused()
     if (m.re !== 'append' || this.inFlight === null) return this.events.refused(String(m.message ?? m.code))
     if (typeof m.length === 'number' && !this.inFlight.retried) {
       this.length = m.length
