@@ -18,6 +18,17 @@ const fr = {
   room: 'Salon : {name}',
   refusedMsg: 'Message refusé par l\'hôte : {detail}',
   empty: 'Aucun message pour l\'instant.',
+  dmTitle: 'Messages privés',
+  dmNobody: 'Personne d\'autre dans le salon pour l\'instant.',
+  dmWith: 'Privé avec {name} · {fp}',
+  dmBack: 'Retour au salon',
+  dmEmpty: 'Aucun message privé avec cette personne. Seule elle pourra lire ce que vous écrivez ici.',
+  dmPlaceholder: 'Message privé',
+  dmYou: 'Vous',
+  dmUnread: '{n} non lu(s)',
+  dmEmptyText: 'Le message est vide.',
+  dmTooLong: 'Message privé trop long.',
+  dmBadKey: 'Impossible de chiffrer pour ce membre : sa clé n\'est pas utilisable.',
   other: 'English'
 }
 
@@ -41,6 +52,17 @@ const en: Catalogue = {
   room: 'Room: {name}',
   refusedMsg: 'The host refused the message: {detail}',
   empty: 'No messages yet.',
+  dmTitle: 'Private messages',
+  dmNobody: 'Nobody else in the room yet.',
+  dmWith: 'Private with {name} · {fp}',
+  dmBack: 'Back to the room',
+  dmEmpty: 'No private messages with this person yet. Only they can read what you write here.',
+  dmPlaceholder: 'Private message',
+  dmYou: 'You',
+  dmUnread: '{n} unread',
+  dmEmptyText: 'The message is empty.',
+  dmTooLong: 'The private message is too long.',
+  dmBadKey: 'Cannot encrypt for this member: their key is not usable.',
   other: 'Français'
 }
 
