@@ -88,7 +88,7 @@ export class Session {
     if (m.t === 'welcome') this.welcome(m)
     else if (m.t === 'bound') this.length = m.length as number
     else if (m.t === 'items') this.items(m)
-    else if (m.t === 'update') { this.history(); this.dmSync?.ask() }
+    else if (m.t === 'update') { this.history(); this.dmSync?.nudge() }
     else if (m.t === 'dm-records') this.dmSync?.receive(m)
     else if (m.t === 'members') { this.dmSync?.members(m); this.events.members?.(Array.isArray(m.members) ? m.members as Member[] : []) }
     else if (m.t === 'appended') this.appended(m)
