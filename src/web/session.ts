@@ -14,6 +14,7 @@ import { mentionMatcher } from '../names/mentions.js'
 import type { PhoneMessage } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
+import { dmFrames, parseDmRequest, readDmRecords } from './dm-feed.js'
 import { fitFrame, historyFrames, parseHistory } from './history.js'
 import { PRESENCE_EVERY_MS, presenceOf, samePresence, type Presence } from './presence.js'
 
@@ -81,6 +82,7 @@ export class PhoneSession {
     if (m.t === 'append') return await this.append(this.writer, m)
     if (m.t === 'history') return await this.history(m)
     if (m.t === 'members') return await this.sendMembers()
+    if (m.t === 'dms') return await this.dms(m)
     throw fail('USAGE', `unknown frame type "${m.t.slice(0, 32)}"`)
   }
 
@@ -126,6 +128,12 @@ export class PhoneSession {
     const mentioned = mentionMatcher(await roomMembers(this.host.tt, this.room))
     const marked = items.map((i) => i.type === 'msg' ? { ...i, mentions: mentioned(i.text) } : i)
     for (const frame of historyFrames(marked)) this.send(frame)
+  }
+
+  /** The room's private messages since the phone's cursor, sealed: only the phone can open them. */
+  private async dms (m: PhoneMessage): Promise<void> {
+    const { since, limit } = parseDmRequest(m)
+    for (const frame of dmFrames(await readDmRecords(await this.host.tt.logs(this.room), since, limit))) this.send(frame)
   }
 
   private async sendMembers (): Promise<void> {

@@ -18,13 +18,24 @@ const fr = {
   room: 'Salon : {name}',
   refusedMsg: 'Message refusé par l\'hôte : {detail}',
   empty: 'Aucun message pour l\'instant.',
-  other: 'English',
   people: 'Membres : {online} en ligne sur {all}',
   online: 'en ligne',
   offline: 'hors ligne',
   seenBy: 'Votre dernier message : vu par {k} sur {n}',
   older: 'Messages plus anciens',
-  edited: '(modifié)'
+  edited: '(modifié)',
+  dmTitle: 'Messages privés',
+  dmNobody: 'Personne d\'autre dans le salon pour l\'instant.',
+  dmWith: 'Privé avec {name} · {fp}',
+  dmBack: 'Retour au salon',
+  dmEmpty: 'Aucun message privé avec cette personne. Seule elle pourra lire ce que vous écrivez ici.',
+  dmPlaceholder: 'Message privé',
+  dmYou: 'Vous',
+  dmUnread: '{n} non lu(s)',
+  dmEmptyText: 'Le message est vide.',
+  dmTooLong: 'Message privé trop long.',
+  dmBadKey: 'Impossible de chiffrer pour ce membre : sa clé n\'est pas utilisable.',
+  other: 'English'
 }
 
 type Catalogue = typeof fr
@@ -47,13 +58,24 @@ const en: Catalogue = {
   room: 'Room: {name}',
   refusedMsg: 'The host refused the message: {detail}',
   empty: 'No messages yet.',
-  other: 'Français',
   people: 'Members: {online} online of {all}',
   online: 'online',
   offline: 'offline',
   seenBy: 'Your last message: seen by {k} of {n}',
   older: 'Older messages',
-  edited: '(edited)'
+  edited: '(edited)',
+  dmTitle: 'Private messages',
+  dmNobody: 'Nobody else in the room yet.',
+  dmWith: 'Private with {name} · {fp}',
+  dmBack: 'Back to the room',
+  dmEmpty: 'No private messages with this person yet. Only they can read what you write here.',
+  dmPlaceholder: 'Private message',
+  dmYou: 'You',
+  dmUnread: '{n} unread',
+  dmEmptyText: 'The message is empty.',
+  dmTooLong: 'The private message is too long.',
+  dmBadKey: 'Cannot encrypt for this member: their key is not usable.',
+  other: 'Français'
 }
 
 /** The languages of the page. */

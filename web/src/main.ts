@@ -5,6 +5,8 @@
  */
 import { phoneHandshakeKey } from '../../src/phone/index.js'
 import { Link, type Ending } from './connection.js'
+import { DmView } from './dm-view.js'
+import { PhoneDms } from './dms.js'
 import { ProbeWatch } from './drill.js'
 import { browserLang, type Lang } from './i18n.js'
 import { cleanName, loadKeys, loadName, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
@@ -25,7 +27,10 @@ function pickLang (): Lang {
 }
 
 /** Connect once; on an ending, say why (and offer a retry when one can help). */
-function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string, probes: ProbeWatch): void {
+/** What outlives a connection: drill probes acked, and private messages opened (with their cursor). */
+interface Kept { probes: ProbeWatch, dms: PhoneDms, dmView: DmView }
+
+function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string, kept: Kept): void {
   view.say('connecting')
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
   let session: Session | null = null
@@ -39,10 +44,13 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
         },
         people: (people) => view.extras.showPeople(people),
         seen: (seen) => view.extras.showSeen(seen),
-        refused: (detail) => view.say('refusedMsg', false, { detail })
-      }, probes)
+        refused: (detail) => view.say('refusedMsg', false, { detail }),
+        dms: () => kept.dmView.update(),
+        members: (members) => kept.dmView.setMembers(members)
+      }, kept.probes, kept.dms)
       view.onSend((text) => session?.write(text))
       view.extras.onOlder(() => session?.older())
+      kept.dmView.onSend((to, text) => session?.writeDm(to, text) ?? 'badKey')
       session.start()
     },
     message: (m) => session?.receive(m),
@@ -53,16 +61,18 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
       view.say(ending.key, ending.retry)
     }
   })
-  view.onRetry(() => connect(view, memberKey, me, name, probes))
+  view.onRetry(() => connect(view, memberKey, me, name, kept))
 }
 
 async function main (): Promise<void> {
   // A link pasted or edited in place changes only the fragment: start again with it.
   window.addEventListener('hashchange', () => location.reload())
   const view = new View(pickLang())
+  let dmView: DmView | null = null
   view.onSwitch((lang) => {
     localStorage.setItem(LANG_SLOT, lang)
     view.setLang(lang)
+    dmView?.setLang(lang)
   })
   const secret = secretFromHash(location.hash)
   if (secret === null) return view.say('noInvite')
@@ -70,8 +80,10 @@ async function main (): Promise<void> {
   const name = loadName(localStorage) ?? await view.askName(cleanName)
   saveName(localStorage, name)
   view.showMe(name, shortFingerprint(me.publicKey), me.hex)
-  // Drill probes are acknowledged while the page is open, once each, across reconnects.
-  connect(view, phoneHandshakeKey(secret), me, name, new ProbeWatch())
+  // Drill probes are acknowledged while the page is open, once each, across reconnects; private messages are opened here.
+  const dms = new PhoneDms(me)
+  dmView = new DmView(view.lang, dms, me.hex, localStorage)
+  connect(view, phoneHandshakeKey(secret), me, name, { probes: new ProbeWatch(), dms, dmView })
 }
 
 main().catch((err) => console.error(err))

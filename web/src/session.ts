@@ -6,6 +6,8 @@
  * that names a `length` is signed again for it, once.
  */
 import type { PhoneMessage } from '../../src/phone/index.js'
+import { DmSync } from './dm-sync.js'
+import type { PhoneDm, PhoneDms, SealRefusal } from './dms.js'
 import { ProbeWatch } from './drill.js'
 import { HistoryWindow } from './history.js'
 import { People, type Person } from './people.js'
@@ -31,7 +33,13 @@ export interface SessionEvents {
   /** "Seen by k of n" of my last message, or null when I wrote none in what is shown. */
   seen: (seen: { k: number, n: number } | null) => void
   refused: (detail: string) => void
+  /** Private messages that just opened (dm-view.ts); the member list as the host sent it. */
+  dms?: (fresh: PhoneDm[]) => void
+  members?: (members: Member[]) => void
 }
+
+/** A member as the host lists it (sanitised names, still shown as text only). */
+export interface Member { name: string, fingerprint: string, identity: string }
 
 export class Session {
   private readonly send: (m: PhoneMessage) => boolean
@@ -47,14 +55,18 @@ export class Session {
   private inFlight: { record: NewRecord, retried: boolean } | null = null
   private readonly window = new HistoryWindow()
   readonly people = new People()
+  private readonly dmSync: DmSync | null
+  private readonly dms: PhoneDms | null
 
-  /** `probes` outlives a session when the page reconnects, so a probe is acked once per page load. */
-  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch()) {
+  /** `probes` and `dms` outlive a session when the page reconnects, so a probe is acked once per page load. */
+  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch(), dms: PhoneDms | null = null) {
     this.send = send
     this.me = me
     this.name = name
     this.events = events
     this.probes = probes
+    this.dms = dms
+    this.dmSync = dms === null ? null : new DmSync(send, dms, (fresh) => events.dms?.(fresh))
   }
 
   /** The channel is open: say who we are. */
@@ -68,14 +80,27 @@ export class Session {
     this.pump()
   }
 
+  /** Seal a private message to `to` (identity hex) and queue it; null once queued, else why not. */
+  writeDm (to: string, text: string): SealRefusal | null {
+    const sealed = this.dms === null ? 'badKey' : this.dms.seal(to, text)
+    if (typeof sealed === 'string') return sealed
+    this.outbox.push({ type: 'dm', ...sealed })
+    this.pump()
+    return null
+  }
+
   /** One frame from the host. */
   receive (m: PhoneMessage): void {
     if (m.t === 'welcome') this.welcome(m)
     else if (m.t === 'bound') this.length = m.length as number
     else if (m.t === 'items') this.items(m)
-    else if (m.t === 'update') this.history()
-    else if (m.t === 'members') this.peopleChanged(() => this.people.membersFrame(m))
-    else if (m.t === 'presence') this.peopleChanged(() => this.people.presenceFrame(m))
+    else if (m.t === 'update') { this.history(); this.dmSync?.nudge() }
+    else if (m.t === 'dm-records') this.dmSync?.receive(m)
+    else if (m.t === 'members') {
+      this.dmSync?.members(m)
+      this.events.members?.(Array.isArray(m.members) ? m.members as Member[] : [])
+      this.peopleChanged(() => this.people.membersFrame(m))
+    } else if (m.t === 'presence') this.peopleChanged(() => this.people.presenceFrame(m))
     else if (m.t === 'appended') this.appended(m)
     else if (m.t === 'error') this.error(m)
   }
@@ -88,6 +113,7 @@ export class Session {
     this.events.room(String(room.name))
     if (m.bound !== true) this.send({ t: 'bind', binding: signBinding(this.me, this.name, this.log, Date.now()) })
     this.history()
+    this.dmSync?.ask()
     this.pump()
   }
 
@@ -155,6 +181,7 @@ export class Session {
   }
 
   private error (m: PhoneMessage): void {
+    if (m.re === 'dms') return this.dmSync?.refused()
     if (m.re !== 'append' || this.inFlight === null) return this.events.refused(String(m.message ?? m.code))
     if (typeof m.length === 'number' && !this.inFlight.retried) {
       this.length = m.length
