@@ -90,3 +90,52 @@ t.test('scroll-back, members online, seen by, mentions and moderation on the pag
   t.match(await page.textContent('#people-count'), /online of 3/, 'the members line follows the language switch')
   await context.close()
 })
+
+t.test('a busy room does not get a phone cut for asking too often', async (t) => {
+  if (!requirePrerequisite(t, 'Chromium and the built page', browserMissing())) return
+  const awa = await peer(t, 'Awa', { web: { port: 0, host: '127.0.0.1' } })
+  const fatou = await peer(t, 'Fatou')
+  const { invite } = await awa.createRoom('atelier')
+  await fatou.joinRoom(invite)
+  await link(t, awa, fatou)
+  const port = (nodeOf(awa).web as { port: number }).port
+  const browser = await launchBrowser(t)
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' })
+  const page = await context.newPage()
+  // Count the frames the page sends (WebSocket.send), to say how close it came to the limit.
+  await page.addInitScript(() => {
+    const send = WebSocket.prototype.send
+    const w = window as any
+    w.__sent = []
+    WebSocket.prototype.send = function (data: any) { w.__sent.push(Date.now()); return send.call(this, data) }
+  })
+  await page.goto(`http://127.0.0.1:${port}/#${invite}`, { waitUntil: 'load' })
+  await page.fill('#name-input', 'Moussa')
+  await page.click('#name-form button[type=submit]')
+  await page.locator('#chat').waitFor({ state: 'visible' })
+
+  // 12 s of a room changing 10 times a second (the host nudges 4 times a second), while
+  // the phone writes 12 messages: 50 frames in 10 s would get it cut (§17 limits).
+  const room = fatou.rooms.resolve('atelier')
+  const end = Date.now() + 12_000
+  let n = 0
+  let written = 0
+  while (Date.now() < end) {
+    await fatou.send(room, `rafale ${n++}`)
+    if (n % 10 === 0 && written < 12) {
+      await page.fill('#message', `du téléphone ${written++}`)
+      await page.click('#send')
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  await fatou.send(room, 'fin de la rafale')
+  t.ok(await waitFor(async () => (await shown(page)).includes('fin de la rafale')), 'the page shows the last message of the burst')
+  t.ok(await page.locator('#status').isHidden(), 'and says nothing of a lost connection')
+  const sent: number[] = await page.evaluate(() => (window as any).__sent)
+  const busiest = Math.max(...sent.map((at) => sent.filter((x) => x >= at && x < at + 10_000).length))
+  t.comment(`frames the page sent: ${sent.length}; most in any 10 s: ${busiest}`)
+  t.ok(busiest <= 40, `at most 40 frames in any 10 s, well under the host's 50 (${busiest})`)
+  const fromPhone = (await lines(fatou, 'atelier')).filter((l) => l.includes(' Moussa msg du téléphone'))
+  t.equal(fromPhone.length, written, `every message the phone wrote reached the laptop (${written})`)
+  await context.close()
+})

@@ -41,6 +41,9 @@ export interface SessionEvents {
 /** A member as the host lists it (sanitised names, still shown as text only). */
 export interface Member { name: string, fingerprint: string, identity: string }
 
+/** Least time between two requests for the latest page. */
+export const HISTORY_EVERY_MS = 1_000
+
 export class Session {
   private readonly send: (m: PhoneMessage) => boolean
   private readonly me: PhoneKeys
@@ -54,6 +57,8 @@ export class Session {
   private readonly outbox: NewRecord[] = []
   private inFlight: { record: NewRecord, retried: boolean } | null = null
   private readonly window = new HistoryWindow()
+  private lastHistory = 0
+  private historyTimer: ReturnType<typeof setTimeout> | null = null
   readonly people = new People()
   private readonly dmSync: DmSync | null
   private readonly dms: PhoneDms | null
@@ -117,9 +122,24 @@ export class Session {
     this.pump()
   }
 
+  /**
+   * Ask the latest page, at most once per HISTORY_EVERY_MS: the host nudges up to four
+   * times a second in a busy room, and the host closes a phone that sends more than 50
+   * frames in 10 s (§17 limits), which history alone would reach.
+   */
   private history (): void {
+    const wait = this.lastHistory + HISTORY_EVERY_MS - Date.now()
+    if (wait > 0) {
+      this.historyTimer ??= setTimeout(() => {
+        this.historyTimer = null
+        this.history()
+      }, wait)
+      return
+    }
     const ask = this.window.askLatest()
-    if (ask !== null) this.send(ask)
+    if (ask === null) return
+    this.lastHistory = Date.now()
+    this.send(ask)
   }
 
   /** Ask the page before the oldest item shown (the person scrolled back). */
