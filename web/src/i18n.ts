@@ -35,6 +35,14 @@ const fr = {
   dmEmptyText: 'Le message est vide.',
   dmTooLong: 'Message privé trop long.',
   dmBadKey: 'Impossible de chiffrer pour ce membre : sa clé n\'est pas utilisable.',
+  moveTitle: 'Passer par un autre hôte',
+  moveLabel: 'Adresse de l\'autre hôte (sous son code QR), par ex. 10.42.0.2:8080 :',
+  moveGo: 'Ouvrir avec mon identité',
+  moveBad: 'Ce n\'est pas une adresse.',
+  moveBlocked: 'Le navigateur a bloqué le nouvel onglet : autorisez les fenêtres pour cette page.',
+  moveAsk: 'La page de {from} vous passe son identité : {name} · {fp}. La reprendre ici, pour rester le même membre ?',
+  moveYes: 'Oui, la reprendre',
+  moveNo: 'Non, nouvelle identité',
   other: 'English'
 }
 
@@ -75,6 +83,14 @@ const en: Catalogue = {
   dmEmptyText: 'The message is empty.',
   dmTooLong: 'The private message is too long.',
   dmBadKey: 'Cannot encrypt for this member: their key is not usable.',
+  moveTitle: 'Go through another host',
+  moveLabel: 'Address of the other host (under its QR code), e.g. 10.42.0.2:8080:',
+  moveGo: 'Open with my identity',
+  moveBad: 'That is not an address.',
+  moveBlocked: 'The browser blocked the new tab: allow pop-ups for this page.',
+  moveAsk: 'The page of {from} hands you its identity: {name} · {fp}. Take it here, to stay the same member?',
+  moveYes: 'Yes, take it',
+  moveNo: 'No, a new identity',
   other: 'Français'
 }
 

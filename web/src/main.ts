@@ -9,7 +9,9 @@ import { DmView } from './dm-view.js'
 import { PhoneDms } from './dms.js'
 import { ProbeWatch } from './drill.js'
 import { browserLang, type Lang } from './i18n.js'
-import { cleanName, loadKeys, loadName, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
+import { adoptKeys, cleanName, hasIdentity, loadKeys, loadName, publicOf, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
+import { hostOrigin, moveTo, receiveMove } from './move.js'
+import { confirmMove, onMoveAsked } from './move-view.js'
 import { secretFromHash } from './invite.js'
 import { Session } from './session.js'
 import { View } from './view.js'
@@ -76,6 +78,13 @@ async function main (): Promise<void> {
   })
   const secret = secretFromHash(location.hash)
   if (secret === null) return view.say('noInvite')
+  // A page opened by this phone's page on another host may be handed that identity (move.ts).
+  if (!hasIdentity(localStorage)) {
+    const moved = await receiveMove()
+    if (moved !== null && await confirmMove(view.lang, moved.identity.name, shortFingerprint(publicOf(moved.identity.secretKey)), moved.from)) {
+      adoptKeys(localStorage, moved.identity.secretKey, moved.identity.name)
+    }
+  }
   const me = loadKeys(localStorage)
   const name = loadName(localStorage) ?? await view.askName(cleanName)
   saveName(localStorage, name)
@@ -83,6 +92,11 @@ async function main (): Promise<void> {
   // Drill probes are acknowledged while the page is open, once each, across reconnects; private messages are opened here.
   const dms = new PhoneDms(me)
   dmView = new DmView(view.lang, dms, me.hex, localStorage)
+  onMoveAsked(() => view.lang, (address) => {
+    const origin = hostOrigin(address)
+    if (origin === null) return 'bad'
+    return moveTo(origin, location.hash, me, name) ? 'opened' : 'blocked'
+  })
   connect(view, phoneHandshakeKey(secret), me, name, { probes: new ProbeWatch(), dms, dmView })
 }
 
