@@ -11,14 +11,16 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { CHROMIUM } from '../helpers/browser.js'
-import { tamtam, type LanNode } from '../helpers/lan-nodes.js'
-import type { Lan } from '../helpers/lan.js'
-import { eventually } from '../helpers/peers.js'
+import { FAST, makeHome, startNode, tamtam, type LanNode } from '../helpers/lan-nodes.js'
+import { createLan, type Lan } from '../helpers/lan.js'
+import { eventually, tempDir } from '../helpers/peers.js'
 import { EventLog } from '../../harness/netns/index.js'
 import { IP } from '../../harness/netns/processes.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const VIEWPORT = { width: 360, height: 740 }
+/** The port phones connect to on every --web host of these tests. */
+export const WEB_PORT = '8080'
 
 /**
  * A headless Chromium inside `host`'s namespace, closed at teardown: playwright-core starts
@@ -37,6 +39,11 @@ export async function phoneBrowser (t: any, lan: Lan, host: string, dir: string)
   })
   t.teardown(async () => await browser.close())
   return browser
+}
+
+/** Start `tamtam up --web` on `host`, phones served on {@link WEB_PORT}. */
+export async function startWebNode (lan: Lan, host: string, home: string): Promise<LanNode> {
+  return await startNode(lan, host, home, ['--lan-only', ...FAST, '--web', '--web-port', WEB_PORT])
 }
 
 /** The first phone link `tamtam web ROOM --json` prints for a node (its address on the bridge). */
@@ -129,4 +136,29 @@ export function foundIn (captured: Captured, needle: string | Buffer): string | 
   if (captured.frames.includes(bytes)) return 'frames'
   if (captured.streams.includes(bytes)) return 'streams'
   return null
+}
+
+/** Print what the nodes said when a test fails, to see why. */
+export function explainOnFailure (t: any, nodes: LanNode[]): void {
+  t.teardown(() => {
+    if (t.passing()) return
+    for (const n of nodes) t.comment(`--- ${n.host} ---\n${n.events.map((e) => JSON.stringify(e)).join('\n').slice(-4000)}`)
+  })
+}
+
+/** A LAN of `hosts` on one bridge, a home for each of `members`, the first creating `room`, the others joining. */
+export async function scene (t: any, hosts: string[], members: string[], room: string): Promise<{ lan: Lan, dir: string, homes: Record<string, string>, invite: string }> {
+  const lan = await createLan({ segments: { wifi: hosts } })
+  t.teardown(() => lan.destroy())
+  const dir = tempDir(t)
+  const homes: Record<string, string> = {}
+  for (const m of members) homes[m] = await makeHome(dir, m)
+  const { invite } = JSON.parse(await tamtam(homes[members[0]!]!, 'room', 'create', room, '--json'))
+  for (const m of members.slice(1)) await tamtam(homes[m]!, 'room', 'join', invite)
+  return { lan, dir, homes, invite }
+}
+
+/** Stop each node, checking it exits cleanly. */
+export async function stopAll (t: any, nodes: LanNode[]): Promise<void> {
+  for (const n of nodes) t.equal(await n.stop(), 0, `${n.host} stops cleanly`)
 }

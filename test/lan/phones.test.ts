@@ -11,40 +11,13 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
 import { browserMissing } from '../helpers/browser.js'
-import { createLan, skipUnlessLan, type Lan } from '../helpers/lan.js'
-import { FAST, makeHome, startNode, tamtam, type LanNode } from '../helpers/lan-nodes.js'
-import { tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
+import { startNode, tamtam } from '../helpers/lan-nodes.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 import { defaultDistDir } from '../../src/web/page.js'
 import { decodeInvite } from '../../src/room/invite.js'
 import { phoneHandshakeKey } from '../../src/phone/index.js'
-import { fingerprintOf, foundIn, itemWithText, openPhone, phoneBrowser, phoneLink, showsText, startCapture, VIEWPORT, write } from './phone-lan.js'
-
-const WEB_PORT = '8080'
-
-/** Print what the nodes said when a test fails, to see why. */
-function explainOnFailure (t: any, nodes: LanNode[]): void {
-  t.teardown(() => {
-    if (t.passing()) return
-    for (const n of nodes) t.comment(`--- ${n.host} ---\n${n.events.map((e) => JSON.stringify(e)).join('\n').slice(-4000)}`)
-  })
-}
-
-/** A LAN of `hosts` on one bridge, a home for each of `members`, the first creating `room`, the others joining. */
-async function scene (t: any, hosts: string[], members: string[], room: string): Promise<{ lan: Lan, dir: string, homes: Record<string, string>, invite: string }> {
-  const lan = await createLan({ segments: { wifi: hosts } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const homes: Record<string, string> = {}
-  for (const m of members) homes[m] = await makeHome(dir, m)
-  const { invite } = JSON.parse(await tamtam(homes[members[0]!]!, 'room', 'create', room, '--json'))
-  for (const m of members.slice(1)) await tamtam(homes[m]!, 'room', 'join', invite)
-  return { lan, dir, homes, invite }
-}
-
-const stop = async (t: any, nodes: LanNode[]): Promise<void> => {
-  for (const n of nodes) t.equal(await n.stop(), 0, `${n.host} stops cleanly`)
-}
+import { explainOnFailure, fingerprintOf, foundIn, itemWithText, openPhone, phoneBrowser, phoneLink, scene, showsText, startCapture, startWebNode, stopAll, VIEWPORT, WEB_PORT, write } from './phone-lan.js'
 
 t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi carries none of it in clear', async (t) => {
   if (!skipUnlessLan(t)) return
@@ -58,7 +31,7 @@ t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi car
   const { lan, dir, homes, invite } = await scene(t, ['host', 'laptop', 'phone'], ['host', 'laptop'], room)
   const capture = await startCapture(t, lan, dir)
 
-  const a = await startNode(lan, 'host', homes.host!, ['--lan-only', ...FAST, '--web', '--web-port', WEB_PORT])
+  const a = await startWebNode(lan, 'host', homes.host!)
   const b = await startNode(lan, 'laptop', homes.laptop!)
   explainOnFailure(t, [a, b])
   const link = await phoneLink(a, room)
@@ -76,7 +49,8 @@ t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi car
   const item = await itemWithText(b, room, fromPhone)
   t.ok(item !== undefined, 'B\'s `tamtam log --json` shows the phone\'s message')
   t.equal(item?.name, phoneName, 'under the phone\'s name')
-  t.ok(me.endsWith(fingerprintOf(String(item?.authorKey))), `and the phone's fingerprint (${fingerprintOf(String(item?.authorKey))})`)
+  t.ok(me.endsWith(` · ${String(item?.author)}`), `under the fingerprint the page shows (${String(item?.author)})`)
+  t.equal(fingerprintOf(String(item?.authorKey)), item?.author, 'which is the phone\'s own identity\'s')
   await tamtam(b.home, 'send', room, fromLaptop)
   t.ok(await showsText(page, fromLaptop), 'B\'s answer shows on the page')
 
@@ -119,5 +93,5 @@ t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi car
   // "#tamtam1" alone does cross: the page's help text says a link ends with it.
 
   await context.close()
-  await stop(t, [a, b])
+  await stopAll(t, [a, b])
 })
