@@ -15,7 +15,7 @@ import { FAST, makeHome, startNode, tamtam, type LanNode } from '../helpers/lan-
 import { createLan, type Lan } from '../helpers/lan.js'
 import { eventually, tempDir } from '../helpers/peers.js'
 import { EventLog } from '../../harness/netns/index.js'
-import { IP } from '../../harness/netns/processes.js'
+import { findTool, IP } from '../../harness/netns/processes.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const VIEWPORT = { width: 360, height: 740 }
@@ -100,6 +100,11 @@ export interface Captured { frames: Buffer, streams: Buffer, summary: Record<str
 
 /** A capture running on the bridge; `stop` ends it and reads what it recorded. */
 export interface Capture { stop: () => Promise<Captured> }
+
+/** Why the bridge cannot be recorded here (capture.py needs python3), or null. */
+export function captureMissing (): string | null {
+  return existsSync(findTool('python3')) ? null : 'python3 is missing (apt-get install python3)'
+}
 
 /** Most the capture records; an exchange of a few messages is far below. */
 const CAPTURE_MAX_BYTES = 64 * 1024 * 1024

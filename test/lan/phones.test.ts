@@ -17,11 +17,12 @@ import { requirePrerequisite } from '../helpers/prereq.js'
 import { defaultDistDir } from '../../src/web/page.js'
 import { decodeInvite } from '../../src/room/invite.js'
 import { phoneHandshakeKey } from '../../src/phone/index.js'
-import { explainOnFailure, fingerprintOf, foundIn, itemWithText, openPhone, phoneBrowser, phoneLink, scene, showsText, startCapture, startWebNode, stopAll, VIEWPORT, WEB_PORT, write } from './phone-lan.js'
+import { captureMissing, explainOnFailure, fingerprintOf, foundIn, itemWithText, openPhone, phoneBrowser, phoneLink, scene, showsText, startCapture, startWebNode, stopAll, VIEWPORT, WEB_PORT, write } from './phone-lan.js'
 
 t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi carries none of it in clear', async (t) => {
   if (!skipUnlessLan(t)) return
   if (!requirePrerequisite(t, 'Chromium and the built page', browserMissing())) return
+  if (!requirePrerequisite(t, 'python3 (the bridge capture)', captureMissing())) return
   // Random parts make every searched string unique to this run: nothing else on the wire can hold them by chance.
   const tag = randomBytes(3).toString('hex')
   const room = `atelier-${tag}`
