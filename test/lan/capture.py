@@ -4,9 +4,10 @@ Records every frame crossing a namespace LAN's bridge, as a Wi-Fi eavesdropper w
 not bound to an interface, hears each frame as it enters a bridge port and as it leaves
 another. Bounded: it stops at the stop file, after max_seconds, or at max_bytes.
 
-Writes two files: OUT.frames, every frame's bytes one after the other, and OUT.streams,
-each TCP direction's payload put back in sequence order (a text cut between two
-segments is whole there). Prints one JSON line: what it heard.
+Writes OUT.frames, every frame's bytes one after the other; OUT.streams, each TCP
+direction's payload put back in sequence order (a text cut between two segments is whole
+there); and OUT.flows.json, where each direction is in OUT.streams. Prints one JSON line:
+what it heard.
 
 Usage: python3 capture.py OUT STOP_FILE MAX_SECONDS MAX_BYTES
 """
@@ -67,10 +68,14 @@ while time.monotonic() < deadline and total < max_bytes and not os.path.exists(s
         streams.setdefault(key, {})[seq] = payload
 
 frames.close()
+index = []
 with open(out + '.streams', 'wb') as f:
     for key, parts in streams.items():
-        for seq in sorted(parts):
-            f.write(parts[seq])
+        data = b''.join(parts[seq] for seq in sorted(parts))
+        index.append({'flow': '%s:%d>%s:%d' % key, 'offset': f.tell(), 'length': len(data)})
+        f.write(data)
         f.write(b'\n--- end of flow ---\n')
+with open(out + '.flows.json', 'w') as f:
+    json.dump(index, f)
 print(json.dumps({'event': 'done', 'frames': count, 'bytes': total, 'tcpPayload': tcp_payload, 'udpPayload': udp_payload,
                   'flows': sorted(flows), 'full': total >= max_bytes, 'timedOut': time.monotonic() >= deadline}), flush=True)

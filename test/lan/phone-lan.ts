@@ -95,8 +95,11 @@ export async function itemWithText (node: LanNode, room: string, text: string, m
   return found
 }
 
+/** One TCP direction's payload, in order: `flow` is "src:port>dst:port". */
+export interface Flow { flow: string, bytes: Buffer }
+
 /** What the bridge carried: every frame, and each TCP direction's payload in order. */
-export interface Captured { frames: Buffer, streams: Buffer, summary: Record<string, any> }
+export interface Captured { frames: Buffer, streams: Buffer, flows: Flow[], summary: Record<string, any> }
 
 /** A capture running on the bridge; `stop` ends it and reads what it recorded. */
 export interface Capture { stop: () => Promise<Captured> }
@@ -125,7 +128,10 @@ export async function startCapture (t: any, lan: Lan, dir: string): Promise<Capt
       writeFileSync(stopFile, '')
       const summary = await log.waitFor((e) => e.event === 'done', 30_000, 'capture end').catch(() => { throw new Error(`capture did not end: ${log.stderr}`) })
       if (!existsSync(`${out}.frames`)) throw new Error(`capture wrote nothing: ${log.stderr}`)
-      return { frames: readFileSync(`${out}.frames`), streams: readFileSync(`${out}.streams`), summary }
+      const streams = readFileSync(`${out}.streams`)
+      const index = JSON.parse(readFileSync(`${out}.flows.json`, 'utf8')) as Array<{ flow: string, offset: number, length: number }>
+      const flows = index.map((f) => ({ flow: f.flow, bytes: streams.subarray(f.offset, f.offset + f.length) }))
+      return { frames: readFileSync(`${out}.frames`), streams, flows, summary }
     }
   }
 }

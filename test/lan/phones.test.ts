@@ -17,7 +17,8 @@ import { requirePrerequisite } from '../helpers/prereq.js'
 import { defaultDistDir } from '../../src/web/page.js'
 import { decodeInvite } from '../../src/room/invite.js'
 import { phoneHandshakeKey } from '../../src/phone/index.js'
-import { captureMissing, explainOnFailure, fingerprintOf, foundIn, itemWithText, openPhone, phoneBrowser, phoneLink, scene, showsText, startCapture, startWebNode, stopAll, VIEWPORT, WEB_PORT, write } from './phone-lan.js'
+import { replay } from './phone-replay.js'
+import { captureMissing, explainOnFailure, fingerprintOf, foundIn, itemWithText, logItems, openPhone, phoneBrowser, phoneLink, scene, showsText, startCapture, startWebNode, stopAll, VIEWPORT, WEB_PORT, write } from './phone-lan.js'
 
 t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi carries none of it in clear', async (t) => {
   if (!skipUnlessLan(t)) return
@@ -29,7 +30,7 @@ t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi car
   const phoneName = `Moussa Diarra ${tag}`
   const fromPhone = 'Je suis là'
   const fromLaptop = `Bien reçu, on t'attend ${tag}`
-  const { lan, dir, homes, invite } = await scene(t, ['host', 'laptop', 'phone'], ['host', 'laptop'], room)
+  const { lan, dir, homes, invite } = await scene(t, ['host', 'laptop', 'phone', 'spy'], ['host', 'laptop'], room)
   const capture = await startCapture(t, lan, dir)
 
   const a = await startWebNode(lan, 'host', homes.host!)
@@ -92,6 +93,22 @@ t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi car
   ]
   for (const [what, value] of secrets) t.equal(foundIn(captured, value), null, `${what} never crosses the bridge`)
   // "#tamtam1" alone does cross: the page's help text says a link ends with it.
+
+  // An active eavesdropper sends the phone's recorded WebSocket again, from its own host.
+  const phoneIp = lan.host('phone').ip
+  const ws = captured.flows.find((f) => f.flow.startsWith(`${phoneIp}:`) && f.flow.endsWith(`>${hostIp}:${WEB_PORT}`) && f.bytes.subarray(0, 8).toString() === 'GET /ws ')
+  t.ok(ws !== undefined, 'the capture holds the phone\'s whole WebSocket, from its upgrade')
+  const answer = await replay(lan, 'spy', hostIp, Number(WEB_PORT), ws?.bytes ?? Buffer.alloc(0))
+  t.match(answer.status, /^HTTP\/1\.1 101/, 'the host takes the replayed upgrade (it reads the replay)')
+  t.same(answer.messages.filter((m) => m.op === 2).map((m) => [m.length, m.head]), [[99, '740102'], [3, '740104']], 'it replies with fresh keys, then refuses the recorded proof, and reads no frame', { answer })
+  t.ok(answer.closed, 'then ends the connection')
+  const before = await logItems(b, room)
+  const marker2 = `après le rejeu ${tag}`
+  await write(page, marker2)
+  t.ok(await itemWithText(b, room, marker2) !== undefined, 'the phone still writes (a marker after the replay reaches B)')
+  const after = await logItems(b, room)
+  t.equal(after.length, before.length + 1, 'and the replay added nothing else to the room')
+  t.equal(after.filter((i) => i.text === fromPhone).length, 1, 'the recorded message is there once')
 
   await context.close()
   await stopAll(t, [a, b])
