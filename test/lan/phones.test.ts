@@ -5,6 +5,8 @@
  * The phone opens the link `tamtam web ROOM --json` prints, chats with B through A, and a
  * capture of the bridge (capture.py) shows that the Wi-Fi carries none of what was said,
  * nor the names, nor the invite — while the same search finds what is sent in clear.
+ * Then a fourth host, `spy`, sends the phone's recorded WebSocket to the host again: it
+ * gets fresh keys and a refusal, and the room gets nothing.
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
