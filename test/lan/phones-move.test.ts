@@ -4,8 +4,8 @@
  * through A, then the same browser profile opens C's link.
  *
  * The page keeps its identity in localStorage, which is per origin (scheme, address,
- * port). So C at ANOTHER address is another origin: today the page asks the name again
- * and makes a new identity there (the TODO assertions below say what issue 20 wants).
+ * port). So C at ANOTHER address is another origin: opened directly it asks a name; the
+ * page at A hands the identity over to C's page (web/src/move.ts), and it is the same member.
  * When C is reached at the address the phone already knows (A left and C took its
  * address, as when the laptop holding the hotspot is swapped), the page is the same
  * member: no new name, the same fingerprint on B's log through A and through C, each
@@ -20,8 +20,6 @@ import { startNode, tamtam } from '../helpers/lan-nodes.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 import { run, IP } from '../../harness/netns/processes.js'
 import { explainOnFailure, itemWithText, openPhone, phoneBrowser, phoneLink, scene, startWebNode, stopAll, VIEWPORT, WEB_PORT, write } from './phone-lan.js'
-
-const ONE_ORIGIN_TODO = 'localStorage is per origin: a host at another address does not see the identity kept by the first (issue 20, to decide: carry the identity across hosts)'
 
 /** Whether the page, once loaded, asks a name (else it went straight to the chat). */
 async function asksName (page: Page, link: string): Promise<boolean> {
@@ -62,14 +60,28 @@ t.test('a phone moves from host A to host C: its messages through C reach B; at 
   // Through C at C's own address: another origin.
   const linkC = await phoneLink(c, room)
   t.ok(linkC.startsWith(`http://${lan.host('host2').ip}:${WEB_PORT}/#`), 'C prints its own link')
-  const viaC = await context.newPage()
-  const asked = await asksName(viaC, linkC)
-  t.notOk(asked, 'the same browser needs no new name at C', { todo: ONE_ORIGIN_TODO })
-  if (asked) await openPhone(viaC, linkC, name)
+  // Opened directly, C's address is another origin with no identity: it asks a name (control).
+  const direct = await context.newPage()
+  t.ok(await asksName(direct, linkC), 'opened directly, C\'s page is a stranger and asks a name (control)')
+  await direct.close()
+  // The page at A hands its identity to C's page (web/src/move.ts).
+  await viaA.click('#move-box summary')
+  const [viaC] = await Promise.all([
+    context.waitForEvent('page'),
+    (async () => {
+      await viaA.fill('#move-address', `${lan.host('host2').ip}:${WEB_PORT}`)
+      await viaA.click('#move-form button[type=submit]')
+    })()
+  ])
+  await viaC.locator('#move-ask').waitFor({ state: 'visible', timeout: 30_000 })
+  await viaC.click('#move-yes')
+  await viaC.locator('#chat').waitFor({ state: 'visible', timeout: 30_000 })
+  t.ok(await viaC.locator('#name-form').isHidden(), 'the same browser needs no new name at C')
+  t.equal(await viaC.textContent('#me'), me, 'and shows the same name and fingerprint')
   await write(viaC, `par C ${tag}`)
   const second = await itemWithText(b, room, `par C ${tag}`)
   t.ok(second !== undefined, 'the message written through C reaches B')
-  t.equal(second?.authorKey, first?.authorKey, 'under the same identity', { todo: ONE_ORIGIN_TODO })
+  t.equal(second?.authorKey, first?.authorKey, 'under the same identity')
   await viaC.close()
 
   // A leaves; C takes A's address. The phone's origin is the same: its identity is there.
