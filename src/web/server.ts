@@ -52,8 +52,14 @@ export interface WebOptions {
   docStallMs?: number
 }
 
-/** What the server reports to its owner; `documents` are the node's (phones list, get and share documents). */
-export interface WebEvents { warn: (err: unknown) => void, documents?: () => Promise<Documents> }
+/** What the server reports to its owner. */
+export interface WebEvents {
+  warn: (err: unknown) => void
+  /** Own member logs (hex) of the peers connected now in a room (the node's network), for who is online. */
+  online?: (roomId: string) => Set<string>
+  /** The node's documents: phones list, get and share documents through them. */
+  documents?: () => Promise<Documents>
+}
 
 /** A node's web server for phones. `listen` and `close` are idempotent. */
 export class WebServer {
@@ -183,6 +189,7 @@ export class WebServer {
       identity: this.hostIdentity,
       writer: async (room, phone) => await this.writers.open(room, phone),
       release: async (writer) => await this.writers.release(writer),
+      onlineLogs: (room) => new Set([...this.events.online?.(room.id) ?? [], ...this.writers.keysIn(room.id)]),
       warn: this.events.warn,
       docs: this.docsHost()
     }

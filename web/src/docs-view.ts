@@ -5,7 +5,8 @@
  * object URL, a link with `download`) only once docs.ts found its bytes match the sha256.
  */
 import { text, type Key, type Lang } from './i18n.js'
-import type { DocInfo, Download, Outgoing } from './docs.js'
+import type { PhoneMessage } from '../../src/phone/index.js'
+import { DocsState, type DocInfo, type Download, type Outgoing } from './docs.js'
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
 
@@ -125,4 +126,18 @@ export class DocsView {
     }
     return li
   }
+}
+
+/** The documents of one connection, shown in `panel`; `announce` appends a record through the session. */
+export function connectDocs (panel: DocsView, send: (m: PhoneMessage) => boolean, announce: DocsState['announce']): DocsState {
+  const docs = new DocsState(send, (record) => announce(record), {
+    list: (list) => panel.list(list),
+    progress: (id, bytes, total) => panel.showProgress(id, bytes, total),
+    offer: (info, parts) => { panel.say(null); panel.offer(info, parts) },
+    failed: (id, why, detail) => { panel.dropped(id); panel.say(why === 'bad' ? 'docBad' : 'docError', { detail }) },
+    sending: (name, bytes, total) => panel.say('docSending', { name, done: sizeText(bytes), total: sizeText(total) }),
+    uploaded: (name) => panel.say('docSent', { name })
+  })
+  panel.onActions((id) => docs.fetch(id), (file) => docs.put(file))
+  return docs
 }
