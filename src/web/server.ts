@@ -15,6 +15,7 @@ import { MAX_FRAME_BYTES } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { capPerAddress, DEFAULT_MAX_PER_ADDRESS } from './addresses.js'
+import { defaultMaxHandshaking, Handshaking } from './handshaking.js'
 import { defaultDistDir, readAsset, SECURITY_HEADERS } from './page.js'
 import { PhoneSession } from './session.js'
 import { CLOSE, PhoneSocket, type SocketLimits } from './socket.js'
@@ -34,6 +35,8 @@ export interface WebOptions {
   /** Address to bind; default `0.0.0.0`. */
   host?: string
   maxSessions?: number
+  /** Most sockets in their §16 handshake at once (handshaking.ts); default a quarter of `maxSessions`. */
+  maxHandshaking?: number
   maxPerAddress?: number
   /** Per-socket limits (tests shorten the hello timeout). */
   limits?: Partial<SocketLimits>
@@ -58,6 +61,7 @@ export class WebServer {
   private readonly writers: HostedWriters
   private readonly sessions = new Set<{ socket: PhoneSocket, session: PhoneSession | null }>()
   private readonly refused = new WeakSet<Socket>()
+  private readonly handshaking: Handshaking<PhoneSocket>
   /** The host's identity, hex: phones name it in their binding. */
   private hostIdentity = ''
   private listening: Promise<void> | null = null
@@ -75,6 +79,7 @@ export class WebServer {
     this.http = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 15_000 }, (req, res) => { this.request(req, res).catch(events.warn) })
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head))
     capPerAddress(this.http, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, this.refused)
+    this.handshaking = new Handshaking(opts.maxHandshaking ?? defaultMaxHandshaking(opts.maxSessions ?? DEFAULT_MAX_SESSIONS))
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false })
   }
 
@@ -136,20 +141,18 @@ export class WebServer {
   }
 
   private accept (ws: WebSocket): void {
-    // Full: the upgrade completes so the phone gets a reason it can show, and nothing else.
-    if (this.sessions.size >= (this.opts.maxSessions ?? DEFAULT_MAX_SESSIONS) || this.closing !== null) {
-      ws.on('error', () => {})
-      ws.close(CLOSE.tryLater, 'host full')
-      setTimeout(() => ws.terminate(), 2_000).unref()
-      return
-    }
+    // Too many handshaking: one drawn at random makes way (its slot is freed at once).
+    this.handshaking.makeRoom()?.close(CLOSE.tryLater, 'host busy')
+    if (this.sessions.size >= (this.opts.maxSessions ?? DEFAULT_MAX_SESSIONS) || this.closing !== null) return turnAway(ws, 'host full')
     // Every room held now is offered; the handshake says which one the phone is in.
     const rooms = this.tt.rooms.list()
     const socket = new PhoneSocket(ws, rooms.map((r) => new Uint8Array(r.keys.memberKey)), this.limits)
     const entry: { socket: PhoneSocket, session: PhoneSession | null } = { socket, session: null }
     this.sessions.add(entry)
+    this.handshaking.add(socket)
     socket.attach({
       opened: (room) => {
+        this.handshaking.done(socket)
         entry.session = new PhoneSession(this.sessionHost(), rooms[room], (m) => socket.send(m))
       },
       message: async (m) => {
@@ -158,6 +161,7 @@ export class WebServer {
       },
       closed: () => {
         this.sessions.delete(entry)
+        this.handshaking.done(socket)
         entry.session?.close().catch(this.events.warn)
       }
     })
@@ -189,6 +193,13 @@ export class WebServer {
     })()
     await this.closing
   }
+}
+
+/** Full or busy: the upgrade completes so the phone gets a reason it can show, and nothing else. */
+function turnAway (ws: WebSocket, reason: string): void {
+  ws.on('error', () => {})
+  ws.close(CLOSE.tryLater, reason)
+  setTimeout(() => ws.terminate(), 2_000).unref()
 }
 
 /** A short refusal that echoes nothing of the request. */
