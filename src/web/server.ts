@@ -16,7 +16,7 @@ import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { capPerAddress, DEFAULT_MAX_PER_ADDRESS } from './addresses.js'
 import { defaultMaxHandshaking, Handshaking } from './handshaking.js'
-import { defaultDistDir, readAsset, SECURITY_HEADERS } from './page.js'
+import { defaultDistDir, readAsset, SECURITY_HEADERS, type AssetCache } from './page.js'
 import { PhoneSession } from './session.js'
 import { CLOSE, PhoneSocket, type SocketLimits } from './socket.js'
 import { HostedWriters } from './writers.js'
@@ -61,6 +61,7 @@ export class WebServer {
   private readonly writers: HostedWriters
   private readonly sessions = new Set<{ socket: PhoneSocket, session: PhoneSession | null }>()
   private readonly refused = new WeakSet<Socket>()
+  private readonly assets: AssetCache = new Map()
   private readonly handshaking: Handshaking<PhoneSocket>
   /** The host's identity, hex: phones name it in their binding. */
   private hostIdentity = ''
@@ -124,7 +125,7 @@ export class WebServer {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     const method = req.method ?? ''
     if (method !== 'GET' && method !== 'HEAD') return plain(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' })
-    const asset = await readAsset((req.url ?? '').split('?')[0], this.distDir)
+    const asset = await readAsset((req.url ?? '').split('?')[0], this.distDir, this.assets)
     if (asset === null) return plain(res, 404, 'not found\n')
     res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'Cache-Control': 'no-cache' })
     res.end(method === 'HEAD' ? undefined : asset.body)
