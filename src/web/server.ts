@@ -78,6 +78,9 @@ export class WebServer {
     this.distDir = opts.distDir === undefined ? defaultDistDir() : opts.distDir
     this.writers = new HostedWriters(async () => await tt.store())
     this.http = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 15_000 }, (req, res) => { this.request(req, res).catch(events.warn) })
+    // A client that stops reading its answers (200 pipelined requests, never read) makes no
+    // progress: cut after 10 s. Upgraded sockets are not concerned (ws clears the timeout).
+    this.http.timeout = 10_000
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head))
     capPerAddress(this.http, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, this.refused)
     this.handshaking = new Handshaking(opts.maxHandshaking ?? defaultMaxHandshaking(opts.maxSessions ?? DEFAULT_MAX_SESSIONS))

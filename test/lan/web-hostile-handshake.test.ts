@@ -69,7 +69,6 @@ t.test('stalled handshakes, outsiders and a full host', async (t) => {
     t.ok(String(replay.received).endsWith('740104'), 'the replay ends with the §16 refusal')
     t.same(leaks(wrong.received), [], 'no byte the wrong-invite outsider received names the room or a member')
     t.same(leaks(replay.received), [], 'no byte the replaying outsider received names the room or a member')
-    t.not(String(replay.received).slice(-206, -6), hello.slice(6, 206), 'the host answered the replay with a fresh reply')
     await stillFine(t, scene, 'the outsiders')
   })
 

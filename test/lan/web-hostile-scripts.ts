@@ -204,7 +204,12 @@ setTimeout(end, Number(ms))
 s.on('error', () => {}); s.on('data', (d) => { got = Buffer.concat([got, d]).subarray(0, 4096) }); s.on('close', () => { closed = true; setTimeout(end, 200) })
 function pump () { while (written < total && !s.destroyed) { written += chunk.length; if (!s.write(chunk)) return s.once('drain', pump) } }
 s.on('connect', () => {
-  if (mode === 'headers') { s.write('GET / HTTP/1.1\\r\\nHost: ' + host + '\\r\\n'); for (let i = 0; i < 1024 && !s.destroyed; i++) { s.write('X-Pad-' + i + ': ' + 'a'.repeat(1000) + '\\r\\n'); written += 1010 } return }
+  // A header line a millisecond, stopping at the first answer, so the answer is not lost to a reset.
+  if (mode === 'headers') {
+    s.write('GET / HTTP/1.1\\r\\nHost: ' + host + '\\r\\n'); let i = 0
+    const line = () => { if (i >= 1024 || s.destroyed || got.length > 0) return; s.write('X-Pad-' + i++ + ': ' + 'a'.repeat(1000) + '\\r\\n'); written += 1010; setTimeout(line, 1) }
+    return line()
+  }
   // The host answers on the headers: read that first, then push the body at it.
   if (mode === 'body') { s.write('POST / HTTP/1.1\\r\\nHost: ' + host + '\\r\\nContent-Length: ' + total + '\\r\\n\\r\\n'); return s.once('data', () => pump()) }
   s.write('GET /ws HTTP/1.1\\r\\nHost: ' + host + '\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Version: 13\\r\\nSec-WebSocket-Key: ' + crypto.randomBytes(16).toString('base64') + '\\r\\n\\r\\n')
