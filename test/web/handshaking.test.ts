@@ -3,11 +3,13 @@
  * quarter of the session slots are handshaking at once, a newcomer takes the place of one
  * of them, and a phone still gets in (src/web/handshaking.ts). Loopback, a real node, raw
  * WebSockets and a phone in Node; test/lan/web-hostile-handshake.test.ts is the same on a
- * namespace Wi-Fi with an attacker on several addresses.
+ * namespace Wi-Fi with an attacker on several addresses. Also: the `--web-max-sessions` flag.
  */
+import path from 'node:path'
 import t from 'tap'
 import WebSocket from 'ws'
-import { eventually, networkOf, nodeOf, peer } from '../helpers/peers.js'
+import { cli } from '../helpers/cli.js'
+import { eventually, networkOf, nodeOf, peer, tempDir } from '../helpers/peers.js'
 import { connectPhone, phoneIdentity } from './phone-client.js'
 
 t.test('silent sockets hold at most a quarter of the slots; a phone still gets in', async (t) => {
@@ -37,4 +39,13 @@ t.test('silent sockets hold at most a quarter of the slots; a phone still gets i
   t.equal(welcome.t, 'welcome', 'a phone arriving now finishes its handshake and is welcomed')
   await eventually(() => ended.length >= 9, 5_000, 20)
   t.same(ended.slice(8), ['1013 host busy'], 'one of the two silent ones made way for it')
+})
+
+t.test('up --web-max-sessions takes a whole number from 1 to 4096', async (t) => {
+  const home = path.join(tempDir(t), 'h')
+  t.equal((await cli(['--home', home, 'init', '--name', 'Awa'])).code, 0, 'an identity')
+  for (const bad of ['0', '-3', '2.5', 'many', '4097']) {
+    const r = await cli(['--home', home, 'up', '--lan-only', '--web', '--web-port', '0', '--web-max-sessions', bad])
+    t.match([r.code, r.stderr], [2, /USAGE: --web-max-sessions must be a whole number from 1 to 4096/], `${bad} is refused before anything starts`)
+  }
 })
