@@ -73,20 +73,26 @@ function phone (wsUrl, keyHex, name, localAddress, on) {
 /**
  * An honest phone that chats: a message every \`everyMs\` (the next once the last is
  * stored), each printed as { event: 'appended', text }. Mode 'flood' instead sends frames
- * as fast as it can once welcomed. Prints its handshake bytes (what a listener on the Wi-Fi
+ * as fast as it can once welcomed; mode 'hog' asks the whole history 45 times and never
+ * reads again (from \`localAddress\`, so the host's side of it can be counted). Prints its handshake bytes (what a listener on the Wi-Fi
  * captures) and how it ended.
  */
 const CHAT = PHONE_LIB + `
-const [wsUrl, keyHex, name, mode, everyMs, ms] = process.argv.slice(1)
+const [wsUrl, keyHex, name, mode, everyMs, ms, localAddress] = process.argv.slice(1)
 let n = 0, pending = null, sentFrames = 0
 setTimeout(() => { out({ event: 'end', n, sentFrames }); process.exit(0) }, Number(ms))
-const p = phone(wsUrl, keyHex, name, undefined, (event, m) => {
+const p = phone(wsUrl, keyHex, name, localAddress, (event, m) => {
   if (event === 'appended') { out({ event, text: pending, seq: m.seq }); pending = null; return }
   if (event === 'welcome') {
     out({ event, core: m.core, room: m.room })
     if (mode === 'flood') {
       const burst = () => { for (let i = 0; i < 20 && p.ws.readyState === 1; i++) { p.send({ t: 'members' }); sentFrames++ } if (p.ws.readyState === 1) setImmediate(burst) }
       return burst()
+    }
+    if (mode === 'hog') {
+      for (let i = 0; i < 45; i++) p.send({ t: 'history', limit: 300 })
+      p.ws._socket.pause()
+      return out({ event: 'hogging' })
     }
     return m.bound ? start() : p.bind()
   }

@@ -84,6 +84,25 @@ t.test('slow clients, floods and oversized input do not hurt the host or the hon
     await stillFine(t, scene, 'the floods')
   })
 
+  await t.test('a member phone that asks the whole history 45 times and never reads is dropped', async (t) => {
+    const ip = scene.phoneIps[0]
+    // A small receive window, as a phone that stopped reading on a slow Wi-Fi: without it the
+    // kernels' buffers (megabytes on a veth) swallow what the host sends before it queues any.
+    const rmem = await scene.lan.exec('phone', ['sysctl', '-n', 'net.ipv4.tcp_rmem'])
+    await scene.lan.exec('phone', ['sysctl', '-w', 'net.ipv4.tcp_rmem=4096 4096 4096'])
+    t.teardown(async () => { await scene.lan.exec('phone', ['sysctl', '-w', `net.ipv4.tcp_rmem=${rmem.stdout.trim().replace(/\s+/g, ' ')}`]) })
+    const hog = spawnScript(scene.lan, 'phone', 'chat', [scene.wsUrl, scene.memberKey, 'Goulu', 'hog', 0, 60_000, ip])
+    t.teardown(() => { hog.child.kill('SIGKILL') })
+    await hog.waitFor((e) => e.event === 'hogging', 15_000, 'the phone asks and stops reading')
+    const peak = peakRss(scene, sleep(15_000))
+    const since = Date.now()
+    t.ok(await eventually(async () => await heldFrom(scene, [ip]) === 0, 15_000, 250), 'the host drops it (more than 1 MiB queued: no other limit closes a welcomed phone)')
+    t.comment(`dropped within ${Date.now() - since} ms of its last request`)
+    const rss = await peak
+    t.ok(rss - base < RSS_BOUND_MIB, `the host's memory stayed bounded (${base.toFixed(0)} → peak ${rss.toFixed(0)} MiB)`)
+    await stillFine(t, scene, 'the phone that does not read')
+  })
+
   await t.test('oversized: a 50 MB WebSocket message, a 50 MB body, 1 MiB of headers', async (t) => {
     const runs = Promise.all([
       runScript(scene.lan, 'outsider', 'big', [scene.hostIp, WEB_PORT, 'ws', 50, 20_000], 30_000),
