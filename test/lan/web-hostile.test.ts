@@ -96,8 +96,8 @@ t.test('slow clients, floods and oversized input do not hurt the host or the hon
     await hog.waitFor((e) => e.event === 'hogging', 15_000, 'the phone asks and stops reading')
     const peak = peakRss(scene, sleep(15_000))
     const since = Date.now()
-    t.ok(await eventually(async () => await heldFrom(scene, [ip]) === 0, 15_000, 250), 'the host drops it (more than 1 MiB queued: no other limit closes a welcomed phone)')
-    t.comment(`dropped within ${Date.now() - since} ms of its last request`)
+    const dropped = await eventually(async () => await heldFrom(scene, [ip]) === 0, 15_000, 250)
+    t.ok(dropped, `the host drops it (more than 1 MiB queued: no other limit closes a welcomed phone); ${dropped ? 'gone' : 'still held'} after ${Date.now() - since} ms`)
     const rss = await peak
     t.ok(rss - base < RSS_BOUND_MIB, `the host's memory stayed bounded (${base.toFixed(0)} → peak ${rss.toFixed(0)} MiB)`)
     await stillFine(t, scene, 'the phone that does not read')
