@@ -48,6 +48,7 @@ function register ({ program, run, t, context }: Registrar): void {
     .option('--relay', h('help.relay.up'))
     .option('--web', h('help.web'))
     .option('--web-port <n>', h('help.webPort'), '8080')
+    .option('--web-max-sessions <n>', h('help.webMaxSessions'), '64')
     .addOption(new Option('--bootstrap <host:port>', h('help.30')).argParser(collect).hideHelp())
     .action(async (o) => {
       const { up } = await import('./up.js')

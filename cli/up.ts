@@ -8,7 +8,7 @@ import type { NetworkOptions } from '../src/network/index.js'
 import type { Translate } from '../src/i18n/index.js'
 
 /** Flags of `up`, as commander parses them. */
-export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean, push?: boolean, web?: boolean, webPort?: string }
+export interface UpFlags { lanOnly?: boolean, port?: string, peer?: string[], announceInterval?: string, bootstrap?: string[], announceOnly?: boolean, listenOnly?: boolean, maxConnections?: string, relay?: boolean, push?: boolean, web?: boolean, webPort?: string, webMaxSessions?: string }
 
 /** Turn flags into network options (validated). */
 export async function networkOptions (flags: UpFlags): Promise<NetworkOptions> {
@@ -62,14 +62,16 @@ function fields (value: unknown): Record<string, unknown> {
 }
 
 /** The web server's options (`--web`), or undefined when phones are not served. */
-async function webOptions (flags: UpFlags): Promise<{ port: number } | undefined> {
+async function webOptions (flags: UpFlags): Promise<{ port: number, maxSessions: number } | undefined> {
   if (flags.web !== true) return undefined
   const { fail } = await import('../src/errors/index.js')
   // Phones write through the host's identity (their binding names it); a relay hub has none.
   if (flags.relay === true) throw fail('USAGE', '--web cannot be combined with --relay')
   const port = Number(flags.webPort ?? '8080')
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw fail('USAGE', '--web-port must be a whole number from 0 to 65535')
-  return { port }
+  const maxSessions = Number(flags.webMaxSessions ?? '64')
+  if (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > 4096) throw fail('USAGE', '--web-max-sessions must be a whole number from 1 to 4096')
+  return { port, maxSessions }
 }
 
 /** Run the node; resolves when it has closed after the run's signal. */

@@ -61,11 +61,21 @@ const ASSETS = new Map<string, Asset>([
   ['/app.css', { type: 'text/css; charset=utf-8', file: 'app.css' }]
 ])
 
+/**
+ * Bodies read once per server. Every response then shares one buffer: a client that asks
+ * `/app.js` 200 times in one pipelined write and never reads (node answers them all into
+ * its queue) holds 200 references, not 200 copies (test/lan/web-hostile.test.ts saw one
+ * grow the host by 250 MiB). A rebuilt page is served after the node restarts.
+ */
+export type AssetCache = Map<string, Promise<Buffer | null>>
+
 /** A body to send, or null for 404. `/` falls back to the placeholder when no built page exists. */
-export async function readAsset (where: string, distDir: string | null): Promise<{ type: string, body: Buffer } | null> {
+export async function readAsset (where: string, distDir: string | null, cache: AssetCache = new Map()): Promise<{ type: string, body: Buffer } | null> {
   const asset = ASSETS.get(where)
   if (asset === undefined) return null
-  const body = distDir === null || asset.file === undefined ? null : await readFile(path.join(distDir, asset.file)).catch(() => null)
+  const file = distDir === null || asset.file === undefined ? null : path.join(distDir, asset.file)
+  if (file !== null && !cache.has(file)) cache.set(file, readFile(file).catch(() => null))
+  const body = file === null ? null : await cache.get(file)!
   if (body !== null) return { type: asset.type, body }
   return where === '/' ? { type: asset.type, body: Buffer.from(PLACEHOLDER_PAGE) } : null
 }

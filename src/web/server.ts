@@ -18,7 +18,8 @@ import { MAX_FRAME_BYTES } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { capPerAddress, DEFAULT_MAX_PER_ADDRESS } from './addresses.js'
-import { defaultDistDir, readAsset, SECURITY_HEADERS } from './page.js'
+import { defaultMaxHandshaking, Handshaking } from './handshaking.js'
+import { defaultDistDir, readAsset, SECURITY_HEADERS, type AssetCache } from './page.js'
 import { DEFAULT_PHONE_DOCS_BYTES, PhoneBlobsShelf } from './phone-blobs.js'
 import type { DocsHost } from './phone-docs.js'
 import { PhoneSession } from './session.js'
@@ -39,6 +40,8 @@ export interface WebOptions {
   /** Address to bind; default `0.0.0.0`. */
   host?: string
   maxSessions?: number
+  /** Most sockets in their §16 handshake at once (handshaking.ts); default a quarter of `maxSessions`. */
+  maxHandshaking?: number
   maxPerAddress?: number
   /** Per-socket limits (tests shorten the hello timeout). */
   limits?: Partial<SocketLimits>
@@ -74,6 +77,8 @@ export class WebServer {
   private readonly shelf: PhoneBlobsShelf
   private readonly sessions = new Set<{ socket: PhoneSocket, session: PhoneSession | null }>()
   private readonly refused = new WeakSet<Socket>()
+  private readonly assets: AssetCache = new Map()
+  private readonly handshaking: Handshaking<PhoneSocket>
   /** The host's identity, hex: phones name it in their binding. */
   private hostIdentity = ''
   private listening: Promise<void> | null = null
@@ -90,8 +95,12 @@ export class WebServer {
     this.writers = new HostedWriters(async () => await tt.store())
     this.shelf = new PhoneBlobsShelf(async () => await tt.store(), (room, core) => tt.addRoomCore(room.id, core))
     this.http = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 15_000 }, (req, res) => { this.request(req, res).catch(events.warn) })
+    // A client that stops reading its answers (200 pipelined requests, never read) makes no
+    // progress: cut after 10 s. Upgraded sockets are not concerned (ws clears the timeout).
+    this.http.timeout = 10_000
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head))
     capPerAddress(this.http, opts.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS, this.refused)
+    this.handshaking = new Handshaking(opts.maxHandshaking ?? defaultMaxHandshaking(opts.maxSessions ?? DEFAULT_MAX_SESSIONS))
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false })
   }
 
@@ -138,7 +147,7 @@ export class WebServer {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     const method = req.method ?? ''
     if (method !== 'GET' && method !== 'HEAD') return plain(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' })
-    const asset = await readAsset((req.url ?? '').split('?')[0], this.distDir)
+    const asset = await readAsset((req.url ?? '').split('?')[0], this.distDir, this.assets)
     if (asset === null) return plain(res, 404, 'not found\n')
     res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'Cache-Control': 'no-cache' })
     res.end(method === 'HEAD' ? undefined : asset.body)
@@ -155,20 +164,18 @@ export class WebServer {
   }
 
   private accept (ws: WebSocket): void {
-    // Full: the upgrade completes so the phone gets a reason it can show, and nothing else.
-    if (this.sessions.size >= (this.opts.maxSessions ?? DEFAULT_MAX_SESSIONS) || this.closing !== null) {
-      ws.on('error', () => {})
-      ws.close(CLOSE.tryLater, 'host full')
-      setTimeout(() => ws.terminate(), 2_000).unref()
-      return
-    }
+    // Too many handshaking: one drawn at random makes way (its slot is freed at once).
+    this.handshaking.makeRoom()?.close(CLOSE.tryLater, 'host busy')
+    if (this.sessions.size >= (this.opts.maxSessions ?? DEFAULT_MAX_SESSIONS) || this.closing !== null) return turnAway(ws, 'host full')
     // Every room held now is offered; the handshake says which one the phone is in.
     const rooms = this.tt.rooms.list()
     const socket = new PhoneSocket(ws, rooms.map((r) => new Uint8Array(r.keys.memberKey)), this.limits)
     const entry: { socket: PhoneSocket, session: PhoneSession | null } = { socket, session: null }
     this.sessions.add(entry)
+    this.handshaking.add(socket)
     socket.attach({
       opened: (room) => {
+        this.handshaking.done(socket)
         entry.session = new PhoneSession(this.sessionHost(), rooms[room], (m) => socket.send(m), () => socket.queuedBytes)
       },
       exempt: (m) => entry.session?.exempt(m) ?? false,
@@ -178,6 +185,7 @@ export class WebServer {
       },
       closed: () => {
         this.sessions.delete(entry)
+        this.handshaking.done(socket)
         entry.session?.close().catch(this.events.warn)
       }
     })
@@ -223,6 +231,13 @@ export class WebServer {
     })()
     await this.closing
   }
+}
+
+/** Full or busy: the upgrade completes so the phone gets a reason it can show, and nothing else. */
+function turnAway (ws: WebSocket, reason: string): void {
+  ws.on('error', () => {})
+  ws.close(CLOSE.tryLater, reason)
+  setTimeout(() => ws.terminate(), 2_000).unref()
 }
 
 /** A short refusal that echoes nothing of the request. */

@@ -2,6 +2,7 @@
 export const web = {
   'help.web': 'also serve phones on the LAN: a web page and a WebSocket where a phone joins a room from its browser',
   'help.webPort': 'port of the web server for phones',
+  'help.webMaxSessions': 'most phone sessions at once on this host; more phones are told the host is full',
   'help.webLink': 'print the link phones open to join a room from their browser (needs `tamtam up --web` running)',
   'help.webLinkQr': 'also print the first link as a QR code to scan',
   'help.webLinkAfter': '\nEach link is the address of the node\'s web server with the room\'s invite after #: the phone\'s browser keeps that part and never sends it to the server. Show the QR code only to the people you invite.',

@@ -2,6 +2,7 @@
 export const web = {
   'help.web': 'servir aussi les téléphones du réseau local : une page web et un WebSocket par lesquels un téléphone rejoint un salon depuis son navigateur',
   'help.webPort': 'port du serveur web pour téléphones',
+  'help.webMaxSessions': 'nombre maximal de sessions de téléphones à la fois sur cet hôte ; les suivants apprennent que l\'hôte est plein',
   'help.webLink': 'affiche le lien que les téléphones ouvrent pour rejoindre un salon depuis leur navigateur (il faut `tamtam up --web` en marche)',
   'help.webLinkQr': 'affiche aussi le premier lien en code QR à scanner',
   'help.webLinkAfter': '\nChaque lien est l\'adresse du serveur web du nœud suivie de l\'invitation du salon après # : le navigateur du téléphone garde cette partie et ne l\'envoie jamais au serveur. Ne montrez le code QR qu\'aux personnes que vous invitez.',
