@@ -16,8 +16,9 @@ import { markdownSection, targetLines, textTable, updateDoc, type BenchResult, t
 const HISTORY = 200
 const RETURNING_RUNS = 20
 const FIRST_RUNS = 5
-const SERIES = 50
-const SPACING_MS = 100
+const SERIES = 40
+/** A phone socket may carry 50 frames per 10 s (src/web/server.ts DEFAULT_SOCKET_LIMITS): 300 ms apart stays under it. */
+const SPACING_MS = 300
 const CROWD = 30
 const CROWD_ROUNDS = 10
 const CROWD_PERIOD_MS = 1000
@@ -184,13 +185,13 @@ async function measureWeight (ctx: BenchContext): Promise<Figure[]> {
   })
 }
 
-/** RSS (median of 5 samples) and CPU share over ~2.5 s of the host, after 2 s to settle. */
+/** RSS (median of 8 samples) and CPU use over 4 s of the host, after 2 s to settle. */
 async function hostAt (pid: number): Promise<{ rss: number[], cpuMsPerS: number }> {
   await sleep(2000)
   const first = await usage(pid)
   const t0 = Date.now()
   const rss: number[] = []
-  for (let i = 0; i < 5; i++) { await sleep(500); rss.push((await usage(pid)).rssMB) }
+  for (let i = 0; i < 8; i++) { await sleep(500); rss.push((await usage(pid)).rssMB) }
   return { rss, cpuMsPerS: ((await usage(pid)).cpuMs - first.cpuMs) / ((Date.now() - t0) / 1000) }
 }
 
@@ -201,12 +202,17 @@ async function measureHost (ctx: BenchContext): Promise<Figure[]> {
     const m = 'host cost per phone session'
     const figs: Figure[] = []
     let zero = Number.NaN
+    let previous = { count: 0, rss: Number.NaN }
     const level = async (label: string, count: number, note: string): Promise<void> => {
       const at = await hostAt(pid)
-      const rss = figure(m, `host RSS, ${label}`, 'MB', at.rss, `${note}; CPU ${at.cpuMsPerS.toFixed(1)} ms per s`, { id: `phones.rss.${label.replace(/ /g, '-')}` })
+      const rss = figure(m, `host RSS, ${label}`, 'MB', at.rss, note, { id: `phones.rss.${label.replace(/ /g, '-')}` })
       if (count === 0) zero = rss.median
-      figs.push(rss)
-      if (count > 0) figs.push(figure(m, `RSS increment per session, ${label}`, 'MB', [(rss.median - zero) / count]))
+      figs.push(rss, figure(m, `host CPU, ${label}`, 'ms/s', [at.cpuMsPerS], 'CPU time over 4 s, /proc ticks of 10 ms'))
+      if (count > previous.count) {
+        figs.push(figure(m, `RSS per session, ${previous.count} → ${count} idle`, 'MB', [(rss.median - previous.rss) / (count - previous.count)],
+          `since 0 sessions: ${((rss.median - zero) / count).toFixed(2)} MB per session`))
+      }
+      previous = { count, rss: rss.median }
     }
     try {
       for (const count of IDLE_LEVELS) {
@@ -221,8 +227,8 @@ async function measureHost (ctx: BenchContext): Promise<Figure[]> {
           await Promise.all(phones.map(async (p, i) => { await sleep(i * (CROWD_PERIOD_MS / CROWD)); await spaced(CROWD_ROUNDS, CROWD_PERIOD_MS, phoneSend(p)) }))
           const after = await usage(pid)
           const cpu = (after.cpuMs - before.cpuMs) / ((Date.now() - t0) / 1000)
-          figs.push(figure(m, `host RSS, ${CROWD} active`, 'MB', [after.rssMB], `${CROWD} phones each writing 1 message/s for ${CROWD_ROUNDS} s; CPU ${cpu.toFixed(1)} ms per s, ${(cpu / CROWD).toFixed(2)} ms per s per phone`))
-          figs.push(figure(m, `RSS increment per session, ${CROWD} active`, 'MB', [(after.rssMB - zero) / CROWD]))
+          figs.push(figure(m, `host RSS, ${CROWD} active`, 'MB', [after.rssMB], `${CROWD} phones each writing 1 message/s for ${CROWD_ROUNDS} s; ${((after.rssMB - zero) / CROWD).toFixed(2)} MB per session since 0`))
+          figs.push(figure(m, `host CPU, ${CROWD} active`, 'ms/s', [cpu], `${(cpu / CROWD).toFixed(2)} ms/s per active phone, i.e. per message`))
         }
       }
     } finally {
