@@ -28,13 +28,21 @@ export class BenchPhone {
   core = ''
   /** Where the next record goes. */
   seq = 1
+  /** Like the page (web/src/session.ts): re-read the history (100 items) on every `update`, one read at a time. */
+  follow = false
+  /** History reads sent while following. */
+  reads = 0
+  /** Set when the socket closed, with the host's code. */
+  closedWith: number | null = null
+  private asking = false
+  private askAgain = false
 
   private constructor (url: string, room: PhoneRoom, name: string, localAddress?: string) {
     this.name = name
     this.room = room
     this.ws = new WebSocket(url, localAddress === undefined ? {} : { localAddress })
     this.ws.on('error', () => {})
-    this.ws.on('close', () => this.wake())
+    this.ws.on('close', (code) => { this.closedWith = code; this.wake() })
   }
 
   /** Connect from `localAddress`, finish the handshake, say hello and bind the hosted log. */
@@ -75,8 +83,27 @@ export class BenchPhone {
   }
 
   private receive (data: Buffer): void {
-    this.inbox.push((this.channel as PhoneChannel).open(new Uint8Array(data)))
+    const m = (this.channel as PhoneChannel).open(new Uint8Array(data))
+    if (this.follow && m.t === 'update') return this.readHistory()
+    if (this.follow && m.t === 'items' && this.asking) {
+      if (m.last !== true) return
+      this.asking = false
+      if (this.askAgain) this.readHistory()
+      return
+    }
+    this.inbox.push(m)
     this.wake()
+  }
+
+  private readHistory (): void {
+    if (this.asking) {
+      this.askAgain = true
+      return
+    }
+    this.asking = true
+    this.askAgain = false
+    this.reads++
+    this.send({ t: 'history', limit: 100 })
   }
 
   private wake (): void {

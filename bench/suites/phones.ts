@@ -34,12 +34,23 @@ async function withNodes<T> (ctx: BenchContext, fn: (n: PhoneNodes) => Promise<T
   }
 }
 
-/** Phones `from`..`to`-1, each from its own loopback address (the host caps sockets per address). */
+/**
+ * Phones `from`..`to`-1, each from its own loopback address (the host caps sockets per
+ * address), each re-reading the history on every update as the page does.
+ */
 async function joinPhones (n: PhoneNodes, from: number, to: number): Promise<BenchPhone[]> {
   const out: BenchPhone[] = []
-  for (let i = from; i < to; i++) out.push(await BenchPhone.join(`${n.base.replace('http', 'ws')}/ws`, n.room, `phone${i}`, `127.0.1.${i + 1}`))
+  for (let i = from; i < to; i++) {
+    const phone = await BenchPhone.join(`${n.base.replace('http', 'ws')}/ws`, n.room, `phone${i}`, `127.0.1.${i + 1}`)
+    phone.follow = true
+    out.push(phone)
+  }
   return out
 }
+
+/** History reads per second per phone over `ms`, from each phone's count since `before`. */
+const readRate = (phones: BenchPhone[], before: number[], ms: number): string =>
+  (phones.reduce((sum, p, i) => sum + p.reads - before[i], 0) / phones.length / (ms / 1000)).toFixed(1)
 
 /** What was sent, and when (bench clock, before the send left). */
 interface Sent { prefix: string, seq: number, at: number }
@@ -89,11 +100,12 @@ async function measureDelivery (ctx: BenchContext): Promise<Figure[]> {
     const crowd = await joinPhones(n, 1, CROWD + 1)
     await delivered(n, (await Promise.all(crowd.map(async (p) => await spaced(1, 0, phoneSend(p))))).flat()) // the laptop opens every new hosted log
     const start = Date.now() + 200
+    const reads = crowd.map((p) => p.reads)
     const before = await usage(n.host.child.pid as number)
     const sent = (await Promise.all(crowd.map(async (p, i) => { await sleep(start + i * (CROWD_PERIOD_MS / CROWD) - Date.now()); return await spaced(CROWD_ROUNDS, CROWD_PERIOD_MS, phoneSend(p)) }))).flat()
     const after = await usage(n.host.child.pid as number)
     const many = latencyFigure('phones.crowd', `${CROWD} phone sessions writing at once: phone send to the laptop`, await delivered(n, sent),
-      `each phone 1 message/s, staggered, ${CROWD_ROUNDS} s; host CPU ${((after.cpuMs - before.cpuMs) / sent.length).toFixed(1)} ms per message`)
+      `each phone 1 message/s, staggered, ${CROWD_ROUNDS} s, and ${readRate(crowd, reads, Date.now() - start)} history reads/s (100 items, on updates, as the page); host CPU ${((after.cpuMs - before.cpuMs) / sent.length).toFixed(1)} ms per message`)
     for (const p of [one, ...crowd]) p.close()
     return [cli, against(single, cli), against(many, cli)]
   })
@@ -223,12 +235,13 @@ async function measureHost (ctx: BenchContext): Promise<Figure[]> {
         await level(`${count} idle`, count, `${count} phones connected, bound, silent${joinCpu}`)
         if (count === CROWD) {
           const before = await usage(pid)
+          const reads = phones.map((p) => p.reads)
           const t0 = Date.now()
           await Promise.all(phones.map(async (p, i) => { await sleep(i * (CROWD_PERIOD_MS / CROWD)); await spaced(CROWD_ROUNDS, CROWD_PERIOD_MS, phoneSend(p)) }))
           const after = await usage(pid)
           const cpu = (after.cpuMs - before.cpuMs) / ((Date.now() - t0) / 1000)
           figs.push(figure(m, `host RSS, ${CROWD} active`, 'MB', [after.rssMB], `${CROWD} phones each writing 1 message/s for ${CROWD_ROUNDS} s; ${((after.rssMB - zero) / CROWD).toFixed(2)} MB per session since 0`))
-          figs.push(figure(m, `host CPU, ${CROWD} active`, 'ms/s', [cpu], `${(cpu / CROWD).toFixed(2)} ms/s per active phone, i.e. per message`))
+          figs.push(figure(m, `host CPU, ${CROWD} active`, 'ms/s', [cpu], `${(cpu / CROWD).toFixed(2)} ms/s per active phone (per message), each phone also re-reading 100 items of history ${readRate(phones, reads, Date.now() - t0)} times/s on updates, as the page does`))
         }
       }
     } finally {
