@@ -5,6 +5,7 @@
  * laptop delivery with 1 and 30 phones against the laptop CLI's own delivery, page weight,
  * and the host's memory and CPU per phone session.
  */
+import os from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { launchChromium } from '../lib/chromium.js'
 import { figure, against, type BenchContext, type Figure, type Measure } from '../lib/measure.js'
@@ -251,12 +252,21 @@ async function measureHost (ctx: BenchContext): Promise<Figure[]> {
   })
 }
 
+/** The machine's load average, as a figure: the runs share 2 cores with whatever else runs. */
+const loadMeasure = (when: string): Measure => ({
+  id: `phones-load-${when}`,
+  title: `load average at the ${when}`,
+  run: async () => [figure('machine', `load average over 1 min, at the ${when} of the suite`, 'load', [os.loadavg()[0]], `${os.cpus().length} cores`)]
+})
+
 export function phoneMeasures (): Measure[] {
   return [
+    loadMeasure('start'),
     { id: 'phones-open', title: 'phone page: open → history painted (Chromium)', run: measureOpen },
     { id: 'phones-delivery', title: 'phone → laptop delivery, 1 and 30 phones', run: measureDelivery },
     { id: 'phones-weight', title: 'phone page weight', run: measureWeight },
-    { id: 'phones-host', title: 'host cost per phone session', run: measureHost }
+    { id: 'phones-host', title: 'host cost per phone session', run: measureHost },
+    loadMeasure('end')
   ]
 }
 
@@ -276,7 +286,26 @@ const INTRO = [
   'Run: `npm run build && node dist/bench/run.js phones`.'
 ]
 
-const render = (r: BenchResult): string => markdownSection(r, { title: 'Phones (issue 20)', intro: INTRO, after: targetLines(r.figures, TARGETS).map((l) => `- ${l}`) })
+/** Where the returning phone's open goes, from the page-side marks (medians). */
+function reading (r: BenchResult): string[] {
+  const at = (name: string): number | undefined => r.figures.find((f) => f.measure === 'open → painted, returning phone' && f.name.startsWith(name))?.median
+  const bare = r.figures.find((f) => f.name.startsWith('page with no invite'))?.median
+  const [made, open, shaken, painted] = ['page: navigation start', 'page: → WebSocket open', 'page: → handshake', 'page: → first message'].map(at)
+  if (made === undefined || open === undefined || shaken === undefined || painted === undefined || bare === undefined) return []
+  const ms = (v: number): string => `${Math.round(v)} ms`
+  return [
+    '',
+    `Where a returning phone's open goes (page clock, medians): ${ms(made)} loading the page and its script until it makes`,
+    `its WebSocket (the same page with no invite, driver clock: ${ms(bare)}), ${ms(open - made)} for the socket to open,`,
+    `${ms(shaken - open)} for the §16 handshake (tweetnacl in the page), and ${ms(painted - shaken)} from the handshake to the first message`,
+    'painted (hello, welcome, one history read of 100 items, rendering). History beyond 100 items costs nothing here: the',
+    'page asks for the last 100 (web/src/session.ts). On a first visit the name form adds the identity, the binding',
+    'and the hosted log\'s creation at the host. Phones send at most 50 frames per 10 s (src/web/server.ts), so the',
+    `delivery series send one message every ${SPACING_MS} ms.`
+  ]
+}
+
+const render = (r: BenchResult): string => markdownSection(r, { title: 'Phones (issue 20)', intro: INTRO, after: [...targetLines(r.figures, TARGETS).map((l) => `- ${l}`), ...reading(r)] })
 
 /** The suite, as bench/run.ts lists it. */
 export const phonesSuite = { name: 'phones', measures: phoneMeasures, text: textTable, writeDoc: async (file: string, r: BenchResult) => await updateDoc(file, r, render) }
