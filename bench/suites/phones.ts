@@ -139,8 +139,10 @@ function splitFigures (measure: string, marks: Marks[]): Figure[] {
   return [
     series('page: navigation start → WebSocket made (page loaded, identity read)', (m) => m.wsMade),
     series('page: → WebSocket open', (m) => m.wsOpen),
-    series('page: → handshake done (2nd frame received)', (m) => m.frames[1]),
-    series('page: → first message painted', (m) => m.painted)
+    series('page: → handshake reply received (1st frame; §16 has one host message)', (m) => m.frames[0]),
+    series('page: → welcome (2nd frame)', (m) => m.frames[1]),
+    series('page: → first message painted', (m) => m.painted),
+    series('page: WebSocket made → first message painted (tamtam\'s part, per run)', (m) => m.painted === null || m.wsMade === null ? null : m.painted - m.wsMade)
   ].filter((f): f is Figure => f !== null)
 }
 
@@ -309,15 +311,16 @@ const INTRO = [
 function reading (r: BenchResult): string[] {
   const at = (name: string): number | undefined => r.figures.find((f) => f.measure === 'open → painted, returning phone' && f.name.startsWith(name))?.median
   const bare = r.figures.find((f) => f.name.startsWith('page with no invite'))?.median
-  const [made, open, shaken, painted] = ['page: navigation start', 'page: → WebSocket open', 'page: → handshake', 'page: → first message'].map(at)
-  if (made === undefined || open === undefined || shaken === undefined || painted === undefined || bare === undefined) return []
+  const [made, open, shaken, welcome, painted] = ['page: navigation start', 'page: → WebSocket open', 'page: → handshake reply', 'page: → welcome', 'page: → first message'].map(at)
+  if (made === undefined || open === undefined || shaken === undefined || welcome === undefined || painted === undefined || bare === undefined) return []
   const ms = (v: number): string => `${Math.round(v)} ms`
   return [
     '',
     `Where a returning phone's open goes (page clock, medians): ${ms(made)} loading the page and its script until it makes`,
     `its WebSocket (the same page with no invite, driver clock: ${ms(bare)}), ${ms(open - made)} for the socket to open,`,
-    `${ms(shaken - open)} for the §16 handshake (tweetnacl in the page), and ${ms(painted - shaken)} from the handshake to the first message`,
-    'painted (hello, welcome, one history read of 100 items, rendering). History beyond 100 items costs nothing here: the',
+    `${ms(shaken - open)} for the host's §16 reply, ${ms(welcome - shaken)} from there to the welcome (the page checks the reply with`,
+    `tweetnacl, sends its proof and hello; the host opens the phone's hosted log), and ${ms(painted - welcome)} to the first message painted (one history read of 100 items,`,
+    'rendering). History beyond 100 items costs nothing here: the',
     'page asks for the last 100 (web/src/session.ts). On a first visit the name form adds the identity, the binding',
     'and the hosted log\'s creation at the host.',
     '',
