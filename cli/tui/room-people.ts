@@ -3,7 +3,7 @@
  * key changes, remembering names seen for the first time) and, for rooms not on screen,
  * the new messages that mention me.
  */
-import { roomMembers } from '../../src/members/index.js'
+import { onePerPerson, roomMembers } from '../../src/members/index.js'
 import { mutedIn } from '../../src/room/settings.js'
 import { keyChanged, mentionMatcher, rememberNames, verifiedIn } from '../../src/names/index.js'
 import type { Room } from '../../src/room/index.js'
@@ -20,10 +20,10 @@ export async function memberEntries (tt: Tamtam, room: Room, online: Set<string>
   const members = await roomMembers(tt, room)
   if (rememberNames(room, members)) await tt.rooms.save()
   const verified = new Set(verifiedIn(room))
-  return members.map((m) => ({
+  return onePerPerson(members, online).map((m) => ({
     name: m.name,
     fingerprint: m.fingerprint,
-    online: online.has(m.log),
+    online: m.online,
     you: m.you,
     muted: muted.has(m.identity),
     identity: m.identity,

@@ -7,7 +7,7 @@
 import { hasDefaultRoute } from '../discovery/routes.js'
 import type { DmConversation, DmMessage } from '../dm/index.js'
 import { fail } from '../errors/index.js'
-import { roomMembers } from '../members/index.js'
+import { onePerPerson, roomMembers } from '../members/index.js'
 import { keyChanged, rememberNames, verifiedIn } from '../names/index.js'
 import { syncState } from '../network/sync-watch.js'
 import type { NodeContext } from '../node/context.js'
@@ -76,11 +76,11 @@ async function membersOf (ctx: NodeContext, room: Room): Promise<MemberView[]> {
   const online = (ctx.network as Online | null)?.online?.(room.id) ?? new Set<string>()
   const muted = new Set(mutedIn(room))
   const verified = new Set(verifiedIn(room))
-  return members.map((m) => ({
+  return onePerPerson(members, online).map((m) => ({
     name: m.name,
     fingerprint: m.fingerprint,
     identity: m.identity,
-    online: online.has(m.log),
+    online: m.online,
     you: m.you,
     muted: muted.has(m.identity),
     verified: verified.has(m.identity),

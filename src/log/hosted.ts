@@ -13,15 +13,12 @@
  */
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto'
 import { sign } from '../identity/index.js'
+import { HOSTED_BINDING_LABEL as BINDING_LABEL, HOSTED_RECORD_LABEL as RECORD_LABEL } from './hosted-labels.js'
 import { RECORD_VERSION, validateRecord, type Decoded, type LogRecord } from './records.js'
 
 /** The record type of a hosted block: old peers read it as an unknown type and skip it. */
 export const HOSTED_TYPE = 'hosted'
 
-/** Signature label of a hosted binding (block 0). */
-const BINDING_LABEL = 'tamtam/hosted-binding/v1\0'
-/** Signature label of a hosted record (every later block). */
-const RECORD_LABEL = 'tamtam/hosted-record/v1\0'
 
 /** A hosted block as stored: the phone-signed record `body` and its claimed time. */
 export interface HostedBlock { v: number, type: typeof HOSTED_TYPE, ts: number, body: string, sig: string }

@@ -70,6 +70,15 @@ export function byIdentity<M extends Member> (members: M[], ownLog?: string): Ma
   return out
 }
 
+/**
+ * The member list as people see it: one entry per identity (a phone served by two hosts
+ * writes two logs, one person with two homes too), online when any of their logs is.
+ */
+export function onePerPerson (members: Member[], onlineLogs: Set<string>): Array<Member & { online: boolean }> {
+  const online = new Set(members.filter((m) => onlineLogs.has(m.log)).map((m) => m.identity))
+  return [...byIdentity(members).values()].map((m) => ({ ...m, online: online.has(m.identity) }))
+}
+
 /** The people of a room, one per identity (see {@link byIdentity}). */
 export async function people (logs: RoomLogs): Promise<Map<string, Member>> {
   return byIdentity(await logMembers(logs), logs.own.key)

@@ -142,7 +142,10 @@ export class TamtamNode extends EventEmitter {
    */
   private async startWeb (opts: WebOptions): Promise<void> {
     const { WebServer } = await import('../web/index.js')
-    const web = new WebServer(this.tt, opts, { warn: (err) => this.emit('warning', err) })
+    const web = new WebServer(this.tt, opts, {
+      warn: (err) => this.emit('warning', err),
+      online: (roomId) => this.network?.online(roomId) ?? new Set()
+    })
     this.web = web
     await web.listen()
   }

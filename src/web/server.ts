@@ -44,7 +44,11 @@ export interface WebOptions {
 }
 
 /** What the server reports to its owner. */
-export interface WebEvents { warn: (err: unknown) => void }
+export interface WebEvents {
+  warn: (err: unknown) => void
+  /** Own member logs (hex) of the peers connected now in a room (the node's network), for who is online. */
+  online?: (roomId: string) => Set<string>
+}
 
 /** A node's web server for phones. `listen` and `close` are idempotent. */
 export class WebServer {
@@ -169,6 +173,7 @@ export class WebServer {
       identity: this.hostIdentity,
       writer: async (room, phone) => await this.writers.open(room, phone),
       release: async (writer) => await this.writers.release(writer),
+      onlineLogs: (room) => new Set([...this.events.online?.(room.id) ?? [], ...this.writers.keysIn(room.id)]),
       warn: this.events.warn
     }
   }

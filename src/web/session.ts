@@ -9,11 +9,14 @@
 import { fail, isTamtamError } from '../errors/index.js'
 import type { HostedWriter } from '../log/hosted-writer.js'
 import { MAX_RECORD_BYTES, type BindingRecord } from '../log/records.js'
-import { roomMembers } from '../members/index.js'
+import { roomMembers, type Member } from '../members/index.js'
+import { mentionMatcher } from '../names/mentions.js'
 import type { PhoneMessage } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
+import { dmFrames, parseDmRequest, readDmRecords } from './dm-feed.js'
 import { fitFrame, historyFrames, parseHistory } from './history.js'
+import { PRESENCE_EVERY_MS, presenceOf, samePresence, type Presence } from './presence.js'
 
 /** The version of the session protocol (§17). */
 export const SESSION_VERSION = 1
@@ -28,6 +31,8 @@ export interface SessionHost {
   /** The hosted log of a phone, shared by every session of that phone in that room. */
   writer: (room: Room, phone: string) => Promise<HostedWriter>
   release: (writer: HostedWriter) => Promise<void>
+  /** Member logs (hex keys) online in `room` as the host knows: its peers, itself, the phones it serves. */
+  onlineLogs: (room: Room) => Set<string>
   warn: (err: unknown) => void
 }
 
@@ -42,6 +47,10 @@ export class PhoneSession {
   private closed = false
   private closing: Promise<void> | null = null
   private nudge: NodeJS.Timeout | null = null
+  private presenceTimer: NodeJS.Timeout | null = null
+  private presence: Presence | null = null
+  /** The members last sent: presence maps online logs to them between two member changes. */
+  private members: Member[] = []
 
   constructor (host: SessionHost, room: Room, send: (message: PhoneMessage) => void) {
     this.host = host
@@ -73,6 +82,7 @@ export class PhoneSession {
     if (m.t === 'append') return await this.append(this.writer, m)
     if (m.t === 'history') return await this.history(m)
     if (m.t === 'members') return await this.sendMembers()
+    if (m.t === 'dms') return await this.dms(m)
     throw fail('USAGE', `unknown frame type "${m.t.slice(0, 32)}"`)
   }
 
@@ -88,6 +98,7 @@ export class PhoneSession {
     this.writer = writer
     this.send({ t: 'welcome', v: SESSION_VERSION, room: { id: this.room.id, name: this.room.name }, host: this.host.identity, hostLog, core: writer.key.toString('hex'), length: writer.length, bound: writer.bound })
     await this.sendMembers()
+    if (!this.closed) this.presenceTimer = setInterval(() => { this.sendPresence().catch(this.host.warn) }, PRESENCE_EVERY_MS)
   }
 
   private async bind (writer: HostedWriter, m: PhoneMessage): Promise<void> {
@@ -113,19 +124,42 @@ export class PhoneSession {
   private async history (m: PhoneMessage): Promise<void> {
     const { limit, before } = parseHistory(m)
     const items = await (await this.host.tt.timeline(this.room)).page({ limit, before })
-    for (const frame of historyFrames(items)) this.send(frame)
+    // Mentions are found here, with the room's members, so the page needs no name rules of its own.
+    const mentioned = mentionMatcher(await roomMembers(this.host.tt, this.room))
+    const marked = items.map((i) => i.type === 'msg' ? { ...i, mentions: mentioned(i.text) } : i)
+    for (const frame of historyFrames(marked)) this.send(frame)
+  }
+
+  /** The room's private messages since the phone's cursor, sealed: only the phone can open them. */
+  private async dms (m: PhoneMessage): Promise<void> {
+    const { since, limit } = parseDmRequest(m)
+    for (const frame of dmFrames(await readDmRecords(await this.host.tt.logs(this.room), since, limit))) this.send(frame)
   }
 
   private async sendMembers (): Promise<void> {
     if (this.closed || this.writer === null) return
-    const members = (await roomMembers(this.host.tt, this.room)).map((p) => ({ name: p.name, fingerprint: p.fingerprint, identity: p.identity }))
+    const all = await roomMembers(this.host.tt, this.room)
+    this.members = all
+    const members = all.map((p) => ({ name: p.name, fingerprint: p.fingerprint, identity: p.identity }))
     const fit = fitFrame(members)
     if (!this.closed) this.send({ t: 'members', members: fit, more: fit.length < members.length })
+    await this.sendPresence()
+  }
+
+  /** Who is online, and who holds the phone's log how far; sent when it changed. */
+  private async sendPresence (): Promise<void> {
+    if (this.closed || this.writer === null) return
+    const now = presenceOf(await this.host.tt.logs(this.room), this.members, this.host.onlineLogs(this.room), this.writer.core)
+    if (this.closed || samePresence(this.presence, now)) return
+    this.presence = now
+    this.send({ t: 'presence', ...now })
   }
 
   /** A log of `room` grew (the server listens once for every session). */
   roomChanged (room: Room): void {
-    if (room.id === this.room.id) this.scheduleUpdate()
+    if (room.id !== this.room.id) return
+    this.scheduleUpdate()
+    this.sendPresence().catch(this.host.warn)
   }
 
   /** A member log joined `room`. */
@@ -152,6 +186,7 @@ export class PhoneSession {
     this.closing ??= (async () => {
       this.closed = true
       if (this.nudge !== null) clearTimeout(this.nudge)
+      if (this.presenceTimer !== null) clearInterval(this.presenceTimer)
       if (this.writer !== null) await this.host.release(this.writer)
     })()
     await this.closing

@@ -14,6 +14,8 @@ interface Held { writer: Promise<HostedWriter>, users: number }
 export class HostedWriters {
   private readonly store: () => Promise<Corestore>
   private readonly held = new Map<string, Held>()
+  /** The writers open now, once ready: the phones served now are online. */
+  private readonly ready = new Set<HostedWriter>()
 
   constructor (store: () => Promise<Corestore>) {
     this.store = store
@@ -26,7 +28,7 @@ export class HostedWriters {
     if (held === undefined) {
       held = { writer: (async () => await HostedWriter.open(await this.store(), room, phone))(), users: 0 }
       this.held.set(id, held)
-      held.writer.catch(() => this.held.delete(id))
+      held.writer.then((w) => this.ready.add(w), () => this.held.delete(id))
     }
     held.users++
     return await held.writer
@@ -38,7 +40,13 @@ export class HostedWriters {
     const held = this.held.get(id)
     if (held === undefined || --held.users > 0) return
     this.held.delete(id)
+    this.ready.delete(writer)
     await writer.close()
+  }
+
+  /** Keys (hex) of the hosted logs of `room` open now. */
+  keysIn (roomId: string): string[] {
+    return [...this.ready].filter((w) => w.room.id === roomId).map((w) => w.key.toString('hex'))
   }
 
   /** How many hosted logs are open (tests check that sessions let go). */

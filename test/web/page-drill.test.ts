@@ -74,5 +74,9 @@ t.test('the open page acknowledges live probes through the host; reports count i
   const hosted = await contextOf(awa).drills().start(awa.rooms.resolve('atelier'), { name: 'hôte', probes: 2, intervalMs: 1500, durationMs: 5000 })
   t.ok(await eventually(async () => (await phoneReceipts(awa, hosted.drill))?.length === 2, 20_000, 200), 'the host\'s report lists the phone with 2 receipts')
   t.same((await phoneReceipts(awa, hosted.drill) ?? []).map((r) => r.hops), [1, 1], 'each 1 hop: host → phone')
+  const clockOf = async (tt: Tamtam, drill: string): Promise<string | undefined> =>
+    (await contextOf(tt).drills().report(tt.rooms.resolve('atelier'), drill)).participants.find((p) => p.name === PHONE)?.clock
+  t.ok(await eventually(async () => await clockOf(awa, hosted.drill) === 'round-trip', 10_000, 200), 'the host times the phone\'s acks itself: the phone\'s clock is checked by round trip')
+  t.equal(await clockOf(fatou, live.drill), 'round-trip', 'as the laptop\'s report does for its own drill')
   await context.close()
 })

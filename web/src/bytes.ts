@@ -43,3 +43,23 @@ export function uint64be (n: number): Uint8Array {
   }
   return out
 }
+
+/** Standard base64 with padding (as Buffer writes it), through btoa. */
+export function toBase64 (bytes: Uint8Array): string {
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary)
+}
+
+/** Bytes of standard base64; null when it is not base64. */
+export function fromBase64 (text: string): Uint8Array | null {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    return null
+  }
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}

@@ -25,6 +25,18 @@ export function loadKeys (store: Storage): PhoneKeys {
   return { ...pair, hex: toHex(pair.publicKey) }
 }
 
+/** Whether this origin already holds an identity with its name. */
+export const hasIdentity = (store: Storage): boolean => store.getItem(KEY_SLOT) !== null && store.getItem(NAME_SLOT) !== null
+
+/** Keep the identity another host's page handed over (move.ts) as this origin's own. */
+export function adoptKeys (store: Storage, secretKey: Uint8Array, name: string): void {
+  store.setItem(KEY_SLOT, toHex(nacl.sign.keyPair.fromSecretKey(secretKey).secretKey))
+  saveName(store, name)
+}
+
+/** The public half of a secret key (to show the fingerprint before it is adopted). */
+export const publicOf = (secretKey: Uint8Array): Uint8Array => nacl.sign.keyPair.fromSecretKey(secretKey).publicKey
+
 /** The stored name, or null before the person gave one. */
 export const loadName = (store: Storage): string | null => store.getItem(NAME_SLOT)
 

@@ -5,9 +5,13 @@
  */
 import { phoneHandshakeKey } from '../../src/phone/index.js'
 import { Link, type Ending } from './connection.js'
+import { DmView } from './dm-view.js'
+import { PhoneDms } from './dms.js'
 import { ProbeWatch } from './drill.js'
 import { browserLang, type Lang } from './i18n.js'
-import { cleanName, loadKeys, loadName, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
+import { adoptKeys, cleanName, hasIdentity, loadKeys, loadName, publicOf, saveName, shortFingerprint, type PhoneKeys } from './identity.js'
+import { hostOrigin, moveTo, receiveMove } from './move.js'
+import { confirmMove, onMoveAsked } from './move-view.js'
 import { secretFromHash } from './invite.js'
 import { Session } from './session.js'
 import { View } from './view.js'
@@ -25,7 +29,10 @@ function pickLang (): Lang {
 }
 
 /** Connect once; on an ending, say why (and offer a retry when one can help). */
-function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string, probes: ProbeWatch): void {
+/** What outlives a connection: drill probes acked, and private messages opened (with their cursor). */
+interface Kept { probes: ProbeWatch, dms: PhoneDms, dmView: DmView }
+
+function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string, kept: Kept): void {
   view.say('connecting')
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
   let session: Session | null = null
@@ -33,10 +40,19 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
     open: () => {
       session = new Session((m) => link.send(m), me, name, {
         room: (room) => { view.showRoom(room); view.showChat(true); view.say(null) },
-        items: (items) => view.showItems(items),
-        refused: (detail) => view.say('refusedMsg', false, { detail })
-      }, probes)
+        items: (items, shown) => {
+          view.showItems(items, shown.older)
+          view.extras.showOlder(shown.moreBefore)
+        },
+        people: (people) => view.extras.showPeople(people),
+        seen: (seen) => view.extras.showSeen(seen),
+        refused: (detail) => view.say('refusedMsg', false, { detail }),
+        dms: () => kept.dmView.update(),
+        members: (members) => kept.dmView.setMembers(members)
+      }, kept.probes, kept.dms)
       view.onSend((text) => session?.write(text))
+      view.extras.onOlder(() => session?.older())
+      kept.dmView.onSend((to, text) => session?.writeDm(to, text) ?? 'badKey')
       session.start()
     },
     message: (m) => session?.receive(m),
@@ -47,25 +63,41 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
       view.say(ending.key, ending.retry)
     }
   })
-  view.onRetry(() => connect(view, memberKey, me, name, probes))
+  view.onRetry(() => connect(view, memberKey, me, name, kept))
 }
 
 async function main (): Promise<void> {
   // A link pasted or edited in place changes only the fragment: start again with it.
   window.addEventListener('hashchange', () => location.reload())
   const view = new View(pickLang())
+  let dmView: DmView | null = null
   view.onSwitch((lang) => {
     localStorage.setItem(LANG_SLOT, lang)
     view.setLang(lang)
+    dmView?.setLang(lang)
   })
   const secret = secretFromHash(location.hash)
   if (secret === null) return view.say('noInvite')
+  // A page opened by this phone's page on another host may be handed that identity (move.ts).
+  if (!hasIdentity(localStorage)) {
+    const moved = await receiveMove()
+    if (moved !== null && await confirmMove(view.lang, moved.identity.name, shortFingerprint(publicOf(moved.identity.secretKey)), moved.from)) {
+      adoptKeys(localStorage, moved.identity.secretKey, moved.identity.name)
+    }
+  }
   const me = loadKeys(localStorage)
   const name = loadName(localStorage) ?? await view.askName(cleanName)
   saveName(localStorage, name)
-  view.showMe(name, shortFingerprint(me.publicKey))
-  // Drill probes are acknowledged while the page is open, once each, across reconnects.
-  connect(view, phoneHandshakeKey(secret), me, name, new ProbeWatch())
+  view.showMe(name, shortFingerprint(me.publicKey), me.hex)
+  // Drill probes are acknowledged while the page is open, once each, across reconnects; private messages are opened here.
+  const dms = new PhoneDms(me)
+  dmView = new DmView(view.lang, dms, me.hex, localStorage)
+  onMoveAsked(() => view.lang, (address) => {
+    const origin = hostOrigin(address)
+    if (origin === null) return 'bad'
+    return moveTo(origin, location.hash, me, name) ? 'opened' : 'blocked'
+  })
+  connect(view, phoneHandshakeKey(secret), me, name, { probes: new ProbeWatch(), dms, dmView })
 }
 
 main().catch((err) => console.error(err))

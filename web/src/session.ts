@@ -6,13 +6,20 @@
  * that names a `length` is signed again for it, once.
  */
 import type { PhoneMessage } from '../../src/phone/index.js'
+import { DmSync } from './dm-sync.js'
+import type { PhoneDm, PhoneDms, SealRefusal } from './dms.js'
 import { ProbeWatch } from './drill.js'
+import { HistoryWindow } from './history.js'
+import { People, type Person } from './people.js'
 import type { PhoneKeys } from './identity.js'
 import { signBinding, signRecord, type HostedLog, type NewRecord } from './signing.js'
 
 /** A timeline item as the host sends it (already sanitised; still shown as text only). */
 export interface Item {
-  id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, deleted?: boolean, moderated?: boolean
+  id: string, author: string, authorKey: string, name: string, ts: number, type: string, text: string, core: string, seq: number
+  deleted?: boolean, moderated?: boolean, edited?: boolean
+  /** On a `msg`: the identities it mentions (the host finds them with the room's names). */
+  mentions?: string[]
   /** On a `drill-probe`: `drill` is the drill's id (hosts older than it leave it out). */
   probe?: { drill?: string }
 }
@@ -20,11 +27,22 @@ export interface Item {
 /** What the page hears from a session. */
 export interface SessionEvents {
   room: (name: string) => void
-  items: (items: Item[]) => void
+  /** The items kept, oldest first; `older` when an older page was added (keep the scroll place). */
+  items: (items: Item[], view: { older: boolean, moreBefore: boolean }) => void
+  people: (people: Person[]) => void
+  /** "Seen by k of n" of my last message, or null when I wrote none in what is shown. */
+  seen: (seen: { k: number, n: number } | null) => void
   refused: (detail: string) => void
+  /** Private messages that just opened (dm-view.ts); the member list as the host sent it. */
+  dms?: (fresh: PhoneDm[]) => void
+  members?: (members: Member[]) => void
 }
 
-const HISTORY_LIMIT = 100
+/** A member as the host lists it (sanitised names, still shown as text only). */
+export interface Member { name: string, fingerprint: string, identity: string }
+
+/** Least time between two requests for the latest page. */
+export const HISTORY_EVERY_MS = 1_000
 
 export class Session {
   private readonly send: (m: PhoneMessage) => boolean
@@ -38,17 +56,22 @@ export class Session {
   private length = 0
   private readonly outbox: NewRecord[] = []
   private inFlight: { record: NewRecord, retried: boolean } | null = null
-  private reading: Item[] = []
-  private asking = false
-  private askAgain = false
+  private readonly window = new HistoryWindow()
+  private lastHistory = 0
+  private historyTimer: ReturnType<typeof setTimeout> | null = null
+  readonly people = new People()
+  private readonly dmSync: DmSync | null
+  private readonly dms: PhoneDms | null
 
-  /** `probes` outlives a session when the page reconnects, so a probe is acked once per page load. */
-  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch()) {
+  /** `probes` and `dms` outlive a session when the page reconnects, so a probe is acked once per page load. */
+  constructor (send: (m: PhoneMessage) => boolean, me: PhoneKeys, name: string, events: SessionEvents, probes = new ProbeWatch(), dms: PhoneDms | null = null) {
     this.send = send
     this.me = me
     this.name = name
     this.events = events
     this.probes = probes
+    this.dms = dms
+    this.dmSync = dms === null ? null : new DmSync(send, dms, (fresh) => events.dms?.(fresh))
   }
 
   /** The channel is open: say who we are. */
@@ -62,12 +85,27 @@ export class Session {
     this.pump()
   }
 
+  /** Seal a private message to `to` (identity hex) and queue it; null once queued, else why not. */
+  writeDm (to: string, text: string): SealRefusal | null {
+    const sealed = this.dms === null ? 'badKey' : this.dms.seal(to, text)
+    if (typeof sealed === 'string') return sealed
+    this.outbox.push({ type: 'dm', ...sealed })
+    this.pump()
+    return null
+  }
+
   /** One frame from the host. */
   receive (m: PhoneMessage): void {
     if (m.t === 'welcome') this.welcome(m)
     else if (m.t === 'bound') this.length = m.length as number
     else if (m.t === 'items') this.items(m)
-    else if (m.t === 'update') this.history()
+    else if (m.t === 'update') { this.history(); this.dmSync?.nudge() }
+    else if (m.t === 'dm-records') this.dmSync?.receive(m)
+    else if (m.t === 'members') {
+      this.dmSync?.members(m)
+      this.events.members?.(Array.isArray(m.members) ? m.members as Member[] : [])
+      this.peopleChanged(() => this.people.membersFrame(m))
+    } else if (m.t === 'presence') this.peopleChanged(() => this.people.presenceFrame(m))
     else if (m.t === 'appended') this.appended(m)
     else if (m.t === 'error') this.error(m)
   }
@@ -80,29 +118,61 @@ export class Session {
     this.events.room(String(room.name))
     if (m.bound !== true) this.send({ t: 'bind', binding: signBinding(this.me, this.name, this.log, Date.now()) })
     this.history()
+    this.dmSync?.ask()
     this.pump()
   }
 
+  /**
+   * Ask the latest page, at most once per HISTORY_EVERY_MS: the host nudges up to four
+   * times a second in a busy room, and the host closes a phone that sends more than 50
+   * frames in 10 s (§17 limits), which history alone would reach.
+   */
   private history (): void {
-    if (this.asking) {
-      this.askAgain = true
+    const wait = this.lastHistory + HISTORY_EVERY_MS - Date.now()
+    if (wait > 0) {
+      this.historyTimer ??= setTimeout(() => {
+        this.historyTimer = null
+        this.history()
+      }, wait)
       return
     }
-    this.asking = true
-    this.reading = []
-    this.send({ t: 'history', limit: HISTORY_LIMIT })
+    const ask = this.window.askLatest()
+    if (ask === null) return
+    this.lastHistory = Date.now()
+    this.send(ask)
+  }
+
+  /** Ask the page before the oldest item shown (the person scrolled back). */
+  older (): void {
+    const ask = this.window.askOlder()
+    if (ask !== null) this.send(ask)
   }
 
   private items (m: PhoneMessage): void {
-    if (Array.isArray(m.items)) this.reading.push(...(m.items as Item[]))
-    if (m.last !== true) return
-    this.asking = false
-    this.acknowledge(this.reading)
-    this.events.items(this.reading)
-    if (this.askAgain) {
-      this.askAgain = false
-      this.history()
-    }
+    const answer = this.window.take(m)
+    if (answer === null) return
+    // Only the latest page brings probes that arrive now; older pages are history.
+    if (answer.ask === 'latest') this.acknowledge(answer.items)
+    this.showItems(answer.ask === 'older')
+    if (answer.again) this.history()
+  }
+
+  private showItems (older: boolean): void {
+    const items = this.window.all()
+    this.events.items(items, { older, moreBefore: this.window.moreBefore })
+    this.showSeen(items)
+  }
+
+  private showSeen (items = this.window.all()): void {
+    const core = this.log?.core
+    const mine = items.filter((i) => i.core === core && i.type === 'msg').pop()
+    this.events.seen(mine === undefined ? null : this.people.seen(mine.seq))
+  }
+
+  private peopleChanged (change: () => void): void {
+    change()
+    this.events.people(this.people.list())
+    this.showSeen()
   }
 
   /** Queue a `drill-ack` for each probe that arrived while the page is open (§3 "Drills"). */
@@ -131,6 +201,7 @@ export class Session {
   }
 
   private error (m: PhoneMessage): void {
+    if (m.re === 'dms') return this.dmSync?.refused()
     if (m.re !== 'append' || this.inFlight === null) return this.events.refused(String(m.message ?? m.code))
     if (typeof m.length === 'number' && !this.inFlight.retried) {
       this.length = m.length

@@ -3,11 +3,10 @@
  * record for its position. Byte for byte what src/log/hosted.ts builds with Buffer.
  */
 import nacl from 'tweetnacl'
+import { HOSTED_BINDING_LABEL as BINDING_LABEL, HOSTED_RECORD_LABEL as RECORD_LABEL } from '../../src/log/hosted-labels.js'
 import { concat, fromHex, toHex, uint64be, utf8 } from './bytes.js'
 import type { PhoneKeys } from './identity.js'
 
-const BINDING_LABEL = 'tamtam/hosted-binding/v1\0'
-const RECORD_LABEL = 'tamtam/hosted-record/v1\0'
 const RECORD_VERSION = 1
 
 /** Where the phone writes: the room, its hosted log on this host, and the host. */

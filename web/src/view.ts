@@ -4,6 +4,7 @@
  * is shown, never run.
  */
 import { text, type Key, type Lang } from './i18n.js'
+import { RoomExtras } from './room-view.js'
 import type { Item } from './session.js'
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
@@ -16,6 +17,10 @@ export class View {
   private status: Status | null = null
   private me: { name: string, fp: string } | null = null
   private roomName: string | null = null
+  /** Members, "seen by", older messages, mentions. */
+  readonly extras = new RoomExtras(() => this.lang)
+  /** My identity (hex): messages that mention it are marked. */
+  private identity = ''
 
   constructor (lang: Lang) {
     this.lang = lang
@@ -50,8 +55,9 @@ export class View {
     })
   }
 
-  showMe (name: string, fp: string): void {
+  showMe (name: string, fp: string, identity: string): void {
     this.me = { name, fp }
+    this.identity = identity
     this.translate()
   }
 
@@ -60,14 +66,23 @@ export class View {
     this.translate()
   }
 
-  /** The room's messages, oldest first, replacing what was shown. */
-  showItems (items: Item[]): void {
+  /**
+   * The room's messages, oldest first, replacing what was shown. Older messages added at
+   * the top keep the place the person reads; new ones scroll down only for someone who
+   * was already at the bottom.
+   */
+  showItems (items: Item[], older = false): void {
+    const page = document.scrollingElement ?? document.documentElement
+    const fromBottom = page.scrollHeight - page.scrollTop
+    const atBottom = fromBottom - page.clientHeight < 120
     const list = $('items')
     const shown = items.filter((i) => i.type === 'msg' && i.deleted !== true && i.moderated !== true)
     list.textContent = ''
-    for (const item of shown) list.appendChild(itemElement(item))
+    for (const item of shown) list.appendChild(itemElement(item, this.identity, this.lang))
     $('empty').hidden = shown.length > 0
-    list.lastElementChild?.scrollIntoView({ block: 'end' })
+    this.extras.countMentions(shown, this.identity)
+    if (older) page.scrollTop = page.scrollHeight - fromBottom
+    else if (atBottom) list.lastElementChild?.scrollIntoView({ block: 'end' })
   }
 
   /** Call `send` with each message typed; the box is cleared. */
@@ -109,13 +124,15 @@ export class View {
     $<HTMLTextAreaElement>('message').placeholder = text(this.lang, 'placeholder')
     $('me').textContent = this.me === null ? '' : text(this.lang, 'you', this.me)
     $('room').textContent = this.roomName === null ? '' : text(this.lang, 'room', { name: this.roomName })
+    this.extras.render()
     this.showStatus()
   }
 }
 
-/** One message: author name, short fingerprint, text, all as text nodes. */
-function itemElement (item: Item): HTMLElement {
+/** One message: author name, short fingerprint, text, all as text nodes; marked when it mentions me. */
+function itemElement (item: Item, me: string, lang: Lang): HTMLElement {
   const li = document.createElement('li')
+  if (item.mentions?.includes(me) === true) li.className = 'mention'
   const head = document.createElement('div')
   head.className = 'head'
   const name = document.createElement('span')
@@ -125,6 +142,12 @@ function itemElement (item: Item): HTMLElement {
   fp.className = 'fp'
   fp.textContent = String(item.author)
   head.append(name, fp)
+  if (item.edited === true) {
+    const edited = document.createElement('span')
+    edited.className = 'edited'
+    edited.textContent = text(lang, 'edited')
+    head.append(edited)
+  }
   const body = document.createElement('p')
   body.className = 'text'
   body.textContent = String(item.text)
