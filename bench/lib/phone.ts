@@ -12,6 +12,48 @@ import { hostedBindingPayload, signHostedBlock } from '../../src/log/hosted.js'
 import type { MessageRecord } from '../../src/log/records.js'
 import { PhoneChannel, PhoneClientHandshake, type PhoneMessage } from '../../src/phone/index.js'
 
+/** The page's pacing (web/src/session.ts HISTORY_EVERY_MS, web/src/dm-sync.ts DM_NUDGE_GAP_MS; the page is not importable from here). */
+const HISTORY_EVERY_MS = 1000
+const DM_NUDGE_GAP_MS = 2000
+
+/** One kind of request the page repeats on nudges: at most one in flight, at most one per `gapMs`. */
+class Paced {
+  asking = false
+  private again = false
+  private last = 0
+  private timer: NodeJS.Timeout | null = null
+
+  constructor (private readonly gapMs: number, private readonly ask: () => void) {}
+
+  nudge (): void {
+    if (this.asking) {
+      this.again = true
+      return
+    }
+    if (this.timer !== null) return
+    const wait = this.last + this.gapMs - Date.now()
+    if (wait > 0) {
+      this.timer = setTimeout(() => { this.timer = null; this.nudge() }, wait)
+      return
+    }
+    this.asking = true
+    this.last = Date.now()
+    this.ask()
+  }
+
+  answered (): void {
+    this.asking = false
+    if (this.again) {
+      this.again = false
+      this.nudge()
+    }
+  }
+
+  stop (): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+  }
+}
+
 /** What a phone needs to know of the room: its id (hex) and the member key from the invite. */
 export interface PhoneRoom { id: string, memberKey: Uint8Array }
 
@@ -28,14 +70,21 @@ export class BenchPhone {
   core = ''
   /** Where the next record goes. */
   seq = 1
-  /** Like the page (web/src/session.ts): re-read the history (100 items) on every `update`, one read at a time. */
+  /**
+   * Like the page (web/src/session.ts, web/src/dm-sync.ts): on every `update`, re-read the
+   * latest 100 items at most once per HISTORY_EVERY_MS, and ask for new private messages at
+   * most once per DM_NUDGE_GAP_MS; one request of each kind in flight.
+   */
   follow = false
   /** History reads sent while following. */
   reads = 0
+  /** `dms` requests sent while following. */
+  dmReads = 0
   /** Set when the socket closed, with the host's code. */
   closedWith: number | null = null
-  private asking = false
-  private askAgain = false
+  private readonly history = new Paced(HISTORY_EVERY_MS, () => { this.reads++; this.send({ t: 'history', limit: 100 }) })
+  private readonly dms = new Paced(DM_NUDGE_GAP_MS, () => { this.dmReads++; this.send({ t: 'dms', since: this.dmCursor }) })
+  private dmCursor: Record<string, number> = {}
 
   private constructor (url: string, room: PhoneRoom, name: string, localAddress?: string) {
     this.name = name
@@ -84,26 +133,23 @@ export class BenchPhone {
 
   private receive (data: Buffer): void {
     const m = (this.channel as PhoneChannel).open(new Uint8Array(data))
-    if (this.follow && m.t === 'update') return this.readHistory()
-    if (this.follow && m.t === 'items' && this.asking) {
+    if (this.follow && m.t === 'update') {
+      this.history.nudge()
+      this.dms.nudge()
+      return
+    }
+    if (this.follow && m.t === 'items' && this.history.asking) {
+      if (m.last === true) this.history.answered()
+      return
+    }
+    if (this.follow && m.t === 'dm-records' && this.dms.asking) {
       if (m.last !== true) return
-      this.asking = false
-      if (this.askAgain) this.readHistory()
+      if (m.cursor !== null && typeof m.cursor === 'object') this.dmCursor = m.cursor as Record<string, number>
+      this.dms.answered()
       return
     }
     this.inbox.push(m)
     this.wake()
-  }
-
-  private readHistory (): void {
-    if (this.asking) {
-      this.askAgain = true
-      return
-    }
-    this.asking = true
-    this.askAgain = false
-    this.reads++
-    this.send({ t: 'history', limit: 100 })
   }
 
   private wake (): void {
@@ -121,7 +167,7 @@ export class BenchPhone {
     this.send(message)
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const i = this.inbox.findIndex((m) => m.t === t || m.t === 'error')
+      const i = this.inbox.findIndex((m) => m.t === t || (m.t === 'error' && (m.re === undefined || m.re === message.t)))
       if (i >= 0) {
         const m = this.inbox[i]
         this.inbox.length = 0 // one question at a time: what came before it (updates, members) is not read
@@ -143,6 +189,8 @@ export class BenchPhone {
   }
 
   close (): void {
+    this.history.stop()
+    this.dms.stop()
     this.ws.close()
   }
 }

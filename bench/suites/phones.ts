@@ -19,9 +19,9 @@ const RETURNING_RUNS = 20
 const FIRST_RUNS = 5
 const SERIES = 30
 /**
- * A phone socket may carry 50 frames per 10 s (src/web/server.ts DEFAULT_SOCKET_LIMITS), and
- * a page sends two per message: the append, then a history read on the update it causes.
- * 600 ms apart stays under the quota (300 ms apart got the socket closed after 23 messages).
+ * A phone socket may carry 50 frames per 10 s (src/web/server.ts DEFAULT_SOCKET_LIMITS); a
+ * page sends one per message plus paced history and `dms` reads on the updates it causes:
+ * 600 ms apart stays under the quota.
  */
 const SPACING_MS = 600
 const CROWD = 30
@@ -124,7 +124,7 @@ async function measureDelivery (ctx: BenchContext): Promise<Figure[]> {
     const sent = (await Promise.all(crowd.map(async (p, i) => { await sleep(start + i * (CROWD_PERIOD_MS / CROWD) - Date.now()); return await spaced(CROWD_ROUNDS, CROWD_PERIOD_MS, phoneSend(p), true) }))).flat()
     const after = await usage(n.host.child.pid as number)
     const many = latencyFigure('phones.crowd', `${CROWD} phone sessions writing at once: phone send to the laptop`, await delivered(n, sent),
-      `each phone 1 message/s, staggered, ${CROWD_ROUNDS} s, and ${readRate(crowd, reads, Date.now() - start)} history reads/s (100 items, on updates, as the page); host CPU ${((after.cpuMs - before.cpuMs) / sent.length).toFixed(1)} ms per message; ${closedNote(crowd)}`)
+      `each phone 1 message/s, staggered, ${CROWD_ROUNDS} s, and ${readRate(crowd, reads, Date.now() - start)} history reads/s (100 items, paced as the page paces them); host CPU ${((after.cpuMs - before.cpuMs) / sent.length).toFixed(1)} ms per message; ${closedNote(crowd)}`)
     for (const p of [one, ...crowd]) p.close()
     return [cli, against(single, cli), against(many, cli)]
   })
@@ -262,7 +262,7 @@ async function measureHost (ctx: BenchContext): Promise<Figure[]> {
           const after = await usage(pid)
           const cpu = (after.cpuMs - before.cpuMs) / ((Date.now() - t0) / 1000)
           figs.push(figure(m, `host RSS, ${CROWD} active`, 'MB', [after.rssMB], `${CROWD} phones each writing 1 message/s for ${CROWD_ROUNDS} s; ${((after.rssMB - zero) / CROWD).toFixed(2)} MB per session since 0`))
-          figs.push(figure(m, `host CPU, ${CROWD} active`, 'ms/s', [cpu], `${(cpu / CROWD).toFixed(2)} ms/s per active phone (per message), each phone also re-reading 100 items of history ${readRate(phones, reads, Date.now() - t0)} times/s on updates, as the page does; ${closedNote(phones)}`))
+          figs.push(figure(m, `host CPU, ${CROWD} active`, 'ms/s', [cpu], `${(cpu / CROWD).toFixed(2)} ms/s per active phone (per message), each phone also re-reading 100 items of history ${readRate(phones, reads, Date.now() - t0)} times/s, paced as the page paces it; ${closedNote(phones)}`))
         }
       }
     } finally {
@@ -300,7 +300,8 @@ const INTRO = [
   'A host runs `tamtam up --web --lan-only --listen-only` and a laptop member `tamtam up --peer` to it, on',
   `loopback, in a room with ${HISTORY} messages. Chromium is Debian's, headless, driven by playwright-core`,
   '(360×740). Node phones (bench/lib/phone.ts) speak what the page speaks (§16 handshake, §17 frames,',
-  'records signed with tweetnacl, and the last 100 items re-read on every update nudge, as the page does),',
+  'records signed with tweetnacl; on update nudges the latest 100 items re-read at most once a second and new',
+  'private messages asked at most every 2 s, as the page does),',
   'each from its own 127.0.1.x address. Delivery is from just before the',
   'phone (or the host\'s control socket) sends to the laptop\'s `append` event. Ratios are against a',
   'baseline of the same run: the page with no invite, and the laptop CLI\'s own delivery on the same link.',
@@ -324,12 +325,10 @@ function reading (r: BenchResult): string[] {
     'page asks for the last 100 (web/src/session.ts). On a first visit the name form adds the identity, the binding',
     'and the hosted log\'s creation at the host.',
     '',
-    'Frame quota: a phone may send 50 frames per 10 s (src/web/server.ts), and a page spends two per message of its own',
-    '(the append, then a history read on the update nudge it causes) and one per nudge from others\' messages (one per',
-    '250 ms at most, src/web/session.ts). A page that sends a message every 300 ms has its socket closed (1008) after',
-    `about 23 messages; the delivery series therefore send one every ${SPACING_MS} ms. Re-reading 100 items on every nudge is`,
-    'also most of the host\'s CPU with active phones: every read opens each phone-signed item again and checks its',
-    'Ed25519 signature (src/log/hosted.ts, about 0.1 ms each here); see "Phones: findings" below.'
+    'A phone may send 50 frames per 10 s (src/web/server.ts); a page spends one per message of its own, at most one',
+    'history read per second and one `dms` request per 2 s on update nudges (web/src/session.ts, web/src/dm-sync.ts).',
+    `The delivery series send one message every ${SPACING_MS} ms. Every history read opens each phone-signed item`,
+    'again and checks its Ed25519 signature (src/log/hosted.ts); see "Phones: findings" below.'
   ]
 }
 
