@@ -49,6 +49,8 @@ const GOALS: Goal[] = [
   { label: 'first screen, 100k messages: `tamtam log`, fresh process', suite: 'foundation', figure: 'screen.big', stat: 'median', op: '<', limit: 500, goal: 'under 500 ms' },
   { label: 'first screen, 100k messages: `tamtam tui` first paint', suite: 'tui', figure: 'paint.big', stat: 'p99', op: '<', limit: 500, goal: 'under 500 ms (p99)' },
   { label: 'RSS, 100 members and 100k messages', suite: 'scale', figure: 'scale.rss', stat: 'max', op: '<', limit: 150, goal: 'under 150 MB' },
+  { label: 'phone page: returning phone, open to history painted (Chromium)', suite: 'phones', figure: 'phones.returning', stat: 'p99', op: '<', limit: 1500, goal: 'p99 under 1.5 s' },
+  { label: 'phone to laptop delivery, 30 phone sessions writing', suite: 'phones', figure: 'phones.crowd', stat: 'p99', op: '<', limit: 250, goal: 'p99 under 250 ms' },
   { label: 'cold start: `tamtam --help`', suite: 'foundation', figure: 'cold.help', stat: 'median', op: '<', limit: 1000, goal: 'under 1 s' },
   { label: 'cold start: `tamtam tui` to first paint', suite: 'tui', figure: 'paint.small', stat: 'p99', op: '<', limit: 1000, goal: 'under 1 s (p99)' }
 ]

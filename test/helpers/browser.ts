@@ -1,13 +1,14 @@
 /**
  * Debian's Chromium for the phone page tests, driven by playwright-core (browser downloads
- * are blocked here). `missing` says why a test cannot run: prereq.ts skips it, or fails
- * it under CI=true.
+ * are blocked here; the launch is shared with the benchmarks, bench/lib/chromium.ts).
+ * `missing` says why a test cannot run: prereq.ts skips it, or fails it under CI=true.
  */
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { CHROMIUM, launchChromium } from '../../bench/lib/chromium.js'
 import { defaultDistDir } from '../../src/web/page.js'
 
-export const CHROMIUM = '/usr/bin/chromium'
+export { CHROMIUM }
 
 /** Why the page cannot be tested here (no Chromium, page not built), or null. */
 export function browserMissing (): string | null {
@@ -18,11 +19,7 @@ export function browserMissing (): string | null {
 
 /** A headless Chromium, closed at teardown. */
 export async function launchBrowser (t: any): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  const browser = await launchChromium()
   t.teardown(async () => await browser.close())
   return browser
 }
