@@ -12,7 +12,7 @@ import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
 import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { checkBinding } from './binding.js'
-import { openHostedBlock } from './hosted.js'
+import { OpenedHostedBlocks } from './hosted-opened.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -71,6 +71,8 @@ export class MemberLog {
   onFork: ((log: MemberLog) => void) | null = null
   /** Block numbers dropped as malformed or oversized, for diagnostics. */
   private readonly droppedSeqs = new Set<number>()
+  /** Hosted blocks already opened and checked (a host reads its phones' records again and again). */
+  private readonly hostedOpened = new OpenedHostedBlocks()
   private nick: LogIndex | null = null
   private lastTs = 0
   /** The verification in flight: every 'download' of a pending log asks, and one check answers them all. */
@@ -213,7 +215,7 @@ export class MemberLog {
     const block = await this.core.get(seq, { wait: false })
     const decoded: Decoded = author?.host === undefined
       ? decodeRecord(block)
-      : block === null ? { ok: false, reason: 'missing block' } : openHostedBlock(block, Buffer.from(author.identity, 'hex'), this.room.keys.id, this.core.key, seq)
+      : block === null ? { ok: false, reason: 'missing block' } : this.hostedOpened.open(block, author.identity, this.room.keys.id, this.core.key, seq)
     if (!decoded.ok) {
       if (this.droppedSeqs.size < 100_000) this.droppedSeqs.add(seq)
       return null
