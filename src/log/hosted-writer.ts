@@ -11,6 +11,7 @@ import type { Room } from '../room/index.js'
 import { checkBinding } from './binding.js'
 import { openHostedBlock } from './hosted.js'
 import { encodeRecord, type BindingRecord } from './records.js'
+import { OneAtATime } from './one-at-a-time.js'
 
 /** Name of the local core holding a phone's hosted log in a room. */
 export function hostedCoreName (room: Room, phone: string): string {
@@ -24,7 +25,7 @@ export class HostedWriter {
   /** The phone's identity, hex. */
   readonly phone: string
   /** Appends run one at a time: each block is signed for the position it lands at. */
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly tasks = new OneAtATime()
 
   private constructor (core: Hypercore, room: Room, phone: string) {
     this.core = core
@@ -57,7 +58,7 @@ export class HostedWriter {
 
   /** Write the phone's binding as block 0, once it verifies and names this host. */
   async bind (binding: BindingRecord, host: string): Promise<void> {
-    await this.serial(async () => {
+    await this.tasks.run(async () => {
       if (this.core.length > 0) return
       const block = encodeRecord(binding)
       const verdict = checkBinding(block, this.room, this.core.key)
@@ -69,7 +70,7 @@ export class HostedWriter {
 
   /** Append one block the phone signed for position `length`; returns its position. */
   async append (block: Buffer): Promise<number> {
-    return await this.serial(async () => {
+    return await this.tasks.run(async () => {
       if (this.core.length === 0) throw fail('HOSTED_INVALID', 'the phone has not bound its log yet')
       const seq = this.core.length
       const opened = openHostedBlock(block, Buffer.from(this.phone, 'hex'), this.room.keys.id, this.core.key, seq)
@@ -79,14 +80,9 @@ export class HostedWriter {
     })
   }
 
-  private async serial<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn)
-    this.queue = run.catch(() => {})
-    return await run
-  }
 
   async close (): Promise<void> {
-    await this.queue
+    await this.tasks.idle()
     await this.core.close()
   }
 }

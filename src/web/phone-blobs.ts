@@ -19,6 +19,7 @@ import { blobsHeader, BLOCK_BYTES, headerOwner } from '../documents/room-blobs.j
 import type { PutResult } from '../documents/room-blobs.js'
 import { fail } from '../errors/index.js'
 import type { Room } from '../room/index.js'
+import { OneAtATime } from '../log/one-at-a-time.js'
 
 /** Bytes a host stores for one phone in one room by default (the per-phone cap). */
 export const DEFAULT_PHONE_DOCS_BYTES = 100 * 1024 * 1024
@@ -33,7 +34,7 @@ export class PhoneBlobs {
   readonly core: Hypercore
   private readonly blobs: Hyperblobs
   private readonly headerBytes: number
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly tasks = new OneAtATime()
 
   private constructor (core: Hypercore, headerBytes: number) {
     this.core = core
@@ -70,7 +71,7 @@ export class PhoneBlobs {
    * DOC_HASH_MISMATCH if the file changed underneath.
    */
   async put (file: string, size: number, sha256: string, fits: (used: number) => void): Promise<PutResult> {
-    return await this.serial(async () => {
+    return await this.tasks.run(async () => {
       fits(this.usedBytes)
       const hash = createHash('sha256')
       const stream = this.blobs.createWriteStream()
@@ -93,14 +94,9 @@ export class PhoneBlobs {
     })
   }
 
-  private async serial<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn)
-    this.queue = run.catch(() => {})
-    return await run
-  }
 
   async close (): Promise<void> {
-    await this.queue
+    await this.tasks.idle()
     await this.core.close()
   }
 }

@@ -8,11 +8,10 @@
 import t from 'tap'
 import { dm, dms } from '../../src/commands/dm.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { browserMissing, launchBrowser } from '../helpers/browser.js'
+import { browserMissing, joinAsPhone, launchBrowser } from '../helpers/browser.js'
 import { contextOf, eventually, link, nodeOf, peer } from '../helpers/peers.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 
-const VIEWPORT = { width: 360, height: 740 }
 const HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 /** Whether `tt` holds a log bound to the page's identity, known by the name it gave. */
@@ -34,12 +33,7 @@ t.test('a laptop\'s DM opens in the page\'s private conversation, and the page\'
   const port = (nodeOf(awa).web as { port: number }).port
   const fatouId = (await fatou.identity()).publicKey.toString('hex')
 
-  const browser = await launchBrowser(t)
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'fr-FR' })
-  const page = await context.newPage()
-  await page.goto(`http://127.0.0.1:${port}/#${invite}`, { waitUntil: 'load' })
-  await page.fill('#name-input', 'Moussa')
-  await page.click('#name-form button[type=submit]')
+  const { context, page } = await joinAsPhone(await launchBrowser(t), `http://127.0.0.1:${port}/#${invite}`, 'Moussa')
   await page.locator('#chat').waitFor({ state: 'visible' })
   t.match(await page.textContent('#dm-nav h2'), /Messages privés/, 'the private messages heading, in French')
   let phoneId: string | null = null

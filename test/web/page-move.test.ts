@@ -8,7 +8,7 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { browserMissing, launchBrowser } from '../helpers/browser.js'
+import { browserMissing, joinAsPhone, launchBrowser } from '../helpers/browser.js'
 import { contextOf, eventually, link, nodeOf, peer } from '../helpers/peers.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 
@@ -31,12 +31,7 @@ t.test('the page hands its identity to another host\'s page; peers list one memb
   await link(t, awa, fatou)
   await link(t, cheikh, fatou)
 
-  const browser = await launchBrowser(t)
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' })
-  const first = await context.newPage()
-  await first.goto(`http://127.0.0.1:${portOf(awa)}/#${invite}`, { waitUntil: 'load' })
-  await first.fill('#name-input', 'Moussa')
-  await first.click('#name-form button[type=submit]')
+  const { context, page: first } = await joinAsPhone(await launchBrowser(t), `http://127.0.0.1:${portOf(awa)}/#${invite}`, 'Moussa')
   await first.fill('#message', 'par Awa')
   await first.click('#send')
   t.ok(await waitFor(async () => await authorOf(fatou, 'par Awa') !== undefined), 'the laptop has the message sent through the first host')

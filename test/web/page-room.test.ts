@@ -8,7 +8,7 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { browserMissing, launchBrowser } from '../helpers/browser.js'
+import { browserMissing, joinAsPhone, launchBrowser } from '../helpers/browser.js'
 import { contextOf, eventually, lines, link, nodeOf, peer } from '../helpers/peers.js'
 import { requirePrerequisite } from '../helpers/prereq.js'
 
@@ -32,12 +32,7 @@ t.test('scroll-back, members online, seen by, mentions and moderation on the pag
   t.ok(await waitFor(async () => (await lines(awa, 'atelier')).some((l) => l.includes('ancien 249'))), 'the host has the history')
   const port = (nodeOf(awa).web as { port: number }).port
 
-  const browser = await launchBrowser(t)
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' })
-  const page = await context.newPage()
-  await page.goto(`http://127.0.0.1:${port}/#${invite}`, { waitUntil: 'load' })
-  await page.fill('#name-input', 'Moussa')
-  await page.click('#name-form button[type=submit]')
+  const { context, page } = await joinAsPhone(await launchBrowser(t), `http://127.0.0.1:${port}/#${invite}`, 'Moussa')
 
   t.ok(await waitFor(async () => (await shown(page)).includes('ancien 249')), 'the latest message shows')
   // A page is 100 timeline items; the members' joins are items too.
