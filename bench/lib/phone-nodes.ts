@@ -21,6 +21,8 @@ export interface PhoneNodes {
   host: EventLog
   laptop: EventLog
   hostCtl: ControlClient
+  /** The laptop's control socket (`send` from the laptop, for laptop → phone). */
+  laptopCtl: ControlClient
   invite: string
   room: PhoneRoom
   /** Where phones connect: `http://127.0.0.1:PORT`. */
@@ -86,7 +88,9 @@ export async function startPhoneNodes (ctx: BenchContext, history: number): Prom
     await laptop.waitFor((e) => e.event === 'append' && Number(e.length) >= history, 60_000, 'the host\'s history at the laptop')
     const hostCtl = await ControlClient.connect(path.join(hostHome, 'control.sock'))
     clients.push(hostCtl)
-    return { host, laptop, hostCtl, invite, room, base: `http://127.0.0.1:${Number(web.port)}`, stop }
+    const laptopCtl = await ControlClient.connect(path.join(laptopHome, 'control.sock'))
+    clients.push(laptopCtl)
+    return { host, laptop, hostCtl, laptopCtl, invite, room, base: `http://127.0.0.1:${Number(web.port)}`, stop }
   } catch (err) {
     await stop()
     throw new Error(`${(err as Error).message}; host stderr: ${host.stderr.slice(-300)}; laptop stderr: ${laptop.stderr.slice(-300)}`)

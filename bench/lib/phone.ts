@@ -80,6 +80,8 @@ export class BenchPhone {
   reads = 0
   /** `dms` requests sent while following. */
   dmReads = 0
+  /** When each timeline item first reached this phone in an `items` frame (bench clock), by id, while following. */
+  readonly itemsSeen = new Map<string, number>()
   /** Set when the socket closed, with the host's code. */
   closedWith: number | null = null
   private readonly history = new Paced(HISTORY_EVERY_MS, () => { this.reads++; this.send({ t: 'history', limit: 100 }) })
@@ -139,6 +141,10 @@ export class BenchPhone {
       return
     }
     if (this.follow && m.t === 'items' && this.history.asking) {
+      const at = Date.now()
+      for (const item of Array.isArray(m.items) ? m.items as Array<{ id?: unknown }> : []) {
+        if (typeof item.id === 'string' && !this.itemsSeen.has(item.id)) this.itemsSeen.set(item.id, at)
+      }
       if (m.last === true) this.history.answered()
       return
     }
