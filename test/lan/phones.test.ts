@@ -112,6 +112,15 @@ t.test('laptop, host, phone: the phone chats through the host, and the Wi-Fi car
   t.equal(after.length, before.length + 1, 'and the replay added nothing else to the room')
   t.equal(after.filter((i) => i.text === fromPhone).length, 1, 'the recorded message is there once')
 
+  // A reload is the same member: no name asked, the same fingerprint, the same identity at B.
+  await page.reload({ waitUntil: 'load' })
+  await page.locator('#chat').waitFor({ state: 'visible', timeout: 30_000 })
+  t.ok(await page.locator('#name-form').isHidden(), 'after a reload the page asks no name')
+  t.equal(await page.textContent('#me'), me, 'and shows the same name and fingerprint')
+  const reloaded = `après rechargement ${tag}`
+  await write(page, reloaded)
+  t.equal((await itemWithText(b, room, reloaded))?.authorKey, item?.authorKey, 'B has its next message from the same identity')
+
   await context.close()
   await stopAll(t, [a, b])
 })
