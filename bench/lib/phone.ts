@@ -13,7 +13,7 @@ import type { MessageRecord } from '../../src/log/records.js'
 import { PhoneChannel, PhoneClientHandshake, type PhoneMessage } from '../../src/phone/index.js'
 
 /** The page's pacing (web/src/session.ts HISTORY_EVERY_MS, web/src/dm-sync.ts DM_NUDGE_GAP_MS; the page is not importable from here). */
-const HISTORY_EVERY_MS = 1000
+const HISTORY_EVERY_MS = 500
 const DM_NUDGE_GAP_MS = 2000
 
 /** One kind of request the page repeats on nudges: at most one in flight, at most one per `gapMs`. */

@@ -23,6 +23,11 @@ import { DOC_FRAMES, PhoneDocs, type DocsHost } from './phone-docs.js'
 export const SESSION_VERSION = 1
 /** Most `update` nudges a phone gets: one per this many ms, however fast the room changes. */
 export const UPDATE_EVERY_MS = 250
+/**
+ * A block that arrives makes more than one change (its download, then the log's new
+ * length): a nudge waits this long so the history it brings already holds the block.
+ */
+const SETTLE_MS = 15
 
 /** What a session needs from its host. */
 export interface SessionHost {
@@ -50,6 +55,7 @@ export class PhoneSession {
   private closed = false
   private closing: Promise<void> | null = null
   private nudge: NodeJS.Timeout | null = null
+  private lastNudge = 0
   private readonly docs: PhoneDocs | null
   private presenceTimer: NodeJS.Timeout | null = null
   private presence: Presence | null = null
@@ -182,10 +188,19 @@ export class PhoneSession {
   /** Many changes in a burst make one nudge: the phone asks for history when it wants. */
   private scheduleUpdate (): void {
     if (this.closed || this.writer === null || this.nudge !== null) return
+    // The first change after a quiet spell is told almost at once (a message alone arrives
+    // fast); changes within UPDATE_EVERY_MS of the last nudge wait for one more.
+    const wait = Math.max(SETTLE_MS, this.lastNudge + UPDATE_EVERY_MS - Date.now())
     this.nudge = setTimeout(() => {
       this.nudge = null
-      if (!this.closed) this.send({ t: 'update' })
-    }, UPDATE_EVERY_MS)
+      this.sendNudge()
+    }, wait)
+  }
+
+  private sendNudge (): void {
+    if (this.closed) return
+    this.lastNudge = Date.now()
+    this.send({ t: 'update' })
   }
 
   /** On a refused append, where the next block goes: the phone signs again for it. */

@@ -129,7 +129,7 @@ t.test('a busy room does not get a phone cut for asking too often', async (t) =>
   const sent: number[] = await page.evaluate(() => (window as any).__sent)
   const busiest = Math.max(...sent.map((at) => sent.filter((x) => x >= at && x < at + 10_000).length))
   t.comment(`frames the page sent: ${sent.length}; most in any 10 s: ${busiest}`)
-  t.ok(busiest <= 40, `at most 40 frames in any 10 s, well under the host's 50 (${busiest})`)
+  t.ok(busiest <= 42, `at most 42 frames in any 10 s, under the host's 50 (${busiest})`)
   const fromPhone = (await lines(fatou, 'atelier')).filter((l) => l.includes(' Moussa msg du téléphone'))
   t.equal(fromPhone.length, written, `every message the phone wrote reached the laptop (${written})`)
   await context.close()

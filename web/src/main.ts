@@ -39,12 +39,18 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
   let session: Session | null = null
   let docs: DocsState | null = null
+  // The document list changes only with a `doc` record: asked again when one shows in the
+  // history, not on every update (each request is a frame of the phone's quota).
+  const docItems = new Set<string>()
   const link = new Link(url, memberKey, {
     open: () => {
       docs = connectDocs(kept.docsView, (m) => link.send(m), (record) => session?.announce(record))
       session = new Session((m) => link.send(m), me, name, {
         room: (room) => { view.showRoom(room); view.showChat(true); view.say(null); docs?.refresh() },
         items: (items, shown) => {
+          const fresh = items.filter((i) => i.type === 'doc' && !docItems.has(i.id))
+          for (const i of fresh) docItems.add(i.id)
+          if (fresh.length > 0) docs?.refresh()
           view.showItems(items, shown.older)
           view.extras.showOlder(shown.moreBefore)
         },
@@ -62,7 +68,6 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
     message: (m) => {
       if (docs?.receive(m) === true) return
       session?.receive(m)
-      if (m.t === 'update') docs?.refresh()
     },
     end: (why) => {
       docs?.stop()

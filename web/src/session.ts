@@ -42,7 +42,7 @@ export interface SessionEvents {
 export interface Member { name: string, fingerprint: string, identity: string }
 
 /** Least time between two requests for the latest page. */
-export const HISTORY_EVERY_MS = 1_000
+export const HISTORY_EVERY_MS = 500
 
 export class Session {
   private readonly send: (m: PhoneMessage) => boolean
