@@ -97,8 +97,10 @@ async function main (): Promise<void> {
   // A page opened by this phone's page on another host may be handed that identity (move.ts).
   if (!hasIdentity(localStorage)) {
     const moved = await receiveMove()
-    if (moved !== null && await confirmMove(view.lang, moved.identity.name, shortFingerprint(publicOf(moved.identity.secretKey)), moved.from)) {
-      adoptKeys(localStorage, moved.identity.secretKey, moved.identity.name)
+    // The name comes from another page: held to the rules of a typed one (1 to 64 characters).
+    const movedName = moved === null ? null : cleanName(moved.identity.name)
+    if (moved !== null && movedName !== null && await confirmMove(view.lang, movedName, shortFingerprint(publicOf(moved.identity.secretKey)), moved.from)) {
+      adoptKeys(localStorage, moved.identity.secretKey, movedName)
     }
   }
   const me = loadKeys(localStorage)
