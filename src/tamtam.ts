@@ -14,6 +14,7 @@ import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
 import { ModScan, type ModState } from './moderation/moderation.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
+import { unlockHome } from './vault/lock.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
 
@@ -47,6 +48,8 @@ export class Tamtam extends EventEmitter {
   /** Set after a write failed with STORAGE_FULL: the next write reopens the store first. */
   private storageFailed = false
   private reopening: Promise<void> | null = null
+  /** Opening a locked home: the passphrase is asked once per process (src/vault). */
+  private unlocking: Promise<'open' | 'unlocked' | 'duress'> | null = null
 
   constructor (opts: TamtamOptions) {
     super()
@@ -57,11 +60,22 @@ export class Tamtam extends EventEmitter {
     this.clock = opts.clock ?? Date.now
   }
 
-  /** Create the home dir and read the room list (idempotent). */
+  /** Create the home dir, unlock it if it has a passphrase, and read the room list (idempotent). */
   async open (): Promise<void> {
     await ensureHome(this.home)
+    await this.unlock()
     await this.rooms.load()
     await this.relays.load()
+  }
+
+  /**
+   * Ask for the passphrase of a locked home (once; a failure may be retried), keeping its key
+   * in memory only. 'duress': the duress passphrase was typed and the home is now the empty one.
+   */
+  async unlock (): Promise<'open' | 'unlocked' | 'duress'> {
+    this.unlocking ??= unlockHome(this.home)
+    this.unlocking.catch(() => { this.unlocking = null })
+    return await this.unlocking
   }
 
   /** True once close() has started. */
@@ -71,6 +85,7 @@ export class Tamtam extends EventEmitter {
 
   /** The identity of this home; fails with NOT_INITIALISED before `init`. */
   async identity (): Promise<Identity> {
+    if (this.identityCache === null) await this.unlock()
     this.identityCache ??= await loadIdentity(this.paths.identity)
     return this.identityCache
   }

@@ -1,10 +1,12 @@
 /** English: the reference catalogue. Every other language translates these keys. */
 import { drill } from './en-drill.js'
 import { web } from './en-web.js'
+import { lock } from './en-lock.js'
 
 export const messages = {
   ...drill,
   ...web,
+  ...lock,
   // --help texts of the CLI.
   'help.default': 'default:',
   'help.usage': 'Usage:',
@@ -76,6 +78,14 @@ export const messages = {
   'error.BUNDLE_VERSION': 'the bundle was made by a newer version of tamtam: update tamtam to import it',
   'error.BUNDLE_TOO_LARGE': 'the bundle would be over 2 GiB: export only what is new with --since PREVIOUS_BUNDLE',
   'error.USAGE': 'wrong usage: see --help',
+  'error.PASSPHRASE_NEEDED': 'this home is locked with a passphrase: type it when asked, or give it on the file descriptor named by TAMTAM_PASSPHRASE_FD',
+  'error.PASSPHRASE_WRONG': 'wrong passphrase; nothing was changed: try again (there is no lockout)',
+  'error.PASSPHRASE_EMPTY': 'the passphrase is empty; nothing was changed',
+  'error.LOCK_FILE_INVALID': 'lock.json is damaged or truncated, so this home cannot be opened; restore it from a backup; nothing else was changed',
+  'error.HOME_KEY_MISMATCH': "this home's files do not open with the key in lock.json (a lock.json or a file copied from another home?); nothing was changed",
+  'error.LOCK_ALREADY_SET': 'this home already has a passphrase: use `tamtam lock change`',
+  'error.LOCK_NOT_SET': 'this home has no passphrase: set one with `tamtam lock set`',
+  'error.HOME_WIPED': 'this home was wiped by `tamtam panic`; nothing more is written to it',
   'error.internal': 'internal error',
   'cli.error': 'tamtam: {code}: {message}',
 
