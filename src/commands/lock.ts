@@ -34,6 +34,8 @@ export const lockSet: Command = {
   name: 'lock.set',
   summary: 'set a passphrase on this home',
   run: async ({ tt }, args) => {
+    // Before opening: opening a locked home would ask for its passphrase.
+    if (await isLocked(tt.home)) throw fail('LOCK_ALREADY_SET')
     await tt.open()
     const { duress } = await setLock(tt.home, passphrase(args, 'passphrase'), optional(args, 'duress'))
     return { locked: true, duress }
