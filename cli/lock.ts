@@ -33,7 +33,14 @@ function register ({ program, run, t, context }: Registrar): void {
   lock.command('remove').description(h('help.lockRemove'))
     .action(async () => await run('lock.remove', { current: await ask(await home(), 'unlock') }))
   program.command('panic').description(h('help.panic')).option('--all', h('help.panicAll'))
-    .action(async (o) => await run('panic', { all: o.all === true }))
+    .action(async (o) => {
+      // Not through `run`: that loads the library first, and a panic must not wait for it.
+      const ctx = await context()
+      const { panicHome } = await import('../src/commands/lock.js')
+      const result = await panicHome(ctx.home, o.all === true)
+      const { formatJson } = await import('./format.js')
+      ctx.print(ctx.json ? formatJson('panic', result) : format('panic', result, ctx.t) ?? '')
+    })
   // `init --passphrase [--duress]`: registered by the core feature, extended here.
   const init = subcommand(program, 'init')
   init.option('--passphrase', h('help.initPassphrase')).option('--duress', h('help.lockDuress'))

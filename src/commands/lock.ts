@@ -4,7 +4,8 @@
  * TAMTAM_PASSPHRASE_FD (cli/passphrase.ts) and sends them through the node's control socket
  * when a node runs, so the node keeps the new home key in its memory.
  */
-import { callNode } from '../control/client.js'
+import { callNode, NO_NODE } from '../control/client.js'
+import { homePaths } from '../home/index.js'
 import { fail } from '../errors/index.js'
 import { changeLock, isLocked, readLock, removeLock, setLock, wipeHome } from '../vault/index.js'
 import type { Command } from './types.js'
@@ -73,13 +74,18 @@ const NODE_PANIC_WAIT_MS = 400
 export const panic: Command = {
   name: 'panic',
   summary: 'make this home unreadable now',
-  run: async ({ tt }, args) => {
-    const started = performance.now()
-    const all = args.all === true
-    const node = await callNode(tt.paths.socket, 'panic.node', { all }, { timeoutMs: NODE_PANIC_WAIT_MS }).then((r) => r === undefined || typeof r !== 'object' ? 'none' : 'stopped', () => 'no answer')
-    const wiped = await wipeHome(tt.home, { all })
-    return { wiped: true, all, node: node === 'none' ? 'none' : node, shredded: wiped.shredded, removed: wiped.removed, ms: Math.round(performance.now() - started), locked: await isLocked(tt.home) }
-  }
+  run: async ({ tt }, args) => await panicHome(tt.home, args.all === true)
+}
+
+/**
+ * The panic itself, with no Tamtam and no store: the CLI calls it directly, so a panic does
+ * not wait for the library to load (it loads only the control client and src/vault).
+ */
+export async function panicHome (home: string, all: boolean): Promise<Record<string, unknown>> {
+  const started = performance.now()
+  const node = await callNode(homePaths(home).socket, 'panic.node', { all }, { timeoutMs: NODE_PANIC_WAIT_MS }).then((r) => r === NO_NODE ? 'none' : 'stopped', () => 'no answer')
+  const wiped = await wipeHome(home, { all })
+  return { wiped: true, all, node, shredded: wiped.shredded, removed: wiped.removed, ms: Math.round(performance.now() - started), locked: await isLocked(home) }
 }
 
 /** Run inside a node by `panic`: wipe, then stop the node (its keys leave memory first). */

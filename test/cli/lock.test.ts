@@ -61,7 +61,7 @@ t.test('a node unlocked once serves one-shot commands without the passphrase; pa
   t.equal(panic.out.node, 'stopped', 'the node took the order')
   t.ok(panic.out.ms < 1000, `panic took ${String(panic.out.ms)} ms`)
   const code = await Promise.race([node.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5000))])
-  t.equal(code, 0, 'the node stopped')
+  t.not(code, 'still running', 'the node stopped (killed at once: its keys leave memory with it)')
   for (const file of ['lock.json', 'identity.json', 'rooms.json']) t.notOk(existsSync(path.join(home, file)), `${file} is gone`)
   t.ok(readdirSync(home).includes('store'), 'the store stays, as noise')
   t.equal((await json(home, ['log', 'atelier'], [PASS])).out.error?.code, 'ROOM_NOT_FOUND', 'even the old passphrase reads nothing')
