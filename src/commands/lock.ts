@@ -94,7 +94,8 @@ export const panicNode: Command = {
   summary: 'wipe this home and stop (sent by `tamtam panic`)',
   run: async (ctx, args) => {
     const wiped = await wipeHome(ctx.tt.home, { all: args.all === true })
-    setImmediate(() => ctx.panic())
+    // A moment for the replies to leave (this one, and an attached app's `/panic`), then stop.
+    setTimeout(() => ctx.panic(), 50)
     return { stopped: true, ms: wiped.ms }
   }
 }

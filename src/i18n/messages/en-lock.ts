@@ -1,5 +1,9 @@
 /** English: the keys of the passphrase, panic and duress commands (issue 21). */
 export const lock = {
+  'tui.helpPanic': '/panic [--all]: make this home unreadable now and quit (type it twice; --all also deletes the store).',
+  'tui.panicConfirm': 'This destroys this home\'s keys: nothing here can be read afterwards, even with the passphrase. Type /panic again within 10 s to do it.',
+  'tui.panicConfirmAll': 'This destroys this home\'s keys and deletes its store and fetched documents. Type /panic --all again within 10 s to do it.',
+  'tui.panicDone': 'Wiped in {ms} ms.',
   'help.lock': 'protect this home with a passphrase (identity, rooms and peers sealed on disk)',
   'help.lockStatus': 'say whether this home has a passphrase',
   'help.lockSet': 'set a passphrase: from now on the home opens only with it',

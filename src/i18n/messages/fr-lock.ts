@@ -1,5 +1,9 @@
 /** Français : les clés de la phrase de passe, de l'effacement d'urgence et de la contrainte (issue 21). */
 export const lock = {
+  'tui.helpPanic': '/panic [--all] : rendre ce dossier illisible maintenant et quitter (à taper deux fois ; --all supprime aussi le stockage).',
+  'tui.panicConfirm': 'Cela détruit les clés de ce dossier : plus rien ici ne pourra être lu, même avec la phrase de passe. Retapez /panic dans les 10 s pour le faire.',
+  'tui.panicConfirmAll': 'Cela détruit les clés de ce dossier et supprime son stockage et les documents reçus. Retapez /panic --all dans les 10 s pour le faire.',
+  'tui.panicDone': 'Effacé en {ms} ms.',
   'help.lock': 'protéger ce dossier par une phrase de passe (identité, salons et pairs scellés sur le disque)',
   'help.lockStatus': 'dire si ce dossier a une phrase de passe',
   'help.lockSet': 'définir une phrase de passe : le dossier ne s\'ouvre plus qu\'avec elle',
