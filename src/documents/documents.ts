@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Hypercore } from 'hypercore'
+import { isLocked } from '../vault/lock.js'
 import { fail, isTamtamError } from '../errors/index.js'
 import type { RoomLogs } from '../log/room-logs.js'
 import type { NetworkHandle } from '../network/network.js'
@@ -284,6 +285,8 @@ export class Documents extends EventEmitter {
       if (parent?.isDirectory() !== true) throw fail('FILE_NOT_FOUND', `${path.dirname(output)} is not a directory`)
       return { file: output }
     }
+    // A locked home holds nothing in clear: a fetched file is plaintext, so it goes where the person says.
+    if (opts.dir === undefined && await isLocked(this.tt.home)) throw fail('USAGE', 'this home has a passphrase, so fetched documents are not written inside it, where they would be in clear: give --dir DIR or -o FILE')
     const dir = path.resolve(opts.dir ?? path.join(this.tt.home, 'downloads'))
     if (opts.dir === undefined) await fs.mkdir(dir, { recursive: true, mode: 0o700 })
     const stat = await fs.stat(dir).catch(() => null)
