@@ -182,3 +182,15 @@ t.test('panic shreds the key files; afterwards nothing opens, even with the old 
   await t.rejects(tt.identity(), { code: 'NOT_INITIALISED' })
   await t.rejects(writeJsonPrivate(path.join(home, 'rooms.json'), {}), { code: 'HOME_WIPED' }, 'this process writes nothing there again')
 })
+
+t.test('a lock.json asking for huge scrypt parameters is refused before any derivation', async (t) => {
+  const home = await lockedHome(t)
+  const file = path.join(home, 'lock.json')
+  const lock = JSON.parse(readFileSync(file, 'utf8'))
+  for (const kdf of [{ ...lock.kdf, N: 2 ** 30 }, { ...lock.kdf, r: 1000 }, { ...lock.kdf, N: 3000 }, { ...lock.kdf, name: 'md5' }]) {
+    await fs.writeFile(file, JSON.stringify({ ...lock, kdf }))
+    const state = answers('mot de passe')
+    await t.rejects(lastMessage(home), { code: 'LOCK_FILE_INVALID' }, JSON.stringify({ N: kdf.N, r: kdf.r, name: kdf.name }))
+    t.equal(state.asked, 0, 'refused before asking the passphrase')
+  }
+})
