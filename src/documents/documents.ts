@@ -286,7 +286,7 @@ export class Documents extends EventEmitter {
       return { file: output }
     }
     // A locked home holds nothing in clear: a fetched file is plaintext, so it goes where the person says.
-    if (opts.dir === undefined && await isLocked(this.tt.home)) throw fail('USAGE', 'this home has a passphrase, so fetched documents are not written inside it, where they would be in clear: give --dir DIR or -o FILE')
+    if (opts.dir === undefined && await isLocked(this.tt.home)) throw fail('USAGE', 'this home has a passphrase, so fetched documents are not written inside it, where they would be in clear: say where with -o DIR or -o FILE')
     const dir = path.resolve(opts.dir ?? path.join(this.tt.home, 'downloads'))
     if (opts.dir === undefined) await fs.mkdir(dir, { recursive: true, mode: 0o700 })
     const stat = await fs.stat(dir).catch(() => null)
