@@ -30,8 +30,10 @@ async function readHidden (prompt: string): Promise<string> {
       input.on('data', onData)
     })
   } finally {
+    // Not paused again: the app's blessed resumes stdin only when it finds it in cooked
+    // mode and never resumes a paused stream otherwise, so its keys would never arrive.
+    // main.ts exits explicitly, so a flowing stdin keeps no command alive.
     input.setRawMode(wasRaw)
-    input.pause()
   }
 }
 
