@@ -73,7 +73,8 @@ t.test('a locked home after a real session holds nothing that betrays the room o
   await run(a, ['get', 'comite-greve-bamako', shared.id, '-o', outside])
   t.same(readFileSync(path.join(outside, 'contacts.txt')), docBytes, 'a fetched the document (outside its home)')
   await run(a, ['drill', 'start', 'comite-greve-bamako', '--name', 'exercice-coupure-zebre', '--probes', '1', '--interval', '1s', '--duration', '3s'])
-  nodeA.child.kill('SIGTERM')
+  // Killed, not stopped: a crash must not leave anything in clear either (keys live in memory only).
+  nodeA.child.kill('SIGKILL')
   nodeB.child.kill('SIGTERM')
   await Promise.all([nodeA.exited, nodeB.exited])
 
