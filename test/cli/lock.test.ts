@@ -3,7 +3,7 @@
  * processes, passphrases on TAMTAM_PASSPHRASE_FD, a real `tamtam up` on loopback.
  */
 import t from 'tap'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cli, passphrases, start } from '../helpers/cli.js'
 import { tempDir } from '../helpers/peers.js'
@@ -83,4 +83,18 @@ t.test('the duress passphrase at the command line opens an empty home under the 
   t.notOk(existsSync(path.join(home, 'store')), 'the store is gone')
   t.same((await json(home, ['room', 'list'], ['sous la contrainte'])).out, [], 'and no room')
   t.equal((await json(home, ['log', 'atelier'], [PASS])).out.error?.code, 'PASSPHRASE_WRONG', 'the real passphrase opens nothing now')
+})
+
+t.test('lock set through a running node: what the node writes afterwards is sealed', async (t) => {
+  const home = path.join(tempDir(t), 'home')
+  await json(home, ['init', '--name', 'Awa'])
+  const node = await start(t, ['--home', home, 'up', '--lan-only', '--port', '0'], /up|prêt|ready/i)
+  t.same((await json(home, ['lock', 'set'], [PASS])).out, { locked: true, duress: false })
+  t.equal((await json(home, ['room', 'create', 'après-verrou'])).code, 0, 'the node, unlocked, creates a room')
+  const rooms = readFileSync(path.join(home, 'rooms.json'), 'utf8')
+  t.match(rooms, /tamtam\/sealed\/v1/, 'rooms.json, written by the node after the lock, is sealed')
+  t.notMatch(rooms, /après-verrou/)
+  node.child.kill('SIGKILL')
+  await node.exited
+  t.match((await cli(['--home', home, 'log', 'après-verrou'], passphrases(PASS))).stdout, /Awa/, 'opens with the passphrase after the node is gone')
 })
