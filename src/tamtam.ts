@@ -9,6 +9,7 @@ import type { Hypercore } from 'hypercore'
 import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { closeCorestore, newCorestore, pruneInfoLogs } from './home/store.js'
+import { wipeRoomCores, type WipeReport } from './home/wipe-room.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
@@ -251,6 +252,30 @@ export class Tamtam extends EventEmitter {
     if (session !== undefined) await (await session).close()
     await this.rooms.remove(room)
     this.emit('rooms')
+  }
+
+  /**
+   * Leave a room and remove it from this computer (`room leave --wipe`): close its sessions
+   * ('room-wiping' lets the node's parts let go of theirs), purge every core of the room from
+   * the store (home/wipe-room.ts), drop its secret and settings from rooms.json, then flush
+   * and compact the store so the bytes leave its files. Peers keep their copies.
+   */
+  async wipeRoom (room: Room): Promise<WipeReport> {
+    const store = await this.store()
+    this.emit('room-wiping', room)
+    const session = this.sessions.get(room.id)
+    this.sessions.delete(room.id)
+    this.modScans.delete(room.id)
+    if (session !== undefined) await session.then(async (l) => await l.close(), () => {})
+    const alone = this.ownAlone.get(room.id)
+    this.ownAlone.delete(room.id)
+    if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
+    for (const core of this.extraCores.get(room.id) ?? []) await core.close().catch(() => {})
+    this.extraCores.delete(room.id)
+    const report = await this.write(async () => await wipeRoomCores(store, room, this.paths.store))
+    await this.rooms.remove(room)
+    this.emit('rooms')
+    return report
   }
 
   /** Append a message; resolves once the block is stored. */

@@ -87,10 +87,13 @@ export class Documents extends EventEmitter {
     this.tt = tt
     this.network = network
     tt.on('store-closing', this.onStoreClosing)
+    tt.on('room-wiping', this.onRoomWiping)
   }
 
   /** After a disk-full reopen, what we opened lives on the closed store: open again on use. */
   private readonly onStoreClosing = (): void => { this.rooms.clear() }
+  /** A room being wiped (Tamtam.wipeRoom): its blobs cores are purged, so forget them. */
+  private readonly onRoomWiping = (room: Room): void => { this.rooms.delete(room.id) }
 
   /** Open (once) the logs, index and blobs cores of a room. */
   async open (room: Room): Promise<RoomDocs> {
@@ -326,6 +329,7 @@ export class Documents extends EventEmitter {
     this.closed = true
     this.closing.abort()
     this.tt.off('store-closing', this.onStoreClosing)
+    this.tt.off('room-wiping', this.onRoomWiping)
     this.emit('close')
     const rooms = [...this.rooms.values()]
     this.rooms.clear()
