@@ -260,7 +260,7 @@ export class Tamtam extends EventEmitter {
    * the store (home/wipe-room.ts), drop its secret and settings from rooms.json, then flush
    * and compact the store so the bytes leave its files. Peers keep their copies.
    */
-  async wipeRoom (room: Room): Promise<WipeReport> {
+  async wipeRoom (room: Room, progress?: (event: Record<string, unknown>) => void): Promise<WipeReport> {
     const store = await this.store()
     this.emit('room-wiping', room)
     const session = this.sessions.get(room.id)
@@ -272,7 +272,7 @@ export class Tamtam extends EventEmitter {
     if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
     for (const core of this.extraCores.get(room.id) ?? []) await core.close().catch(() => {})
     this.extraCores.delete(room.id)
-    const report = await this.write(async () => await wipeRoomCores(store, room, this.paths.store))
+    const report = await this.write(async () => await wipeRoomCores(store, room, this.paths.store, progress))
     await this.rooms.remove(room)
     this.emit('rooms')
     return report

@@ -73,6 +73,6 @@ export const roomLeave: Command = {
  */
 async function leaveAndWipe (tt: Tamtam, room: Room, out: Output): Promise<Record<string, unknown>> {
   out.progress?.({ phase: 'wiping', room: room.name })
-  const report = await tt.wipeRoom(room)
+  const report = await tt.wipeRoom(room, (event) => out.progress?.({ ...event, room: room.name }))
   return { room: room.name, id: room.id, left: true, wiped: true, ...report }
 }

@@ -29,7 +29,7 @@ interface Alias { namespace: Buffer, name: string }
 interface Storage {
   createAliasStream: () => AsyncIterable<{ alias: Alias, discoveryKey: Buffer }>
   createDiscoveryKeyStream: () => AsyncIterable<Buffer>
-  db: { write: () => { tryDelete: (key: Buffer) => void, flush: () => Promise<void> } }
+  db: { write: (opts: { autoDestroy: boolean }) => { tryDelete: (key: Buffer) => void, flush: () => Promise<void> } }
 }
 
 const keys = requireCjs('hypercore-storage/lib/keys.js') as { store: { coreByAlias: (alias: Alias) => Buffer } }
@@ -109,18 +109,23 @@ export async function dirBytes (dir: string): Promise<number> {
 /**
  * Purge every core of `room` from `store` and drop the names of ours, then scrub the store.
  * `dir` is the store's directory (for the byte counts). The room's sessions should be
- * closed first; `purge` closes any left.
+ * closed first; `purge` closes any left. `progress` hears each step (a long wipe through
+ * the control socket stays alive on them).
  */
-export async function wipeRoomCores (store: Corestore, room: Room, dir: string): Promise<WipeReport> {
+export async function wipeRoomCores (store: Corestore, room: Room, dir: string, progress: (event: Record<string, unknown>) => void = () => {}): Promise<WipeReport> {
   const bytesBefore = await dirBytes(dir)
   const cores = await openRoomCores(store, room)
-  for (const core of cores) await (core as unknown as { purge: () => Promise<void> }).purge()
+  for (const [i, core] of cores.entries()) {
+    await (core as unknown as { purge: () => Promise<void> }).purge()
+    progress({ phase: 'purged', done: i + 1, total: cores.length })
+  }
   const aliases = await roomAliases(store, room)
   if (aliases.length > 0) {
-    const tx = storageOf(store).db.write()
+    const tx = storageOf(store).db.write({ autoDestroy: true })
     for (const { alias } of aliases) tx.tryDelete(keys.store.coreByAlias(alias))
     await tx.flush()
   }
+  progress({ phase: 'compacting' })
   await scrubStore(store)
   return { cores: cores.length, names: aliases.length, bytesBefore, bytesAfter: await dirBytes(dir) }
 }
