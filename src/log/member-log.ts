@@ -10,10 +10,11 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
+import { emptyIndex, INDEX_KEY, indexRecord, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { checkBinding } from './binding.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
 import { readUserData, writeUserData } from './user-data.js'
+import { parseForkMark, parseIndex, parseVerdict, type ForkMark, type Verdict } from './stored-values.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -28,18 +29,7 @@ const NICK_PERSIST_EVERY = 10_000
 /** Who a log belongs to, once its binding is verified; `host` for a phone's log, the node keeping it (hosted.ts). */
 export interface Author { identity: string, name: string, host?: string }
 
-/**
- * A log whose author rewrote history: Hypercore moved it to a new fork (the author
- * truncated it and appended again). We keep what we held and refuse the new fork.
- */
-export interface ForkMark {
-  /** Blocks of the old fork we held (kept; ids below this keep their content). */
-  length: number
-  /** Fork id the author moved to. */
-  fork: number
-  /** Our clock when we refused it. */
-  seenAt: number
-}
+export type { ForkMark } from './stored-values.js'
 
 /** User-data key holding a log's fork mark (local, never sent). */
 const FORK_MARK = 'tamtam/fork/v1'
@@ -367,40 +357,6 @@ export class MemberLog {
   async close (): Promise<void> {
     await this.serialised(async () => await this.persistNickIndex(true)).catch(() => {})
     await this.core.close()
-  }
-}
-
-/** A cached binding verdict (see checkBinding). */
-interface Verdict { ok: boolean, identity?: string, name?: string, host?: string }
-
-/** A cached verdict, or null when there is none or it does not parse (then block 0 is checked again). */
-function parseVerdict (raw: Buffer | null): Verdict | null {
-  if (raw === null) return null
-  try {
-    const v = JSON.parse(raw.toString()) as Verdict | null
-    return v !== null && typeof v === 'object' && typeof v.ok === 'boolean' ? v : null
-  } catch {
-    return null
-  }
-}
-
-function parseForkMark (raw: Buffer): ForkMark | null {
-  try {
-    const m = JSON.parse(raw.toString()) as Partial<ForkMark>
-    return { length: Number(m.length) || 0, fork: Number(m.fork) || 0, seenAt: Number(m.seenAt) || 0 }
-  } catch {
-    return null
-  }
-}
-
-/** A persisted index, or null when there is none or it does not parse (then it is rebuilt). */
-function parseIndex (cached: Buffer | null): LogIndex | null {
-  if (cached === null) return null
-  try {
-    const index: unknown = JSON.parse(cached.toString())
-    return isLogIndex(index) ? index : null
-  } catch {
-    return null
   }
 }
 

@@ -12,6 +12,7 @@ import { confirmMember, forgetMember, markPending, pendingMembers, type Room } f
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
 import { readUserJson, writeUserJson } from './user-data.js'
+import { parseLimit, parseSeen, type LogLimit } from './stored-values.js'
 
 /**
  * Largest block we download. Blocks over MAX_RECORD_BYTES are dropped on read (counted);
@@ -51,8 +52,7 @@ const { MerkleTree } = requireCjs('hypercore/lib/merkle-tree.js') as { MerkleTre
 interface TreeNode { index: number, size: number }
 /** The parts of a hypercore session the byte checks read (not in our hand-written types). */
 interface TreeCore { state: { roots: TreeNode[] }, padding: number, seek: (bytes: number, opts: { wait: boolean, timeout: number }) => Promise<unknown>, clear: (start: number, end: number) => Promise<unknown> }
-/** Why we stop downloading a log at some block. */
-export interface LogLimit { end: number, reason: 'oversized' | 'bytes' }
+export type { LogLimit } from './stored-values.js'
 
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
@@ -390,14 +390,3 @@ export class RoomLogs extends EventEmitter {
   }
 }
 
-/** A stored download limit, or null when absent or malformed. */
-function parseLimit (v: unknown): LogLimit | null {
-  const l = v as Partial<LogLimit> | null
-  return l !== null && typeof l === 'object' && Number.isInteger(l.end) && (l.reason === 'oversized' || l.reason === 'bytes') ? { end: Number(l.end), reason: l.reason } : null
-}
-
-/** The stored live-growth baseline, or null when absent or malformed. */
-function parseSeen (v: unknown): { length: number, at: number } | null {
-  const s = v as { length?: unknown, at?: unknown } | null
-  return s !== null && typeof s === 'object' && typeof s.length === 'number' && typeof s.at === 'number' ? { length: s.length, at: s.at } : null
-}
