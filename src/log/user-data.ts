@@ -1,5 +1,5 @@
 /**
- * Sealed user data (docs/protocol.md §3c): every value tamtam keeps in a core's local user
+ * Sealed user data (docs/protocol.md §3b): every value tamtam keeps in a core's local user
  * data (binding verdicts with identity keys and nicknames, the log index with nickname
  * history and moderation records, fork marks, limits, last-seen times, bad-document lists)
  * is sealed with a key derived from the room secret, so the store alone tells nothing about
@@ -45,9 +45,8 @@ function boxKey (room: Room, core: Hypercore, name: string): Uint8Array {
   return createHmac('sha256', roomKey(room)).update(core.key).update(Buffer.from([0])).update(name).digest()
 }
 
-/** Seal `value` for `name` of `core` in `room` (a fresh random nonce each time). */
-export function sealUserData (room: Room, core: Hypercore, name: string, value: Buffer): Buffer {
-  const nonce = nacl.randomBytes(NONCE_BYTES)
+/** Seal `value` for `name` of `core` in `room`, under a fresh random nonce (`nonce` only for test vectors). */
+export function sealUserData (room: Room, core: Hypercore, name: string, value: Buffer, nonce: Uint8Array = nacl.randomBytes(NONCE_BYTES)): Buffer {
   const box = nacl.secretbox(value, nonce, boxKey(room, core, name))
   return Buffer.concat([SEALED_PREFIX, nonce, box])
 }

@@ -16,6 +16,10 @@ import { isSealed, openUserData, readUserData, sealUserData, writeUserData } fro
 import { Tamtam } from '../../src/tamtam.js'
 import { contextOf, eventually, link, nodeOf, peer, tempDir } from '../helpers/peers.js'
 import { findInFiles, text } from '../helpers/store-search.js'
+import { documentedVectors } from '../helpers/protocol-doc.js'
+import { createHmac } from 'node:crypto'
+import { deriveKey, deriveRoomKeys, type Room } from '../../src/room/index.js'
+import { USER_DATA_LABEL } from '../../src/log/user-data.js'
 
 const ROOM_NAME = 'Salle-Orchidee-7351'
 const NICK_A = 'Zephyrine-Ouest'
@@ -94,4 +98,18 @@ t.test('a value in clear from an older version is read once and rewritten sealed
   t.equal(sealed !== null ? openUserData(room, core, 'tamtam/limit/v1', sealed) : 'none', null, 'not under another key name')
   const second = await writeUserData(core, room, 'tamtam/seen/v1', '{"length":1,"at":2}').then(async () => await core.getUserData('tamtam/seen/v1'))
   t.not(second?.toString('hex'), sealed?.toString('hex'), 'the same value sealed twice differs (random nonce)')
+})
+
+t.test('the sealed format matches the vector in docs/protocol.md §3b', async (t) => {
+  const documented = documentedVectors(/^## 3b\. Local user data/m, '§3b')
+  const secret = Buffer.alloc(32, 1)
+  const room = { secret, keys: deriveRoomKeys(secret), id: 'vector' } as unknown as Room
+  const core = { key: Buffer.alloc(32, 2) } as any
+  const key = deriveKey(secret, USER_DATA_LABEL)
+  const box = createHmac('sha256', key).update(core.key).update(Buffer.from([0])).update('tamtam/seen/v1').digest()
+  const value = Buffer.from('{"length":1,"at":2}')
+  const sealed = sealUserData(room, core, 'tamtam/seen/v1', value, Buffer.alloc(24, 3))
+  t.same({ key: key.toString('hex'), box: box.toString('hex'), sealed: sealed.toString('hex') },
+    { key: documented.get('user-data key'), box: documented.get('box key'), sealed: documented.get('sealed') }, 'derivation and format as documented')
+  t.equal(openUserData(room, core, 'tamtam/seen/v1', sealed)?.toString(), value.toString(), 'and it opens')
 })
