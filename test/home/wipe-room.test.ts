@@ -1,9 +1,10 @@
 /**
  * `room leave ROOM --wipe` (issue 21), in process on real stores linked by real Noise
  * streams: A is in two rooms, one with B (messages, a document each way) and one with C.
- * Before the wipe, a raw search of A's store files finds raw (still encrypted) blocks of
- * every kind of core of the wiped room, and the room id in the names of A's own cores: the
- * search works. After the wipe through the node's command, and once A is closed, none of
+ * A also hosts a phone in the wiped room (its hosted log and its documents core). Before the
+ * wipe, a raw search of A's store files finds raw (still encrypted) blocks of every kind of
+ * core of the wiped room, and the room id and phone identity in the names of A's own
+ * cores: the search works. After the wipe through the node's command, and once A is closed, none of
  * them is in any file of the store, rooms.json no longer holds the room, and the other room
  * still sends, shows and replicates both ways.
  */
@@ -16,6 +17,11 @@ import type { Tamtam } from '../../src/tamtam.js'
 import { contextOf, eventually, lines, link, nodeOf, peer, tempDir } from '../helpers/peers.js'
 import { findInFiles, text } from '../helpers/store-search.js'
 import { randomFile } from '../documents/helpers.js'
+import { generateIdentity, sign } from '../../src/identity/index.js'
+import { hostedBindingPayload, signHostedBlock } from '../../src/log/hosted.js'
+import { HostedWriter } from '../../src/log/hosted-writer.js'
+import type { Room } from '../../src/room/index.js'
+import { PhoneBlobs } from '../../src/web/phone-blobs.js'
 
 const WIPED = 'Vide-Salle'
 const KEPT = 'Garde-Salle'
@@ -28,6 +34,21 @@ async function rawSlice (core: Hypercore, seq: number): Promise<Buffer> {
   const block = await core.get(seq, { wait: false, decrypt: false } as any) as Buffer
   const at = Math.floor(block.length / 2) - 24
   return Buffer.from(block.subarray(at, at + 48))
+}
+
+/** A phone hosted by `host` in `room` (what the web server does): its hosted log with two records, and a document in its blobs core. */
+async function hostPhone (host: Tamtam, room: Room, dir: string): Promise<{ phone: string, log: HostedWriter, blobs: PhoneBlobs }> {
+  const phone = generateIdentity('Telephone-Vide')
+  const hex = phone.publicKey.toString('hex')
+  const hostHex = (await host.identity()).publicKey.toString('hex')
+  const log = await HostedWriter.open(await host.store(), room, hex)
+  const sig = sign(hostedBindingPayload(room.keys.id, log.key, phone.publicKey, Buffer.from(hostHex, 'hex')), phone.secretKey)
+  await log.bind({ v: 1, type: 'binding', ts: Date.now(), room: room.id, core: log.key.toString('hex'), identity: hex, name: phone.name, sig: sig.toString('hex'), host: hostHex }, hostHex)
+  for (const text of ['le téléphone parle', 'et encore']) await log.append(signHostedBlock({ type: 'msg', text, ts: Date.now() }, log.length, room.keys.id, log.key, phone.secretKey))
+  const blobs = await PhoneBlobs.open(await host.store(), room, hex, log.key.toString('hex'))
+  const { file, sha256 } = await randomFile(dir, 'phone.bin', 150_000)
+  await blobs.put(file, 150_000, sha256, () => {})
+  return { phone: hex, log, blobs }
 }
 
 t.test('leave --wipe removes every core of the room from the store; the other room keeps working', async (t) => {
@@ -52,6 +73,8 @@ t.test('leave --wipe removes every core of the room from the store; the other ro
   t.ok(await eventually(async () => (await (await contextOf(a).documents()).list(roomA)).some((d) => d.id === docB.id), 10_000, 50), 'A knows B\'s document')
   await (await contextOf(a).documents()).get(roomA, docB.id, { dir, stallMs: 10_000 })
 
+  const hosted = await hostPhone(a, roomA, dir)
+
   // What the wiped room left in A's store: raw blocks of each kind of core, and names.
   const logs = await a.logs(roomA)
   const bLog = logs.list().find((l) => !l.core.writable)!
@@ -62,7 +85,10 @@ t.test('leave --wipe removes every core of the room from the store; the other ro
     'B\'s log block': await rawSlice(bLog.core, 3),
     'A\'s document block': await rawSlice(rd.blobs.own, 2),
     'B\'s document block': await rawSlice(bBlobs, 2),
-    'room id in the names of A\'s cores': text(roomA.id)
+    'hosted log block': await rawSlice(hosted.log.core, 2),
+    'phone document block': await rawSlice(hosted.blobs.core, 1),
+    'room id in the names of A\'s cores': text(roomA.id),
+    'phone identity in the names of A\'s cores': text(hosted.phone)
   }
   t.ok(docA.id.length > 0 && bBlobs !== undefined, 'A holds both blobs cores')
   // In table files, as after any restart (not only in the memtable and its log, which a
@@ -74,7 +100,7 @@ t.test('leave --wipe removes every core of the room from the store; the other ro
 
   const result = await run(a, 'room.leave', { room: WIPED, wipe: true })
   t.match(result, { room: WIPED, left: true, wiped: true }, 'the command reports the wipe')
-  t.ok(result.cores >= 4, `${String(result.cores)} cores purged (two logs, two blobs cores at least)`)
+  t.ok(result.cores >= 6, `${String(result.cores)} cores purged (two member logs, two blobs cores, a hosted log and its blobs core)`)
   t.ok(result.bytesAfter < result.bytesBefore, `store ${String(result.bytesBefore)} → ${String(result.bytesAfter)} bytes`)
   t.notOk(a.rooms.list().some((r) => r.id === roomA.id), 'the room left the list')
 
