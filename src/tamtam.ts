@@ -10,6 +10,8 @@ import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { closeCorestore, newCorestore, pruneInfoLogs } from './home/store.js'
 import { wipeRoomCores, type WipeReport } from './home/wipe-room.js'
+import { scrubStore } from './home/scrub.js'
+import { legacyRewrites } from './log/user-data.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
@@ -19,6 +21,13 @@ import { unlockHome } from './vault/lock.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
 
+
+/**
+ * How long after a value in clear from an older version was rewritten sealed the store is
+ * scrubbed, so the clear bytes leave its files (rewrites come in bursts as rooms open).
+ * Writable so tests can shorten it.
+ */
+export const legacyScrub = { delayMs: 30_000 }
 
 /** Options for opening a home. */
 export interface TamtamOptions {
@@ -51,6 +60,17 @@ export class Tamtam extends EventEmitter {
   private reopening: Promise<void> | null = null
   /** Opening a locked home: the passphrase is asked once per process (src/vault). */
   private unlocking: Promise<'open' | 'unlocked' | 'duress'> | null = null
+  private legacyScrubTimer: NodeJS.Timeout | null = null
+  /** A value in clear was rewritten sealed (log/user-data.ts): scrub the store soon, once per burst. */
+  private readonly onLegacyRewrite = (): void => {
+    if (this.legacyScrubTimer !== null || this.closing !== null) return
+    this.legacyScrubTimer = setTimeout(() => {
+      this.legacyScrubTimer = null
+      const store = this.openStore()
+      if (store !== null) void scrubStore(store).catch((err) => this.emit('warning', err))
+    }, legacyScrub.delayMs)
+    this.legacyScrubTimer.unref()
+  }
 
   constructor (opts: TamtamOptions) {
     super()
@@ -111,6 +131,7 @@ export class Tamtam extends EventEmitter {
         throw fromSystemError(err, `cannot open the store in ${this.home}`)
       }
       this.storeInstance = store
+      legacyRewrites.off('rewrite', this.onLegacyRewrite).on('rewrite', this.onLegacyRewrite)
       await pruneInfoLogs(this.paths.store)
       await this.relays.open(store)
       return store
@@ -342,6 +363,8 @@ export class Tamtam extends EventEmitter {
   /** Close every room session, then the store (idempotent). */
   async close (): Promise<void> {
     this.closing ??= (async () => {
+      legacyRewrites.off('rewrite', this.onLegacyRewrite)
+      if (this.legacyScrubTimer !== null) clearTimeout(this.legacyScrubTimer)
       const sessions = [...this.sessions.values()]
       this.sessions.clear()
       for (const s of sessions) await s.then((l) => l.close(), () => {})

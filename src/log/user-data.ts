@@ -15,6 +15,7 @@
  * and write no user data.
  */
 import { createHmac } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import type { Hypercore } from 'hypercore'
 import type Nacl from 'tweetnacl'
 import { requireCjs } from '../cjs.js'
@@ -30,6 +31,12 @@ export const USER_DATA_LABEL = 'tamtam/user-data/v1'
 export const SEALED_PREFIX = Buffer.from([0x00, 0x55, 0x44, 0x01])
 
 const NONCE_BYTES = 24
+
+/**
+ * Emits 'rewrite' each time a value in clear was written back sealed. Its clear bytes stay
+ * in the store's files until RocksDB compacts them, so Tamtam scrubs its store soon after.
+ */
+export const legacyRewrites = new EventEmitter().setMaxListeners(0)
 
 /** The user-data key of each room, derived once. */
 const roomKeys = new WeakMap<Room, Buffer>()
@@ -77,7 +84,7 @@ export async function readUserData (core: Hypercore, room: Room, name: string): 
   const raw = await core.getUserData(name)
   if (raw === null) return null
   if (isSealed(raw)) return openUserData(room, core, name, raw)
-  await writeUserData(core, room, name, raw).catch(() => {})
+  await writeUserData(core, room, name, raw).then(() => legacyRewrites.emit('rewrite'), () => {})
   return raw
 }
 

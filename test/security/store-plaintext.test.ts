@@ -13,7 +13,8 @@ import path from 'node:path'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
 import { MemberLog } from '../../src/log/member-log.js'
 import { isSealed, openUserData, readUserData, sealUserData, writeUserData } from '../../src/log/user-data.js'
-import { Tamtam } from '../../src/tamtam.js'
+import { legacyScrub, Tamtam } from '../../src/tamtam.js'
+import { scrubStore } from '../../src/home/scrub.js'
 import { contextOf, eventually, link, nodeOf, peer, tempDir } from '../helpers/peers.js'
 import { findInFiles, text } from '../helpers/store-search.js'
 import { documentedVectors } from '../helpers/protocol-doc.js'
@@ -112,4 +113,25 @@ t.test('the sealed format matches the vector in docs/protocol.md §3b', async (t
   t.same({ key: key.toString('hex'), box: box.toString('hex'), sealed: sealed.toString('hex') },
     { key: documented.get('user-data key'), box: documented.get('box key'), sealed: documented.get('sealed') }, 'derivation and format as documented')
   t.equal(openUserData(room, core, 'tamtam/seen/v1', sealed)?.toString(), value.toString(), 'and it opens')
+})
+
+t.test('a value in clear rewritten sealed leaves the store\'s files: the store is scrubbed soon after', async (t) => {
+  const delay = legacyScrub.delayMs
+  legacyScrub.delayMs = 50
+  t.teardown(() => { legacyScrub.delayMs = delay })
+  const home = path.join(tempDir(t), 'home')
+  const tt = new Tamtam({ home })
+  await tt.init(NICK_A)
+  const { room } = await tt.createRoom(ROOM_NAME)
+  const core = (await tt.logs(room)).own.core
+  const identity = (await tt.identity()).publicKey.toString('hex')
+  await core.setUserData('tamtam/binding/v1', Buffer.from(JSON.stringify({ ok: true, identity, name: 'Nom-Ancien-Clair' })))
+  await scrubStore(await tt.store()) // in a table file, as an older version leaves it
+  t.equal(findInFiles(tt.paths.store, { old: text('Nom-Ancien-Clair') }).length, 1, 'control: the value in clear is in the files')
+  const log = await MemberLog.remote(await tt.store(), room, core.key)
+  t.equal(log.author?.name, 'Nom-Ancien-Clair', 'read once')
+  await log.close()
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  await tt.close()
+  t.same(findInFiles(tt.paths.store, { old: text('Nom-Ancien-Clair') }), [], 'then gone from every file of the store')
 })
