@@ -10,9 +10,11 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
+import { emptyIndex, INDEX_KEY, indexRecord, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { checkBinding } from './binding.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
+import { readUserData, writeUserData } from './user-data.js'
+import { parseForkMark, parseIndex, parseVerdict, type ForkMark, type Verdict } from './stored-values.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -27,18 +29,7 @@ const NICK_PERSIST_EVERY = 10_000
 /** Who a log belongs to, once its binding is verified; `host` for a phone's log, the node keeping it (hosted.ts). */
 export interface Author { identity: string, name: string, host?: string }
 
-/**
- * A log whose author rewrote history: Hypercore moved it to a new fork (the author
- * truncated it and appended again). We keep what we held and refuse the new fork.
- */
-export interface ForkMark {
-  /** Blocks of the old fork we held (kept; ids below this keep their content). */
-  length: number
-  /** Fork id the author moved to. */
-  fork: number
-  /** Our clock when we refused it. */
-  seenAt: number
-}
+export type { ForkMark } from './stored-values.js'
 
 /** User-data key holding a log's fork mark (local, never sent). */
 const FORK_MARK = 'tamtam/fork/v1'
@@ -107,7 +98,7 @@ export class MemberLog {
     const core = store.get({ key, encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     const log = new MemberLog(core, room)
-    const mark = await core.getUserData(FORK_MARK)
+    const mark = await readUserData(core, room, FORK_MARK)
     if (mark !== null) log.forked = parseForkMark(mark)
     log.guardForks()
     await log.verifyBinding()
@@ -142,7 +133,7 @@ export class MemberLog {
 
   private async markForked (mark: ForkMark): Promise<void> {
     this.forked = mark
-    await this.core.setUserData(FORK_MARK, JSON.stringify(mark)).catch(() => {})
+    await writeUserData(this.core, this.room, FORK_MARK, JSON.stringify(mark)).catch(() => {})
     this.onFork?.(this)
   }
 
@@ -181,17 +172,16 @@ export class MemberLog {
   }
 
   private async checkBindingOnce (): Promise<Author | null> {
-    const cached = await this.core.getUserData(BINDING_CACHE)
+    const cached = parseVerdict(await readUserData(this.core, this.room, BINDING_CACHE))
     if (cached !== null) return this.adoptCached(cached)
     if (this.readable === 0) return null
     const block = await this.core.get(0, { wait: false })
     const verdict = checkBinding(block, this.room, this.core.key)
-    await this.core.setUserData(BINDING_CACHE, JSON.stringify(verdict))
-    return this.adoptCached(Buffer.from(JSON.stringify(verdict)))
+    await writeUserData(this.core, this.room, BINDING_CACHE, JSON.stringify(verdict))
+    return this.adoptCached(verdict)
   }
 
-  private adoptCached (cached: Buffer): Author | null {
-    const verdict = JSON.parse(cached.toString()) as { ok: boolean, identity?: string, name?: string, host?: string }
+  private adoptCached (verdict: Verdict): Author | null {
     if (!verdict.ok) this.invalid = true
     else this.author = { identity: String(verdict.identity), name: String(verdict.name), ...(typeof verdict.host === 'string' ? { host: verdict.host } : {}) }
     this.onVerdict?.(this)
@@ -273,7 +263,7 @@ export class MemberLog {
     const nick = this.nick
     if (nick === null) return
     if (!force && nick.scanned - this.nickPersisted < NICK_PERSIST_EVERY) return
-    await this.core.setUserData(INDEX_KEY, JSON.stringify(nick))
+    await writeUserData(this.core, this.room, INDEX_KEY, JSON.stringify(nick))
     this.nickPersisted = nick.scanned
   }
 
@@ -281,7 +271,7 @@ export class MemberLog {
     const author = await this.verifyBinding()
     if (author === null) return null
     if (this.nick === null) {
-      const cached = await this.core.getUserData(INDEX_KEY)
+      const cached = await readUserData(this.core, this.room, INDEX_KEY)
       this.nick = parseIndex(cached) ?? emptyIndex(author.name)
       this.nickPersisted = this.nick?.scanned ?? 0
     }
@@ -367,26 +357,6 @@ export class MemberLog {
   async close (): Promise<void> {
     await this.serialised(async () => await this.persistNickIndex(true)).catch(() => {})
     await this.core.close()
-  }
-}
-
-function parseForkMark (raw: Buffer): ForkMark | null {
-  try {
-    const m = JSON.parse(raw.toString()) as Partial<ForkMark>
-    return { length: Number(m.length) || 0, fork: Number(m.fork) || 0, seenAt: Number(m.seenAt) || 0 }
-  } catch {
-    return null
-  }
-}
-
-/** A persisted index, or null when there is none or it does not parse (then it is rebuilt). */
-function parseIndex (cached: Buffer | null): LogIndex | null {
-  if (cached === null) return null
-  try {
-    const index: unknown = JSON.parse(cached.toString())
-    return isLogIndex(index) ? index : null
-  } catch {
-    return null
   }
 }
 

@@ -11,6 +11,8 @@ import type { Identity } from '../identity/index.js'
 import { confirmMember, forgetMember, markPending, pendingMembers, type Room } from '../room/registry.js'
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
+import { readUserJson, writeUserJson } from './user-data.js'
+import { parseLimit, parseSeen, type LogLimit } from './stored-values.js'
 
 /**
  * Largest block we download. Blocks over MAX_RECORD_BYTES are dropped on read (counted);
@@ -50,8 +52,7 @@ const { MerkleTree } = requireCjs('hypercore/lib/merkle-tree.js') as { MerkleTre
 interface TreeNode { index: number, size: number }
 /** The parts of a hypercore session the byte checks read (not in our hand-written types). */
 interface TreeCore { state: { roots: TreeNode[] }, padding: number, seek: (bytes: number, opts: { wait: boolean, timeout: number }) => Promise<unknown>, clear: (start: number, end: number) => Promise<unknown> }
-/** Why we stop downloading a log at some block. */
-export interface LogLimit { end: number, reason: 'oversized' | 'bytes' }
+export type { LogLimit } from './stored-values.js'
 
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
@@ -268,7 +269,7 @@ export class RoomLogs extends EventEmitter {
     }
     this.limits.set(log.key, limit)
     if (log.core.closed) return
-    await log.core.setUserData(LIMIT_KEY, JSON.stringify(limit))
+    await writeUserJson(log.core, this.room, LIMIT_KEY, limit)
     if (log.core.length > limit.end) await (log.core as unknown as TreeCore).clear(limit.end, log.core.length).catch(() => {})
     this.emit('limit', log, limit)
   }
@@ -276,8 +277,8 @@ export class RoomLogs extends EventEmitter {
   /** How far a remote log may be downloaded now (see follow). */
   private async allowedEnd (log: MemberLog): Promise<number> {
     if (!this.limits.has(log.key)) {
-      const stored = await log.core.getUserData(LIMIT_KEY)
-      if (stored !== null) this.limits.set(log.key, JSON.parse(stored.toString()) as LogLimit)
+      const stored = parseLimit(await readUserJson(log.core, this.room, LIMIT_KEY))
+      if (stored !== null) this.limits.set(log.key, stored)
     }
     const cap = Math.min(log.core.length, memberQuota.maxBlocks, this.limits.get(log.key)?.end ?? Infinity)
     const core = log.core as unknown as TreeCore
@@ -336,8 +337,7 @@ export class RoomLogs extends EventEmitter {
    * is kept in the core's user data, so restarting does not let a backlog through unseen.
    */
   private async watchGrowth (log: MemberLog): Promise<void> {
-    const raw = await log.core.getUserData(SEEN_KEY)
-    const seen = raw === null ? null : JSON.parse(raw.toString()) as { length: number, at: number }
+    const seen = parseSeen(await readUserJson(log.core, this.room, SEEN_KEY))
     let last = log.core.length
     let firstSync = true
     let windowStart = 0
@@ -347,7 +347,7 @@ export class RoomLogs extends EventEmitter {
       this.flooding.add(log.key)
       this.emit('flood', log, n)
     }
-    const remember = (): void => { void log.core.setUserData(SEEN_KEY, JSON.stringify({ length: log.core.length, at: Date.now() })).catch(() => {}) }
+    const remember = (): void => { void writeUserJson(log.core, this.room, SEEN_KEY, { length: log.core.length, at: Date.now() }).catch(() => {}) }
     log.core.on('append', () => {
       const delta = log.core.length - last
       last = log.core.length
@@ -384,8 +384,9 @@ export class RoomLogs extends EventEmitter {
     const logs = [...this.list(), ...[...this.pending.values()].map((p) => p.log)]
     this.pending.clear()
     await Promise.all(logs.map(async (l) => {
-      if (!l.core.writable && !l.core.closed) await l.core.setUserData(SEEN_KEY, JSON.stringify({ length: l.core.length, at: Date.now() })).catch(() => {})
+      if (!l.core.writable && !l.core.closed) await writeUserJson(l.core, this.room, SEEN_KEY, { length: l.core.length, at: Date.now() }).catch(() => {})
       await l.close()
     }))
   }
 }
+

@@ -132,6 +132,11 @@ export class PhoneBlobsShelf {
     return await opening
   }
 
+  /** Forget the cores of room `roomId` (wiped: Tamtam.wipeRoom purges them). */
+  forget (roomId: string): void {
+    for (const id of [...this.open.keys()]) if (id.startsWith(`${roomId}/`)) this.open.delete(id)
+  }
+
   /** Close every core (the server stops). */
   async close (): Promise<void> {
     const all = [...this.open.values()]
