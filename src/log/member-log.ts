@@ -16,6 +16,7 @@ import { OpenedHostedBlocks } from './hosted-opened.js'
 import { readUserData, writeUserData } from './user-data.js'
 import { parseForkMark, parseIndex, parseVerdict, type ForkMark, type Verdict } from './stored-values.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
+import { ownCore } from '../home/core-names.js'
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
@@ -83,7 +84,7 @@ export class MemberLog {
 
   /** Open (and bind, if new) our own log in a room. */
   static async own (store: Corestore, room: Room, identity: Identity): Promise<MemberLog> {
-    const core = store.get({ name: ownCoreName(room), encryption: { key: room.keys.encryptionKey } })
+    const core = await ownCore(store, ownCoreName(room), { encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     const log = new MemberLog(core, room)
     if (core.length === 0) await log.writeBinding(identity)

@@ -30,7 +30,8 @@ t.test('a phone in the wiped room is sent away and leaves nothing in the store',
   const hosted = (await awa.logs(room)).list().find((l) => l.key === welcome.core)!
   const block = await hosted.core.get(1, { wait: false, decrypt: false } as any) as Buffer
   const needles = { 'phone identity': text(me.hex), 'phone block': Buffer.from(block.subarray(block.length / 2 - 24, block.length / 2 + 24)) }
-  t.equal(findInFiles(awa.paths.store, needles).length, 2, 'control: both are in the store before')
+  t.equal(findInFiles(awa.paths.store, needles).length, 1, 'control: the phone\'s block is in the store before')
+  t.same(findInFiles(awa.paths.store, { 'phone identity': text(me.hex) }), [], 'the phone identity is in no store file: core names are not stored')
 
   const result = await COMMANDS.get('room.leave')!.run(contextOf(awa), { room: 'atelier', wipe: true }, SILENT) as { cores: number }
   t.ok(result.cores >= 3, `${result.cores} cores purged`)
