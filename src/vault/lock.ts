@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs'
 import { fail } from '../errors/index.js'
 import { homePaths, readJson, writeJsonPrivate, writeTextPrivate } from '../home/index.js'
 import { generateIdentity, saveIdentity } from '../identity/identity.js'
-import { clearWiped, forgetHomeKey, homeKey, setHomeKey } from './keyring.js'
+import { clearWiped, forgetHomeKey, homeKey, isSealed, openSealed, setHomeKey } from './keyring.js'
 import { formatLock, makeLock, openLock, parseLock, type LockFile } from './lock-file.js'
 import { askPassphrase } from './passphrase.js'
 import { wipeHome } from './wipe.js'
@@ -52,6 +52,28 @@ async function readFiles (home: string): Promise<Map<string, unknown>> {
     if (value !== undefined) values.set(file, value)
   }
   return values
+}
+
+/**
+ * Open every secret file with the home key in memory (HOME_KEY_MISMATCH when one does not
+ * open) and return those found in clear, which a crash in the middle of `lock set` leaves.
+ * The sealed ones are not written again: an unlock of a sound home writes nothing.
+ */
+async function clearFiles (home: string): Promise<Map<string, unknown>> {
+  const clear = new Map<string, unknown>()
+  for (const file of sealedFiles(home)) {
+    let text: string
+    try {
+      text = await fs.readFile(file, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+      throw err
+    }
+    const value = JSON.parse(text)
+    if (isSealed(value)) openSealed(file, value)
+    else clear.set(file, value)
+  }
+  return clear
 }
 
 function checkNew (passphrase: string): string {
@@ -135,14 +157,14 @@ export async function unlockHome (home: string): Promise<'open' | 'unlocked' | '
     if (opened.kind === 'home') {
       setHomeKey(home, opened.key)
       opened.key.fill(0)
-      let values
+      let clear
       try {
-        values = await readFiles(home)
+        clear = await clearFiles(home)
       } catch (err) {
         forgetHomeKey(home)
         throw err
       }
-      await rewriteFiles(home, values, false)
+      await rewriteFiles(home, clear, false)
       return 'unlocked'
     }
     if (opened.kind === 'duress') {

@@ -7,7 +7,7 @@ import t from 'tap'
 import { promises as fs, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Tamtam } from '../../src/tamtam.js'
-import { kdfDefaults, setPassphraseSource, setLock, changeLock, removeLock, wipeHome } from '../../src/vault/index.js'
+import { kdfDefaults, setPassphraseSource, setLock, changeLock, removeLock, unlockHome, wipeHome } from '../../src/vault/index.js'
 import { writeJsonPrivate } from '../../src/home/index.js'
 import { forgetHomeKey } from '../../src/vault/keyring.js'
 import { tempDir } from '../helpers/peers.js'
@@ -148,6 +148,16 @@ t.test('a crash after lock.json was written but before the files were sealed: th
   answers('mot de passe')
   t.equal(await lastMessage(home), 'bonjour à tous')
   t.notMatch(readFileSync(path.join(home, 'rooms.json'), 'utf8'), /atelier/, 'sealed again on unlock')
+})
+
+t.test('unlocking a sound locked home writes no file (it only seals what a crash left in clear)', async (t) => {
+  const home = await lockedHome(t)
+  const before = snapshot(home)
+  answers('mot de passe')
+  t.equal(await unlockHome(home), 'unlocked')
+  // A rewrite seals under a fresh random nonce, so any rewritten file would differ.
+  for (const name of ['identity.json', 'rooms.json', 'lock.json']) t.equal(snapshot(home).get(name), before.get(name), `${name} untouched`)
+  forgetHomeKey(home)
 })
 
 t.test('the duress passphrase wipes the home and opens an empty one; the real passphrase opens nothing after', async (t) => {
