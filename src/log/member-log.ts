@@ -12,6 +12,7 @@ import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
 import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { checkBinding } from './binding.js'
+import { loadExpiredTo } from './expired-mark.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
@@ -69,6 +70,8 @@ export class MemberLog {
   onVerdict: ((log: MemberLog) => void) | null = null
   /** Called when the log forks (RoomLogs emits 'fork'). */
   onFork: ((log: MemberLog) => void) | null = null
+  /** Below this block, expiry (src/expiry) cleared what was too old: a missing block there is no gap. */
+  expiredTo = 0
   /** Block numbers dropped as malformed or oversized, for diagnostics. */
   private readonly droppedSeqs = new Set<number>()
   /** Hosted blocks already opened and checked (a host reads its phones' records again and again). */
@@ -97,6 +100,7 @@ export class MemberLog {
     const log = new MemberLog(core, room)
     if (core.length === 0) await log.writeBinding(identity)
     await log.verifyBinding()
+    log.expiredTo = await loadExpiredTo(core)
     const last = await log.read(core.length - 1)
     log.lastTs = last?.record.ts ?? 0
     return log
@@ -110,6 +114,7 @@ export class MemberLog {
     const mark = await core.getUserData(FORK_MARK)
     if (mark !== null) log.forked = parseForkMark(mark)
     log.guardForks()
+    log.expiredTo = await loadExpiredTo(core)
     await log.verifyBinding()
     return log
   }
@@ -156,9 +161,17 @@ export class MemberLog {
     return this.core.key.toString('hex')
   }
 
-  /** Blocks readable locally without waiting for the network. */
+  /**
+   * Blocks readable locally without waiting for the network: the contiguous prefix, where
+   * blocks expiry cleared (below expiredTo) count as held (reads of them return null).
+   */
   get readable (): number {
-    return this.core.writable ? this.core.length : this.core.contiguousLength
+    if (this.core.writable) return this.core.length
+    const contiguous = this.core.contiguousLength
+    if (contiguous >= this.expiredTo) return contiguous
+    const bitfield = (this.core as unknown as { core?: { bitfield?: { firstUnset: (i: number) => number } } }).core?.bitfield
+    const gap = bitfield?.firstUnset(this.expiredTo) ?? this.expiredTo
+    return Math.min(this.core.length, gap === -1 ? this.core.length : gap)
   }
 
   private async writeBinding (identity: Identity): Promise<void> {
@@ -217,7 +230,8 @@ export class MemberLog {
       ? decodeRecord(block)
       : block === null ? { ok: false, reason: 'missing block' } : this.hostedOpened.open(block, author.identity, this.room.keys.id, this.core.key, seq)
     if (!decoded.ok) {
-      if (this.droppedSeqs.size < 100_000) this.droppedSeqs.add(seq)
+      // A block expiry cleared is gone on purpose: not a bad block.
+      if (this.droppedSeqs.size < 100_000 && !(block === null && seq < this.expiredTo)) this.droppedSeqs.add(seq)
       return null
     }
     return { core: this.key, seq, record: decoded.record }

@@ -9,6 +9,7 @@ import type Corestore from 'corestore'
 import { requireCjs } from '../cjs.js'
 import type { Identity } from '../identity/index.js'
 import { confirmMember, forgetMember, markPending, pendingMembers, type Room } from '../room/registry.js'
+import { KEPT_TYPES } from './expired-mark.js'
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
 
@@ -68,6 +69,10 @@ export class RoomLogs extends EventEmitter {
   /** Logs being opened, so two announcements of one key open it once. */
   private readonly opening = new Map<string, Promise<MemberLog>>()
   private closed = false
+  /** The room's expiry horizon (ms) as the last sweep saw it, or null (src/expiry sets it). */
+  horizon: number | null = null
+  /** Per log (hex), what restarts its download ranges above a new expiry mark. */
+  private readonly refollow = new Map<string, () => void>()
 
   private constructor (store: Corestore, room: Room, own: MemberLog) {
     super()
@@ -226,10 +231,11 @@ export class RoomLogs extends EventEmitter {
       do {
         again = false
         const end = await this.allowedEnd(log)
-        if (end < requested) {
+        // Never ask again for what expiry cleared: ranges restart above the log's mark.
+        if (end < requested || requested < log.expiredTo) {
           for (const r of ranges) r.destroy()
           ranges = []
-          requested = 0
+          requested = log.expiredTo
         }
         if (end > requested && !this.closed && !log.core.closed) {
           ranges.push(log.core.download({ start: requested, end }))
@@ -245,7 +251,9 @@ export class RoomLogs extends EventEmitter {
       running = widen().catch((err) => { this.emit('error', err) }).finally(() => { running = null })
     }
     log.core.on('append', kick)
+    this.refollow.set(log.key, kick)
     log.core.on('download', (index: number, byteLength: number) => {
+      if (this.horizon !== null && index < log.expiredTo) void this.dropExpired(log, index)
       if (byteLength > MAX_BLOCK_BYTES) {
         void this.limit(log, { end: index, reason: 'oversized' }).then(kick, (err) => this.emit('error', err))
         return
@@ -256,6 +264,17 @@ export class RoomLogs extends EventEmitter {
       if (end !== undefined && index >= end) void (log.core as unknown as TreeCore).clear(index, index + 1).catch(() => {})
     })
     kick()
+  }
+
+  /** A sweep moved `log`'s expiry mark: its download ranges restart above it. */
+  expired (log: MemberLog): void {
+    this.refollow.get(log.key)?.()
+  }
+
+  /** A block below the expiry mark arrived anyway (an old range, a pushing peer): clear it unless kept. */
+  private async dropExpired (log: MemberLog, index: number): Promise<void> {
+    const entry = await log.readHere(index)
+    if (entry === null || !KEPT_TYPES.has(entry.record.type)) await (log.core as unknown as TreeCore).clear(index, index + 1).catch(() => {})
   }
 
   /** Stop a log at `limit.end` for good: persisted, and blocks past it cleared. */

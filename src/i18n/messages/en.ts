@@ -1,10 +1,12 @@
 /** English: the reference catalogue. Every other language translates these keys. */
 import { drill } from './en-drill.js'
 import { web } from './en-web.js'
+import { expiry } from './en-expiry.js'
 
 export const messages = {
   ...drill,
   ...web,
+  ...expiry,
   // --help texts of the CLI.
   'help.default': 'default:',
   'help.usage': 'Usage:',

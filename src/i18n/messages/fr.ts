@@ -1,11 +1,13 @@
 /** Français. */
 import { drill } from './fr-drill.js'
 import { web } from './fr-web.js'
+import { expiry } from './fr-expiry.js'
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
   ...drill,
   ...web,
+  ...expiry,
   'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
   'help.options': 'Options :',

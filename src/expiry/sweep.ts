@@ -1,0 +1,72 @@
+/**
+ * Sweep one member log: clear (Hypercore `clear`) the blocks of expirable records placed
+ * before the room's horizon, and move the log's expiry mark past them. What is kept and
+ * why is in docs/protocol.md §13 ("What expires"). The sweep reads from the mark on, so
+ * each block is read about once; it stops at the first record at or after the horizon
+ * (an honest log's times never go backwards, see MemberLog.append).
+ */
+import type { MemberLog } from '../log/member-log.js'
+import { KEPT_TYPES, saveExpiredTo } from '../log/expired-mark.js'
+
+export { KEPT_TYPES }
+
+/** The parts of a hypercore session a sweep uses beyond our hand-written types. */
+interface ClearableCore {
+  clear: (start: number, end: number) => Promise<unknown>
+  core?: { bitfield?: { firstSet: (i: number) => number } }
+}
+
+/** The first block at or after `from` held here, or -1. */
+function nextHeld (log: MemberLog, from: number): number {
+  const bitfield = (log.core as unknown as ClearableCore).core?.bitfield
+  if (bitfield === undefined) return from < log.core.length ? from : -1
+  const at = bitfield.firstSet(from)
+  return at >= log.core.length ? -1 : at
+}
+
+/** Whether a held block is to be cleared once it is older than the horizon: decodable kept records stay. */
+async function verdictOf (log: MemberLog, seq: number, horizon: number): Promise<'clear' | 'keep' | 'new'> {
+  const entry = await log.readHere(seq)
+  if (entry === null) return 'clear' // malformed: nothing worth keeping, and no time to trust
+  const placed = Math.min(entry.record.ts, await log.seenBound(seq))
+  if (placed >= horizon) return 'new'
+  return KEPT_TYPES.has(entry.record.type) ? 'keep' : 'clear'
+}
+
+/**
+ * Clear what expired in `log`; returns how many blocks were cleared. The mark moves to
+ * just after the last block found older than the horizon: blocks missing below it (never
+ * fetched, or cleared by an earlier sweep) are older too, and are never asked for again.
+ */
+export async function sweepLog (log: MemberLog, horizon: number): Promise<number> {
+  if (log.invalid || (await log.verifyBinding()) === null || log.core.closed) return 0
+  // The index keeps names, moderation and settings: bring it up to date before blocks go.
+  await log.indexNicknames()
+  const doomed: number[] = []
+  let to = log.expiredTo
+  for (let seq = nextHeld(log, Math.max(1, to)); seq !== -1; seq = nextHeld(log, seq + 1)) {
+    const verdict = await verdictOf(log, seq, horizon)
+    if (verdict === 'new') break
+    if (verdict === 'clear') doomed.push(seq)
+    to = seq + 1
+  }
+  // Malformed blocks past the last old one wait for a later sweep (their place is unknown).
+  const cleared = doomed.filter((s) => s < to)
+  for (const [start, end] of runs(cleared)) await (log.core as unknown as ClearableCore).clear(start, end)
+  if (to > log.expiredTo) {
+    log.expiredTo = to
+    await saveExpiredTo(log.core, to)
+  }
+  return cleared.length
+}
+
+/** Ascending block numbers as [start, end) runs, so a long expired stretch is one clear. */
+export function runs (seqs: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  for (const s of seqs) {
+    const last = out[out.length - 1]
+    if (last !== undefined && last[1] === s) last[1] = s + 1
+    else out.push([s, s + 1])
+  }
+  return out
+}
