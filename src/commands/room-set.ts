@@ -1,5 +1,6 @@
 /**
- * `room set ROOM --expire 24h|off`: a room setting every peer applies (moderators only).
+ * `room set ROOM --expire 24h|off` (library command `room.expire`): a room setting every
+ * peer applies (moderators only), unlike the local ones of `room.set` (src/commands/drills.ts).
  * It writes one signed `room-setting` record in our own log; every peer takes the latest
  * setting of a current moderator (src/moderation/room-settings.ts) and sweeps what expired
  * (src/expiry). Without an option it shows the room's current settings.
@@ -18,9 +19,9 @@ export async function expiryOf (tt: Tamtam, room: Room): Promise<{ expire: numbe
   return { expire: seconds, expireText: formatExpire(seconds) }
 }
 
-/** `room set ROOM [--expire LIFETIME]` */
-export const roomSet: Command = {
-  name: 'room.set',
+/** `room set ROOM --expire LIFETIME` (the CLI's `room set` runs it for --expire; `room.set` has the local settings). */
+export const roomExpire: Command = {
+  name: 'room.expire',
   summary: 'change a setting of a room for everyone (moderators only): --expire 24h or off',
   run: async ({ tt }, args) => {
     const room = await roomArg(tt, args)
