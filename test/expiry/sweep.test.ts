@@ -1,0 +1,79 @@
+/**
+ * Disappearing messages (issue 21), applying it, in process on real stores: a sweep clears
+ * the expired blocks (Hypercore `clear`) and keeps the binding, moderation, settings and
+ * names; the log reads on past the cleared range with no error and no wait; and after a
+ * restart the node does not fetch the cleared blocks again from a peer that still holds
+ * them (here A, whose node never sweeps: a modified tamtam keeping copies).
+ */
+import path from 'node:path'
+import t from 'tap'
+import { COMMANDS, SILENT } from '../../src/commands/index.js'
+import { ExpiryRunner } from '../../src/expiry/index.js'
+import type { MemberLog } from '../../src/log/member-log.js'
+import { connectInProcess, InProcessSource } from '../../src/network/source.js'
+import { TamtamNode } from '../../src/node/node.js'
+import type { Tamtam } from '../../src/tamtam.js'
+import { contextOf, eventually, link, peer, sourceOf } from '../helpers/peers.js'
+
+const run = async (tt: Tamtam, name: string, args: Record<string, unknown>): Promise<any> => await COMMANDS.get(name)!.run(contextOf(tt), args, SILENT)
+const room = (tt: Tamtam): any => tt.rooms.resolve('atelier')
+const texts = async (tt: Tamtam): Promise<string[]> => (await (await tt.timeline(room(tt))).page({ limit: 100 })).filter((i) => i.type === 'msg').map((i) => i.text)
+/** Which of blocks 0..length-1 of `log` are held here, as a string of 1s and 0s. */
+const held = async (log: MemberLog): Promise<string> => {
+  let out = ''
+  for (let i = 0; i < log.core.length; i++) out += await log.core.has(i) ? '1' : '0'
+  return out
+}
+const logOf = async (tt: Tamtam, author: Tamtam): Promise<MemberLog> => {
+  const key = (await (await author.logs(room(author))).own).key
+  return (await tt.logs(room(tt))).list().find((l) => l.key === key)!
+}
+
+t.test('a sweep clears expired blocks, keeps the rest, and a restarted node does not fetch them again', async (t) => {
+  let now = Date.parse('2026-03-01T10:00:00Z')
+  const clock = (): number => now
+  const a = await peer(t, 'A', { clock })
+  const b = await peer(t, 'B', { clock })
+  const { invite } = await a.createRoom('atelier')
+  await b.joinRoom(invite)
+  await link(t, a, b)
+  // A's log: 0 binding, 1-2 messages, 3 a nickname, 4 a message, 5 the setting.
+  await a.send(room(a), 'vieux 1')
+  await a.send(room(a), 'vieux 2')
+  await (await a.logs(room(a))).own.append([{ type: 'nick', name: 'Awa' }], now) // the nick command writes with the wall clock
+  await a.send(room(a), 'vieux 3')
+  await run(a, 'room.expire', { room: 'atelier', expire: '30s' })
+  now += 60_000
+  await a.send(room(a), 'récent') // 6
+  t.ok(await eventually(async () => (await texts(b)).includes('récent')), 'B holds all of A\'s log')
+  const onB = await logOf(b, a)
+  t.equal(await held(onB), '1111111', 'before the sweep B holds every block')
+
+  const cleared = await new ExpiryRunner(b).sweepAll()
+  t.equal(cleared, 3, 'B\'s sweep clears three blocks of A\'s log (and none of its own: it wrote only its binding)')
+  t.equal(await held(onB), '1001011', 'the messages are gone; the binding, the nickname, the setting and the recent message stay')
+  t.equal(onB.expiredTo, 6, 'the expiry mark is past the setting, at the first recent block')
+  t.equal(onB.readable, 7, 'the log still reads to its end')
+  const started = Date.now()
+  t.same(await texts(b), ['récent'], 'B shows the recent message only')
+  t.ok(Date.now() - started < 2000, 'without waiting on the cleared blocks')
+  t.equal(onB.dropped, 0, 'cleared blocks are not counted as bad blocks')
+  t.equal((await b.timeline(room(b))).truncated, false, 'nor marked as skipped')
+  t.equal((await b.logs(room(b))).list().find((l) => l.key === onB.key)?.author !== null ? (await onB.currentName()) : null, 'Awa', 'the name survives: the nickname record is kept')
+
+  // Restart B on the same home; A, which never sweeps, still holds the old blocks.
+  const home = path.join(path.dirname(b.paths.identity))
+  await (await import('../helpers/peers.js')).nodeOf(b).close()
+  const source = new InProcessSource()
+  const again = new TamtamNode({ home, clock, source, network: {}, control: false, documents: false, drills: false })
+  t.teardown(() => again.close())
+  await again.open()
+  const [left, right] = connectInProcess(sourceOf(a), source)
+  t.teardown(() => { left.destroy(); right.destroy() })
+  const b2 = again.tt
+  await a.send(room(a), 'après le redémarrage') // 7: the positive marker
+  t.ok(await eventually(async () => (await texts(b2)).includes('après le redémarrage')), 'the restarted B gets A\'s new message')
+  const onB2 = await logOf(b2, a)
+  t.equal(await held(onB2), '10010111', 'and does not fetch the cleared blocks again from A, which still has them')
+  t.same(await texts(b2), ['récent', 'après le redémarrage'], 'its timeline shows the recent messages only')
+})
