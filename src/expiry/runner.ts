@@ -7,12 +7,15 @@
 import { EventEmitter } from 'node:events'
 import { scrubStore } from '../home/scrub.js'
 import { horizonOf } from '../moderation/room-settings.js'
+import type { MemberLog } from '../log/member-log.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { sweepLog } from './sweep.js'
 
 /** Sweep period of a node. */
 export const SWEEP_INTERVAL_MS = 15_000
+/** How soon a log with a hole (a late joiner's, src/log/tail-peek.ts) is swept after it grows. */
+export const HOLE_SWEEP_MS = 500
 
 /** Options of an expiry runner (tests shorten the period). */
 export interface ExpiryOptions { intervalMs?: number }
@@ -24,6 +27,16 @@ export class ExpiryRunner extends EventEmitter {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<number> | null = null
   private stopped = false
+  private soon: NodeJS.Timeout | null = null
+  /** A log grew with blocks held past its readable prefix: sweep soon, so its mark can pass the hole. */
+  private readonly onUpdate = (_room: Room, log: MemberLog): void => {
+    if (this.soon !== null || this.stopped || log.core.length <= log.readable) return
+    this.soon = setTimeout(() => {
+      this.soon = null
+      void this.sweepAll().catch((err) => this.emit('warning', err))
+    }, HOLE_SWEEP_MS)
+    this.soon.unref()
+  }
 
   constructor (tt: Tamtam, opts: ExpiryOptions = {}) {
     super()
@@ -37,6 +50,7 @@ export class ExpiryRunner extends EventEmitter {
     await this.sweepAll()
     this.timer = setInterval(() => { void this.sweepAll().catch((err) => this.emit('warning', err)) }, this.intervalMs)
     this.timer.unref()
+    this.tt.on('update', this.onUpdate)
   }
 
   /** One sweep of every room; returns the blocks cleared. Sweeps never overlap. */
@@ -78,6 +92,8 @@ export class ExpiryRunner extends EventEmitter {
   async stop (): Promise<void> {
     this.stopped = true
     if (this.timer !== null) clearInterval(this.timer)
+    if (this.soon !== null) clearTimeout(this.soon)
+    this.tt.off('update', this.onUpdate)
     this.timer = null
     await this.running?.catch(() => {})
   }

@@ -10,19 +10,8 @@ import { KEPT_TYPES, saveExpiredTo } from '../log/expired-mark.js'
 
 export { KEPT_TYPES }
 
-/** The parts of a hypercore session a sweep uses beyond our hand-written types. */
-interface ClearableCore {
-  clear: (start: number, end: number) => Promise<unknown>
-  core?: { bitfield?: { firstSet: (i: number) => number } }
-}
-
-/** The first block at or after `from` held here, or -1. */
-function nextHeld (log: MemberLog, from: number): number {
-  const bitfield = (log.core as unknown as ClearableCore).core?.bitfield
-  if (bitfield === undefined) return from < log.core.length ? from : -1
-  const at = bitfield.firstSet(from)
-  return at >= log.core.length ? -1 : at
-}
+/** The part of a hypercore session a sweep uses beyond our hand-written types. */
+interface ClearableCore { clear: (start: number, end: number) => Promise<unknown> }
 
 /** Whether a held block is to be cleared once it is older than the horizon: decodable kept records stay. */
 async function verdictOf (log: MemberLog, seq: number, horizon: number): Promise<'clear' | 'keep' | 'new'> {
@@ -44,7 +33,7 @@ export async function sweepLog (log: MemberLog, horizon: number): Promise<number
   await log.indexNicknames()
   const doomed: number[] = []
   let to = log.expiredTo
-  for (let seq = nextHeld(log, Math.max(1, to)); seq !== -1; seq = nextHeld(log, seq + 1)) {
+  for (let seq = log.nextHeld(Math.max(1, to)); seq !== -1; seq = log.nextHeld(seq + 1)) {
     const verdict = await verdictOf(log, seq, horizon)
     if (verdict === 'new') break
     if (verdict === 'clear') doomed.push(seq)

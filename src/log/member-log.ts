@@ -14,6 +14,7 @@ import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound,
 import { checkBinding } from './binding.js'
 import { loadExpiredTo } from './expired-mark.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
+import { TailPeek } from './tail-peek.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -76,6 +77,8 @@ export class MemberLog {
   private readonly droppedSeqs = new Set<number>()
   /** Hosted blocks already opened and checked (a host reads its phones' records again and again). */
   private readonly hostedOpened = new OpenedHostedBlocks()
+  /** Moderation records held past the readable prefix (a late joiner's logs have holes: tail-peek.ts). */
+  private readonly tail = new TailPeek()
   private nick: LogIndex | null = null
   private lastTs = 0
   /** The verification in flight: every 'download' of a pending log asks, and one check answers them all. */
@@ -335,7 +338,29 @@ export class MemberLog {
     if (nick === null) return []
     if (this.readable - nick.scanned <= NICK_SCAN_BUDGET) await this.indexNicknames()
     else void this.indexNicknames().catch(() => {})
-    return nick.mods
+    return this.core.length > this.readable ? [...nick.mods, ...await this.tail.mods(this, nick.lastTs)] : nick.mods
+  }
+
+  /**
+   * Index a moderation or setting record that arrived below the index's prefix: a late
+   * joiner's expiry mark can pass a hole that a kept record fills later (src/expiry).
+   */
+  async indexLate (seq: number): Promise<void> {
+    await this.serialised(async () => {
+      const index = await this.loadNickIndex()
+      if (index === null || seq >= index.scanned || index.mods.some((m) => m.seq === seq)) return
+      const entry = await this.readHere(seq)
+      if (entry?.record.type !== 'mod' && entry?.record.type !== 'room-setting') return
+      if (indexRecord(index, seq, entry.record as unknown as Record<string, unknown>)) await this.persistNickIndex(true)
+    })
+  }
+
+  /** The first block at or after `from` held here, or -1 (Hypercore's bitfield, no read). */
+  nextHeld (from: number): number {
+    const bitfield = (this.core as unknown as { core?: { bitfield?: { firstSet: (i: number) => number } } }).core?.bitfield
+    if (bitfield === undefined) return from < this.core.length ? from : -1
+    const at = bitfield.firstSet(from)
+    return at === -1 || at >= this.core.length ? -1 : at
   }
 
   /**

@@ -253,7 +253,7 @@ export class RoomLogs extends EventEmitter {
     log.core.on('append', kick)
     this.refollow.set(log.key, kick)
     log.core.on('download', (index: number, byteLength: number) => {
-      if (this.horizon !== null && index < log.expiredTo) void this.dropExpired(log, index)
+      if (index < log.expiredTo) void this.belowMark(log, index).catch((err) => this.emit('error', err))
       if (byteLength > MAX_BLOCK_BYTES) {
         void this.limit(log, { end: index, reason: 'oversized' }).then(kick, (err) => this.emit('error', err))
         return
@@ -271,10 +271,11 @@ export class RoomLogs extends EventEmitter {
     this.refollow.get(log.key)?.()
   }
 
-  /** A block below the expiry mark arrived anyway (an old range, a pushing peer): clear it unless kept. */
-  private async dropExpired (log: MemberLog, index: number): Promise<void> {
+  /** A block below the expiry mark arrived (an old range, a pushing peer): index it if kept, else clear it. */
+  private async belowMark (log: MemberLog, index: number): Promise<void> {
     const entry = await log.readHere(index)
-    if (entry === null || !KEPT_TYPES.has(entry.record.type)) await (log.core as unknown as TreeCore).clear(index, index + 1).catch(() => {})
+    if (entry !== null && KEPT_TYPES.has(entry.record.type)) await log.indexLate(index)
+    else if (this.horizon !== null) await (log.core as unknown as TreeCore).clear(index, index + 1).catch(() => {})
   }
 
   /** Stop a log at `limit.end` for good: persisted, and blocks past it cleared. */

@@ -77,3 +77,39 @@ t.test('a sweep clears expired blocks, keeps the rest, and a restarted node does
   t.equal(await held(onB2), '10010111', 'and does not fetch the cleared blocks again from A, which still has them')
   t.same(await texts(b2), ['récent', 'après le redémarrage'], 'its timeline shows the recent messages only')
 })
+
+t.test('a late joiner gets the kept and the recent records only, learns the setting past the hole, and reads on', async (t) => {
+  let now = Date.parse('2026-03-01T10:00:00Z')
+  const clock = (): number => now
+  const [a, b, c] = await Promise.all(['A', 'B', 'C'].map(async (n) => await peer(t, n, { clock })))
+  const { invite } = await a.createRoom('atelier')
+  await b.joinRoom(invite)
+  const ab = await link(t, a, b)
+  await a.send(room(a), 'vieux A') // 1
+  await (await a.logs(room(a))).own.append([{ type: 'mod', action: 'add-mod', target: (await b.identity()).publicKey.toString('hex') }], now) // 2
+  await b.send(room(b), 'vieux B') // B's 1
+  t.ok(await eventually(async () => (await texts(a)).includes('vieux B') && (await texts(b)).includes('vieux A')), 'A and B hold each other\'s logs')
+  now += 1000
+  // B, named moderator by an old record, sets the lifetime: C must see the add-mod to trust it.
+  await run(b, 'room.expire', { room: 'atelier', expire: '30s' }) // B's 2
+  now += 60_000
+  await a.send(room(a), 'récent A') // 3
+  await b.send(room(b), 'récent B') // B's 3
+  t.ok(await eventually(async () => (await texts(a)).includes('récent B') && (await texts(b)).includes('récent A')), 'both hold the recent messages')
+  for (const p of [a, b]) await new ExpiryRunner(p).sweepAll()
+  t.equal(await held(await logOf(b, a)), '1011', 'B cleared A\'s old message and kept the add-mod record')
+  ab.destroy()
+
+  await c.joinRoom(invite)
+  const runner = new ExpiryRunner(c) // what C's node runs (nodes of test peers run none)
+  t.teardown(() => runner.stop())
+  await link(t, c, b)
+  await runner.start()
+  t.ok(await eventually(async () => (await texts(c)).includes('récent A') && (await texts(c)).includes('récent B'), 10_000), 'C, joining late through B, shows the recent messages')
+  t.equal((await c.moderation(room(c))).expiry?.seconds, 30, 'C learns the setting written past the hole, by a moderator an old kept record named')
+  t.same((await texts(c)).sort(), ['récent A', 'récent B'], 'and shows nothing older')
+  await runner.sweepAll()
+  t.equal(await held(await logOf(c, a)), '1011', 'C never held A\'s expired message')
+  t.equal(await held(await logOf(c, b)), '1011', 'nor B\'s')
+  t.equal((await logOf(c, a)).readable, 4, 'its expiry mark passes the hole: A\'s log reads to its end')
+})
