@@ -10,8 +10,23 @@ import { KEPT_TYPES, saveExpiredTo } from '../log/expired-mark.js'
 
 export { KEPT_TYPES }
 
-/** The part of a hypercore session a sweep uses beyond our hand-written types. */
-interface ClearableCore { clear: (start: number, end: number) => Promise<unknown> }
+/** The parts of a hypercore session a sweep uses beyond our hand-written types. */
+interface ClearableCore { clear: (start: number, end: number) => Promise<unknown>, peers?: RemotePeer[] }
+/** What Hypercore knows of a connected peer's copy of a log. */
+interface RemotePeer { remoteLength: number, remoteBitfield: { findFirst: (value: boolean, position: number) => number } }
+
+/**
+ * Whether the missing blocks [start, end) are held by no connected peer although one of
+ * them holds the log past them (their bitfields say so): every honest holder cleared
+ * them. Blocks whose only holder is away are taken as gone too (protocol.md §13 says so).
+ */
+function unfillable (log: MemberLog, start: number, end: number): boolean {
+  const knowing = ((log.core as unknown as ClearableCore).peers ?? []).filter((p) => p.remoteLength >= end)
+  return knowing.length > 0 && knowing.every((p) => {
+    const at = p.remoteBitfield.findFirst(true, start)
+    return at === -1 || at >= end
+  })
+}
 
 /** Whether a held block is to be cleared once it is older than the horizon: decodable kept records stay. */
 async function verdictOf (log: MemberLog, seq: number, horizon: number): Promise<'clear' | 'keep' | 'new'> {
@@ -32,10 +47,15 @@ export async function sweepLog (log: MemberLog, horizon: number): Promise<number
   // The index keeps names, moderation and settings: bring it up to date before blocks go.
   await log.indexNicknames()
   const doomed: number[] = []
-  let to = log.expiredTo
-  for (let seq = log.nextHeld(Math.max(1, to)); seq !== -1; seq = log.nextHeld(seq + 1)) {
+  let to = Math.max(1, log.expiredTo)
+  for (let seq = log.nextHeld(to); seq !== -1; seq = log.nextHeld(seq + 1)) {
     const verdict = await verdictOf(log, seq, horizon)
-    if (verdict === 'new') break
+    if (verdict === 'new') {
+      // A hole right before the first recent block: a late joiner's, where the expired
+      // blocks were. Passed when no connected peer can fill it (see unfillable).
+      if (seq > to && unfillable(log, to, seq)) to = seq
+      break
+    }
     if (verdict === 'clear') doomed.push(seq)
     to = seq + 1
   }
