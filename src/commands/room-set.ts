@@ -10,8 +10,7 @@ import { formatExpire, parseExpire } from '../expiry/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command } from './types.js'
-import { optStr } from './args.js'
-import { roomArg } from './room.js'
+import { optStr, str } from './args.js'
 
 /** A room's expiry for display: seconds (0: messages are kept) and the same as text. */
 export async function expiryOf (tt: Tamtam, room: Room): Promise<{ expire: number, expireText: string }> {
@@ -24,7 +23,8 @@ export const roomExpire: Command = {
   name: 'room.expire',
   summary: 'change a setting of a room for everyone (moderators only): --expire 24h or off',
   run: async ({ tt }, args) => {
-    const room = await roomArg(tt, args)
+    await tt.open()
+    const room = tt.rooms.resolve(str(args, 'room'))
     const text = optStr(args, 'expire')
     if (text === undefined) return { room: room.name, id: room.id, changed: false, ...await expiryOf(tt, room) }
     const seconds = parseExpire(text)

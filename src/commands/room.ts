@@ -4,6 +4,7 @@ import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command } from './types.js'
 import { optStr, str } from './args.js'
+import { expiryOf } from './room-set.js'
 
 /** Resolve a ROOM argument (local name or id) after loading the room list. */
 export async function roomArg (tt: Tamtam, args: Record<string, unknown>): Promise<Room> {
@@ -68,7 +69,6 @@ export const roomLeave: Command = {
 
 /** Each listed room with its expiry setting (room-set.ts); a home that cannot open logs (a relay hub) lists none. */
 async function withExpiry<T extends { id: string }> (tt: Tamtam, rooms: T[]): Promise<Array<T & { expire?: number, expireText?: string }>> {
-  const { expiryOf } = await import('./room-set.js')
   const out: Array<T & { expire?: number, expireText?: string }> = []
   for (const r of rooms) out.push({ ...r, ...await expiryOf(tt, tt.rooms.resolve(r.id)).catch(() => ({})) })
   return out

@@ -5,6 +5,10 @@
  */
 import type { Hypercore } from 'hypercore'
 
+/** Hypercore's bitfield of the blocks held here (not in our hand-written types). */
+interface Bitfield { firstSet: (i: number) => number, firstUnset: (i: number) => number }
+const bitfieldOf = (core: Hypercore): Bitfield | undefined => (core as unknown as { core?: { bitfield?: Bitfield } }).core?.bitfield
+
 /** User-data key of the mark. */
 export const EXPIRED_KEY = 'tamtam/expired/v1'
 
@@ -22,3 +26,35 @@ export async function saveExpiredTo (core: Hypercore, to: number): Promise<void>
 
 /** Record types expiry never clears: the binding, moderation, room settings and nicknames (protocol.md §13). */
 export const KEPT_TYPES: ReadonlySet<string> = new Set(['binding', 'mod', 'room-setting', 'nick'])
+
+/** The first block at or after `from` held here, or -1. */
+export function nextHeld (core: Hypercore, from: number): number {
+  const bitfield = bitfieldOf(core)
+  if (bitfield === undefined) return from < core.length ? from : -1
+  const at = bitfield.firstSet(from)
+  return at === -1 || at >= core.length ? -1 : at
+}
+
+/**
+ * How far a remote log reads without the network: its contiguous prefix, where a missing
+ * block below `mark` counts as held (expiry cleared it on purpose).
+ */
+export function readablePast (core: Hypercore, mark: number): number {
+  const contiguous = core.contiguousLength
+  if (contiguous >= mark) return contiguous
+  const gap = bitfieldOf(core)?.firstUnset(mark) ?? mark
+  return Math.min(core.length, gap === -1 ? core.length : gap)
+}
+
+/** What takeBelowMark needs of a member log. */
+interface MarkedLog { core: Hypercore, readHere: (seq: number) => Promise<{ record: { type: string } } | null>, indexLate: (seq: number) => Promise<void> }
+
+/**
+ * A block below the expiry mark arrived (a range in flight, a pushing peer): index it if it
+ * is a kept record (a late joiner's hole filling), else clear it while the room expires records.
+ */
+export async function takeBelowMark (log: MarkedLog, index: number, horizon: number | null): Promise<void> {
+  const entry = await log.readHere(index)
+  if (entry !== null && KEPT_TYPES.has(entry.record.type)) await log.indexLate(index)
+  else if (horizon !== null) await (log.core as unknown as { clear: (s: number, e: number) => Promise<unknown> }).clear(index, index + 1).catch(() => {})
+}

@@ -10,11 +10,11 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { emptyIndex, INDEX_KEY, indexRecord, isLogIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
+import { emptyIndex, INDEX_KEY, indexRecord, parseIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
+import { FORK_MARK, parseForkMark, type ForkMark } from './fork-mark.js'
 import { checkBinding } from './binding.js'
-import { loadExpiredTo } from './expired-mark.js'
+import { loadExpiredTo, nextHeld, readablePast } from './expired-mark.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
-import { TailPeek } from './tail-peek.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
 
 /** User-data key holding the cached, verified binding. */
@@ -29,21 +29,7 @@ const NICK_PERSIST_EVERY = 10_000
 /** Who a log belongs to, once its binding is verified; `host` for a phone's log, the node keeping it (hosted.ts). */
 export interface Author { identity: string, name: string, host?: string }
 
-/**
- * A log whose author rewrote history: Hypercore moved it to a new fork (the author
- * truncated it and appended again). We keep what we held and refuse the new fork.
- */
-export interface ForkMark {
-  /** Blocks of the old fork we held (kept; ids below this keep their content). */
-  length: number
-  /** Fork id the author moved to. */
-  fork: number
-  /** Our clock when we refused it. */
-  seenAt: number
-}
-
-/** User-data key holding a log's fork mark (local, never sent). */
-const FORK_MARK = 'tamtam/fork/v1'
+export type { ForkMark } from './fork-mark.js'
 
 /** Marks one Hypercore core object whose reorgs are guarded (sessions share it). */
 const GUARDED: unique symbol = Symbol('tamtam.forkGuard')
@@ -77,8 +63,6 @@ export class MemberLog {
   private readonly droppedSeqs = new Set<number>()
   /** Hosted blocks already opened and checked (a host reads its phones' records again and again). */
   private readonly hostedOpened = new OpenedHostedBlocks()
-  /** Moderation records held past the readable prefix (a late joiner's logs have holes: tail-peek.ts). */
-  private readonly tail = new TailPeek()
   private nick: LogIndex | null = null
   private lastTs = 0
   /** The verification in flight: every 'download' of a pending log asks, and one check answers them all. */
@@ -169,12 +153,7 @@ export class MemberLog {
    * blocks expiry cleared (below expiredTo) count as held (reads of them return null).
    */
   get readable (): number {
-    if (this.core.writable) return this.core.length
-    const contiguous = this.core.contiguousLength
-    if (contiguous >= this.expiredTo) return contiguous
-    const bitfield = (this.core as unknown as { core?: { bitfield?: { firstUnset: (i: number) => number } } }).core?.bitfield
-    const gap = bitfield?.firstUnset(this.expiredTo) ?? this.expiredTo
-    return Math.min(this.core.length, gap === -1 ? this.core.length : gap)
+    return this.core.writable ? this.core.length : readablePast(this.core, this.expiredTo)
   }
 
   private async writeBinding (identity: Identity): Promise<void> {
@@ -338,29 +317,21 @@ export class MemberLog {
     if (nick === null) return []
     if (this.readable - nick.scanned <= NICK_SCAN_BUDGET) await this.indexNicknames()
     else void this.indexNicknames().catch(() => {})
-    return this.core.length > this.readable ? [...nick.mods, ...await this.tail.mods(this, nick.lastTs)] : nick.mods
+    return nick.mods
   }
 
-  /**
-   * Index a moderation or setting record that arrived below the index's prefix: a late
-   * joiner's expiry mark can pass a hole that a kept record fills later (src/expiry).
-   */
+  /** Index a mod or setting record that arrived below the index's prefix (a hole an expiry mark passed: src/expiry). */
   async indexLate (seq: number): Promise<void> {
     await this.serialised(async () => {
       const index = await this.loadNickIndex()
-      if (index === null || seq >= index.scanned || index.mods.some((m) => m.seq === seq)) return
-      const entry = await this.readHere(seq)
-      if (entry?.record.type !== 'mod' && entry?.record.type !== 'room-setting') return
-      if (indexRecord(index, seq, entry.record as unknown as Record<string, unknown>)) await this.persistNickIndex(true)
+      const entry = index === null || seq >= index.scanned || index.mods.some((m) => m.seq === seq) ? null : await this.readHere(seq)
+      if ((entry?.record.type === 'mod' || entry?.record.type === 'room-setting') && indexRecord(index as LogIndex, seq, entry.record as unknown as Record<string, unknown>)) await this.persistNickIndex(true)
     })
   }
 
   /** The first block at or after `from` held here, or -1 (Hypercore's bitfield, no read). */
   nextHeld (from: number): number {
-    const bitfield = (this.core as unknown as { core?: { bitfield?: { firstSet: (i: number) => number } } }).core?.bitfield
-    if (bitfield === undefined) return from < this.core.length ? from : -1
-    const at = bitfield.firstSet(from)
-    return at === -1 || at >= this.core.length ? -1 : at
+    return nextHeld(this.core, from)
   }
 
   /**
@@ -406,26 +377,6 @@ export class MemberLog {
   async close (): Promise<void> {
     await this.serialised(async () => await this.persistNickIndex(true)).catch(() => {})
     await this.core.close()
-  }
-}
-
-function parseForkMark (raw: Buffer): ForkMark | null {
-  try {
-    const m = JSON.parse(raw.toString()) as Partial<ForkMark>
-    return { length: Number(m.length) || 0, fork: Number(m.fork) || 0, seenAt: Number(m.seenAt) || 0 }
-  } catch {
-    return null
-  }
-}
-
-/** A persisted index, or null when there is none or it does not parse (then it is rebuilt). */
-function parseIndex (cached: Buffer | null): LogIndex | null {
-  if (cached === null) return null
-  try {
-    const index: unknown = JSON.parse(cached.toString())
-    return isLogIndex(index) ? index : null
-  } catch {
-    return null
   }
 }
 

@@ -9,7 +9,7 @@ import type Corestore from 'corestore'
 import { requireCjs } from '../cjs.js'
 import type { Identity } from '../identity/index.js'
 import { confirmMember, forgetMember, markPending, pendingMembers, type Room } from '../room/registry.js'
-import { KEPT_TYPES } from './expired-mark.js'
+import { takeBelowMark } from './expired-mark.js'
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
 
@@ -69,10 +69,8 @@ export class RoomLogs extends EventEmitter {
   /** Logs being opened, so two announcements of one key open it once. */
   private readonly opening = new Map<string, Promise<MemberLog>>()
   private closed = false
-  /** The room's expiry horizon (ms) as the last sweep saw it, or null (src/expiry sets it). */
-  horizon: number | null = null
-  /** Per log (hex), what restarts its download ranges above a new expiry mark. */
-  private readonly refollow = new Map<string, () => void>()
+  horizon: number | null = null // the room's expiry horizon (ms) as the last sweep saw it (src/expiry)
+  private readonly refollow = new Map<string, () => void>() // per log: restarts its ranges above a new expiry mark
 
   private constructor (store: Corestore, room: Room, own: MemberLog) {
     super()
@@ -231,8 +229,7 @@ export class RoomLogs extends EventEmitter {
       do {
         again = false
         const end = await this.allowedEnd(log)
-        // Never ask again for what expiry cleared: ranges restart above the log's mark.
-        if (end < requested || requested < log.expiredTo) {
+        if (end < requested || requested < log.expiredTo) { // never ask again for what expiry cleared
           for (const r of ranges) r.destroy()
           ranges = []
           requested = log.expiredTo
@@ -253,7 +250,7 @@ export class RoomLogs extends EventEmitter {
     log.core.on('append', kick)
     this.refollow.set(log.key, kick)
     log.core.on('download', (index: number, byteLength: number) => {
-      if (index < log.expiredTo) void this.belowMark(log, index).catch((err) => this.emit('error', err))
+      if (index < log.expiredTo) void takeBelowMark(log, index, this.horizon).catch((err) => this.emit('error', err))
       if (byteLength > MAX_BLOCK_BYTES) {
         void this.limit(log, { end: index, reason: 'oversized' }).then(kick, (err) => this.emit('error', err))
         return
@@ -267,16 +264,7 @@ export class RoomLogs extends EventEmitter {
   }
 
   /** A sweep moved `log`'s expiry mark: its download ranges restart above it. */
-  expired (log: MemberLog): void {
-    this.refollow.get(log.key)?.()
-  }
-
-  /** A block below the expiry mark arrived (an old range, a pushing peer): index it if kept, else clear it. */
-  private async belowMark (log: MemberLog, index: number): Promise<void> {
-    const entry = await log.readHere(index)
-    if (entry !== null && KEPT_TYPES.has(entry.record.type)) await log.indexLate(index)
-    else if (this.horizon !== null) await (log.core as unknown as TreeCore).clear(index, index + 1).catch(() => {})
-  }
+  expired (log: MemberLog): void { this.refollow.get(log.key)?.() }
 
   /** Stop a log at `limit.end` for good: persisted, and blocks past it cleared. */
   private async limit (log: MemberLog, limit: LogLimit): Promise<void> {

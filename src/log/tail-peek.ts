@@ -8,7 +8,7 @@
  * passes them.
  */
 import type { IndexedMod } from './log-index.js'
-import type { Entry } from './member-log.js'
+import type { LogRecord } from './records.js'
 
 /** Most blocks past the prefix read per call (the rest on later calls). */
 const PEEK_BUDGET = 2000
@@ -17,7 +17,7 @@ const PEEK_BUDGET = 2000
 export interface PeekSource {
   readonly readable: number
   readonly core: { length: number }
-  readHere: (seq: number) => Promise<Entry | null>
+  readHere: (seq: number) => Promise<{ record: LogRecord } | null>
   /** The first block at or after `from` held here, or -1. */
   nextHeld: (from: number) => number
 }
@@ -30,10 +30,9 @@ export class TailPeek {
   private lastTs = 0
 
   /** Read the held blocks past the prefix not read yet; returns the records found past it. */
-  async mods (log: PeekSource, indexedTs: number): Promise<IndexedMod[]> {
+  async mods (log: PeekSource): Promise<IndexedMod[]> {
     const prefix = log.readable
     for (const seq of this.found.keys()) if (seq < prefix) this.found.delete(seq)
-    this.lastTs = Math.max(this.lastTs, indexedTs)
     let budget = PEEK_BUDGET
     for (let seq = log.nextHeld(Math.max(prefix, this.upTo)); seq !== -1 && budget > 0; seq = log.nextHeld(seq + 1), budget--) {
       this.upTo = seq + 1
@@ -49,4 +48,14 @@ export class TailPeek {
     }
     return [...this.found.values()].filter((m) => m.seq >= prefix)
   }
+}
+
+const peeks = new WeakMap<PeekSource, TailPeek>()
+
+/** The moderation records `log` holds past its readable prefix (none when it has no blocks there). */
+export async function modsPastPrefix (log: PeekSource): Promise<IndexedMod[]> {
+  if (log.core.length <= log.readable) return []
+  let peek = peeks.get(log)
+  if (peek === undefined) peeks.set(log, peek = new TailPeek())
+  return await peek.mods(log)
 }

@@ -8,6 +8,7 @@
  */
 import type { MemberLog } from '../log/member-log.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import { modsPastPrefix } from '../log/tail-peek.js'
 import { isRoomCreator, type Room } from '../room/index.js'
 import { messageId } from '../timeline/index.js'
 import { chooseExpiry, EXPIRE_ACTION, type RoomExpiry } from './room-settings.js'
@@ -65,7 +66,9 @@ export class ModScan {
     const author = await log.verifyBinding()
     if (author === null) return []
     if (this.creator === null && isRoomCreator(this.room.secret, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
-    return (await log.modRecords()).map((m) => ({ ...m, core: log.key, id: messageId(log.key, m.seq), author: author.identity }))
+    // A late joiner's log has a hole where expired blocks were: its setting may lie past it (tail-peek.ts).
+    const mods = [...await log.modRecords(), ...await modsPastPrefix(log)]
+    return mods.map((m) => ({ ...m, core: log.key, id: messageId(log.key, m.seq), author: author.identity }))
   }
 }
 

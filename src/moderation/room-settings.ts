@@ -5,7 +5,8 @@
  * of those, the latest by (ts, core, seq) wins. ts is the index's clamped ts, so a log
  * cannot reorder its own records. Every peer holding the same logs picks the same value.
  */
-import type { ModEntry } from './moderation.js'
+/** A setting record as the moderation scan lists it (a SettingEntry of moderation.ts). */
+export interface SettingEntry { ts: number, core: string, seq: number, id: string, author: string, action: string, target: string }
 
 /** The action name room-setting records get in the moderation index (log-index.ts). */
 export const EXPIRE_ACTION = 'expire'
@@ -14,7 +15,7 @@ export const EXPIRE_ACTION = 'expire'
 export interface RoomExpiry { seconds: number, by: string, ts: number, id: string }
 
 /** Order of (ts, core, seq): the later of two settings wins. */
-function later (a: ModEntry, b: ModEntry): boolean {
+function later (a: SettingEntry, b: SettingEntry): boolean {
   return a.ts - b.ts > 0 || (a.ts === b.ts && (a.core > b.core || (a.core === b.core && a.seq > b.seq)))
 }
 
@@ -22,8 +23,8 @@ function later (a: ModEntry, b: ModEntry): boolean {
  * The room's expiry from its setting entries. Pure. `moderators` are the current ones;
  * `cut` maps a revoked moderator's log to the length past which nothing of it counts.
  */
-export function chooseExpiry (entries: ModEntry[], moderators: Set<string>, cut: Map<string, number>): RoomExpiry | null {
-  let best: ModEntry | null = null
+export function chooseExpiry (entries: SettingEntry[], moderators: Set<string>, cut: Map<string, number>): RoomExpiry | null {
+  let best: SettingEntry | null = null
   for (const e of entries) {
     if (e.action !== EXPIRE_ACTION || !moderators.has(e.author) || e.seq >= (cut.get(e.core) ?? Infinity)) continue
     if (!/^\d{1,9}$/.test(e.target)) continue

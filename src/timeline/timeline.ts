@@ -185,8 +185,7 @@ export class Timeline {
     Object.assign(this, { hidden: 0, moderated: 0 })
     while (picked.length < limit) {
       const next = this.latest(current)
-      // Entries come newest first: past the horizon, everything left has expired.
-      if (next === null || next.entry.record.ts < (this.opts.horizon ?? -Infinity)) break
+      if (next === null || next.entry.record.ts < (this.opts.horizon ?? -Infinity)) break // newest first: the rest expired
       budget.lastSeen.set(next.log, next.entry)
       if (await this.shows(next.log, next.entry, folds)) picked.push(next.entry)
       else if (this.cut(budget.skip(next.log), next.log, budget, current, markers) === 'page') break
@@ -293,9 +292,8 @@ export class Timeline {
    * runs out, the log is not read further on this page.
    */
   private async readBack (log: MemberLog, seq: number, budget: Budget): Promise<Entry | null> {
-    const swept = log.expiredTo
+    const swept = log.expiredTo // below it, all is older than the horizon (src/expiry/sweep.ts)
     for (let s = seq; s >= 0; s--) {
-      // Below the expiry mark everything is older than the horizon (src/expiry/sweep.ts).
       if (s > 0 && s < swept && this.opts.horizon !== undefined) return null
       this.recordReads++
       const entry = s === 0 ? await this.bindingEntry(log) : await log.read(s)
