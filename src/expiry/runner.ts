@@ -17,6 +17,9 @@ export const SWEEP_INTERVAL_MS = 15_000
 /** How soon a log with a hole (a late joiner's, src/log/tail-peek.ts) is swept after it grows. */
 export const HOLE_SWEEP_MS = 500
 
+/** The parts of a blobs core session the runner uses. */
+interface BlobCore { ready: () => Promise<void>, close: () => Promise<void>, length: number, has: (s: number, e: number) => Promise<boolean>, clear: (s: number, e: number) => Promise<unknown> }
+
 /** Options of an expiry runner (tests shorten the period). */
 export interface ExpiryOptions { intervalMs?: number }
 
@@ -81,11 +84,28 @@ export class ExpiryRunner extends EventEmitter {
     for (const log of logs.list()) {
       if (this.stopped) break
       const before = log.expiredTo
-      cleared += await sweepLog(log, horizon)
+      cleared += await sweepLog(log, horizon, this.clearBlob)
       if (log.expiredTo > before) logs.expired(log)
     }
     if (cleared > 0) this.emit('swept', { room: room.name, cleared })
     return cleared
+  }
+
+  /** Clear blocks of a document's blobs core, when this store holds that core (never creates it). */
+  private readonly clearBlob = async (key: Buffer, start: number, end: number): Promise<number> => {
+    const store = this.tt.openStore() as unknown as { get: (o: { key: Buffer, createIfMissing: boolean }) => BlobCore } | null
+    if (store === null) return 0
+    const core = store.get({ key, createIfMissing: false })
+    try {
+      if (!await core.ready().then(() => true, () => false)) return 0 // not stored here (STORAGE_EMPTY)
+      const stop = Math.min(end, core.length)
+      if (stop <= start) return 0
+      const held = await core.has(start, stop)
+      await core.clear(start, stop)
+      return held ? stop - start : 1
+    } finally {
+      await core.close().catch(() => {})
+    }
   }
 
   /** Stop the timer and wait for a sweep in flight (idempotent). */

@@ -28,13 +28,29 @@ function unfillable (log: MemberLog, start: number, end: number): boolean {
   })
 }
 
+/**
+ * Clears blocks `[start, end)` of the blobs core `key` (a document's bytes), if held here.
+ * The node gives one that opens the core in its store (runner.ts).
+ */
+export type BlobClearer = (key: Buffer, start: number, end: number) => Promise<number>
+
 /** Whether a held block is to be cleared once it is older than the horizon: decodable kept records stay. */
-async function verdictOf (log: MemberLog, seq: number, horizon: number): Promise<'clear' | 'keep' | 'new'> {
+async function verdictOf (log: MemberLog, seq: number, horizon: number): Promise<{ verdict: 'clear' | 'keep' | 'new', record?: Record<string, unknown> }> {
   const entry = await log.readHere(seq)
-  if (entry === null) return 'clear' // malformed: nothing worth keeping, and no time to trust
+  if (entry === null) return { verdict: 'clear' } // malformed: nothing worth keeping, and no time to trust
   const placed = Math.min(entry.record.ts, await log.seenBound(seq))
-  if (placed >= horizon) return 'new'
-  return KEPT_TYPES.has(entry.record.type) ? 'keep' : 'clear'
+  if (placed >= horizon) return { verdict: 'new' }
+  return { verdict: KEPT_TYPES.has(entry.record.type) ? 'keep' : 'clear', record: entry.record as unknown as Record<string, unknown> }
+}
+
+/** The blob blocks of an expired document announcement (documents §9 fields), or null. */
+function blobOf (record: Record<string, unknown> | undefined): { key: Buffer, start: number, end: number } | null {
+  const blob = record?.blob as { blockOffset?: unknown, blockLength?: unknown } | undefined
+  if (record?.type !== 'doc' || typeof record.blobs !== 'string' || !/^[0-9a-f]{64}$/.test(record.blobs)) return null
+  const start = Number(blob?.blockOffset)
+  const length = Number(blob?.blockLength)
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || start < 0 || length <= 0) return null
+  return { key: Buffer.from(record.blobs, 'hex'), start, end: start + length }
 }
 
 /**
@@ -42,14 +58,15 @@ async function verdictOf (log: MemberLog, seq: number, horizon: number): Promise
  * just after the last block found older than the horizon: blocks missing below it (never
  * fetched, or cleared by an earlier sweep) are older too, and are never asked for again.
  */
-export async function sweepLog (log: MemberLog, horizon: number): Promise<number> {
+export async function sweepLog (log: MemberLog, horizon: number, clearBlob?: BlobClearer): Promise<number> {
   if (log.invalid || (await log.verifyBinding()) === null || log.core.closed) return 0
   // The index keeps names, moderation and settings: bring it up to date before blocks go.
   await log.indexNicknames()
   const doomed: number[] = []
+  const blobs: Array<{ key: Buffer, start: number, end: number }> = []
   let to = Math.max(1, log.expiredTo)
   for (let seq = log.nextHeld(to); seq !== -1; seq = log.nextHeld(seq + 1)) {
-    const verdict = await verdictOf(log, seq, horizon)
+    const { verdict, record } = await verdictOf(log, seq, horizon)
     if (verdict === 'new') {
       // A hole right before the first recent block: a late joiner's, where the expired
       // blocks were. Passed when no connected peer can fill it (see unfillable).
@@ -57,16 +74,19 @@ export async function sweepLog (log: MemberLog, horizon: number): Promise<number
       break
     }
     if (verdict === 'clear') doomed.push(seq)
+    const blob = verdict === 'clear' ? blobOf(record) : null
+    if (blob !== null) blobs.push(blob)
     to = seq + 1
   }
-  // Malformed blocks past the last old one wait for a later sweep (their place is unknown).
-  const cleared = doomed.filter((s) => s < to)
-  for (const [start, end] of runs(cleared)) await (log.core as unknown as ClearableCore).clear(start, end)
+  let cleared = doomed.length
+  for (const [start, end] of runs(doomed)) await (log.core as unknown as ClearableCore).clear(start, end)
+  // The document's bytes go with its announcement (a fetched file on disk is the person's own).
+  for (const b of blobs) cleared += await clearBlob?.(b.key, b.start, b.end).catch(() => 0) ?? 0
   if (to > log.expiredTo) {
     log.expiredTo = to
     await saveExpiredTo(log.core, to)
   }
-  return cleared.length
+  return cleared
 }
 
 /** Ascending block numbers as [start, end) runs, so a long expired stretch is one clear. */

@@ -5,6 +5,8 @@
  * restart the node does not fetch the cleared blocks again from a peer that still holds
  * them (here A, whose node never sweeps: a modified tamtam keeping copies).
  */
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
@@ -13,7 +15,7 @@ import type { MemberLog } from '../../src/log/member-log.js'
 import { connectInProcess, InProcessSource } from '../../src/network/source.js'
 import { TamtamNode } from '../../src/node/node.js'
 import type { Tamtam } from '../../src/tamtam.js'
-import { contextOf, eventually, link, peer, sourceOf } from '../helpers/peers.js'
+import { contextOf, eventually, link, peer, sourceOf, tempDir } from '../helpers/peers.js'
 
 const run = async (tt: Tamtam, name: string, args: Record<string, unknown>): Promise<any> => await COMMANDS.get(name)!.run(contextOf(tt), args, SILENT)
 const room = (tt: Tamtam): any => tt.rooms.resolve('atelier')
@@ -112,4 +114,32 @@ t.test('a late joiner gets the kept and the recent records only, learns the sett
   t.equal(await held(await logOf(c, a)), '1011', 'C never held A\'s expired message')
   t.equal(await held(await logOf(c, b)), '1011', 'nor B\'s')
   t.equal((await logOf(c, a)).readable, 4, 'its expiry mark passes the hole: A\'s log reads to its end')
+})
+
+t.test('an expired document announcement takes the document\'s bytes with it', async (t) => {
+  const a = await peer(t, 'A')
+  const b = await peer(t, 'B')
+  const { invite } = await a.createRoom('atelier')
+  await b.joinRoom(invite)
+  await link(t, a, b)
+  const dir = tempDir(t)
+  const file = path.join(dir, 'rapport.txt')
+  writeFileSync(file, randomBytes(200_000))
+  const shared = await (await contextOf(a).documents()).share(room(a), file)
+  const docsOf = async (tt: Tamtam): Promise<any[]> => await (await contextOf(tt).documents()).list(room(tt))
+  t.ok(await eventually(async () => (await docsOf(b)).some((d) => d.id === shared.id), 10_000, 50), 'B learns of the document')
+  await (await contextOf(b).documents()).get(room(b), shared.id, { dir, stallMs: 10_000 })
+  const record = (await (await a.logs(room(a))).own.readHere(1))!.record as any
+  const [start, end] = [record.blob.blockOffset, record.blob.blockOffset + record.blob.blockLength]
+  const blobs = (await b.store()).get({ key: Buffer.from(record.blobs, 'hex') })
+  await blobs.ready()
+  t.teardown(() => blobs.close())
+  t.ok(end - start > 1 && await blobs.has(start, end), `B holds the document's ${end - start} blob blocks after fetching it`)
+  await run(a, 'room.expire', { room: 'atelier', expire: '10s' })
+  t.ok(await eventually(async () => (await b.moderation(room(b))).expiry?.seconds === 10, 10_000, 50), 'B has the setting')
+  await new Promise((resolve) => setTimeout(resolve, 10_500))
+  await new ExpiryRunner(b).sweepAll()
+  t.notOk(await (await logOf(b, a)).core.has(1), 'the announcement is cleared on B')
+  t.notOk(await blobs.has(start) || await blobs.has(end - 1), 'and so are the document\'s bytes in the blobs core')
+  t.equal((await docsOf(b)).length, 0, 'the document is no longer listed')
 })
