@@ -4,7 +4,7 @@
  *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs] [--cabal]
  *
  *   SUITE       run only these suites (foundation, lan, tui, documents, drills, mesh, scale,
- *               cold-send, storage, wifi, phones);
+ *               cold-send, storage, wifi, phones, lock);
  *               default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
@@ -30,6 +30,7 @@ import { coldSendSuite } from './suites/cold-send.js'
 import { storageSuite } from './suites/storage.js'
 import { wifiSuite } from './suites/wifi.js'
 import { phonesSuite } from './suites/phones.js'
+import { lockSuite } from './suites/lock.js'
 import { lanTextTable, updateLanDoc } from './report/lan-report.js'
 import { Scratch, type BenchContext, type Figure, type Measure } from './lib/measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './suites/tui.js'
@@ -58,7 +59,8 @@ const SUITES: Suite[] = [
   coldSendSuite,
   storageSuite,
   wifiSuite,
-  phonesSuite
+  phonesSuite,
+  lockSuite
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */

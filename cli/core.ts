@@ -28,8 +28,8 @@ function register ({ program, run, t, context }: Registrar): void {
   room.command('list').description(h('help.14')).action(async () => await run('room.list', {}))
   room.command('invite <room>').description(h('help.15')).option('--qr', h('help.16'))
     .action(async (r, o) => await run('room.invite', { room: r, qr: o.qr === true }))
-  room.command('leave <room>').description(h('help.17'))
-    .action(async (r) => await run('room.leave', { room: r }))
+  room.command('leave <room>').description(h('help.17')).option('--wipe', h('help.leaveWipe'))
+    .action(async (r, o) => await run('room.leave', { room: r, wipe: o.wipe === true }))
 
   program.command('send <room> <text...>').description(h('help.18'))
     .action(async (r, words: string[]) => await run('send', { room: r, text: words.join(' ') }))

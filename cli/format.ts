@@ -6,6 +6,7 @@
 import type { MessageKey } from '../src/i18n/index.js'
 import type { TimelineItem } from '../src/timeline/index.js'
 import type { NamedPeer } from '../src/commands/peers.js'
+import { formatBytes } from '../src/documents/limits.js'
 import { formatItem, type Formatter } from './render/line.js'
 import { peerAddress, peerWho, shortKey } from './render/peer.js'
 
@@ -28,6 +29,7 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
     case 'room.join':
       return t('cli.joined', { room: String(r.room), id: short(r.id) })
     case 'room.leave':
+      if (r.wiped === true) return t('cli.wiped', { room: String(r.room), cores: String(r.cores), before: formatBytes(Number(r.bytesBefore)), after: formatBytes(Number(r.bytesAfter)) })
       return t('cli.left', { room: String(r.room) })
     case 'room.list': {
       const rooms = result as Result[]

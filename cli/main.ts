@@ -62,6 +62,8 @@ async function main (argv: string[], lifetime: Lifetime): Promise<number> {
   const lang = await loadLang(pickLang(langAt >= 0 ? argv[langAt + 1] : undefined, process.env))
   const program = buildProgram(translator(lang), lifetime)
   try {
+    // A locked home asks its passphrase on the terminal (scripts use TAMTAM_PASSPHRASE_FD).
+    if (process.stdin.isTTY === true && (process.env.TAMTAM_PASSPHRASE_FD ?? '') === '') (await import('./passphrase.js')).installPassphrasePrompt(translator(lang))
     // No command: the terminal app when there is a terminal, else the help.
     if (!hasCommand(argv) && !argv.includes('--help') && !argv.includes('-h')) {
       if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) {

@@ -82,6 +82,13 @@ export async function up (ctx: CliContext, flags: UpFlags): Promise<void> {
     ctx.print(ctx.json ? JSON.stringify({ event: type, ts: Date.now(), ...data }) : (TEXT[type]?.(data, ctx.t) ?? `${type}`))
   }
   for (const type of Object.keys(TEXT)) if (type !== 'member' && type !== 'stopping') node.on(type, (e: unknown) => print(type, fields(e)))
+  // `tamtam panic` wiped the home: end now, so the room keys still in this process's memory go
+  // with it. SIGKILL, not exit(): exiting waits about 2 s for the store's native threads, and a
+  // graceful close would first flush what the node holds.
+  node.on('panic', () => {
+    ctx.print(ctx.json ? JSON.stringify({ event: 'stopping', ts: Date.now(), reason: 'panic' }) : ctx.t('up.stopping', { reason: 'panic' }))
+    process.stdout.write('', () => process.kill(process.pid, 'SIGKILL'))
+  })
   try {
     await node.open()
     node.tt.on('member', (room, log) => print('member', { room: room.name, core: log.key }))

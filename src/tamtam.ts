@@ -9,15 +9,26 @@ import type { Hypercore } from 'hypercore'
 import { fail, fromSystemError, isTamtamError } from './errors/index.js'
 import { ensureHome, homePaths } from './home/index.js'
 import { closeCorestore, newCorestore, pruneInfoLogs } from './home/store.js'
+import { wipeRoomCores, type WipeReport } from './home/wipe-room.js'
+import { scrubStore } from './home/scrub.js'
+import { legacyRewrites } from './log/user-data.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
 import { ModScan, type ModState } from './moderation/moderation.js'
 import { horizonOf } from './moderation/room-settings.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
+import { unlockHome } from './vault/lock.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
 import { messageId, Timeline } from './timeline/index.js'
 
+
+/**
+ * How long after a value in clear from an older version was rewritten sealed the store is
+ * scrubbed, so the clear bytes leave its files (rewrites come in bursts as rooms open).
+ * Writable so tests can shorten it.
+ */
+export const legacyScrub = { delayMs: 30_000 }
 
 /** Options for opening a home. */
 export interface TamtamOptions {
@@ -48,6 +59,19 @@ export class Tamtam extends EventEmitter {
   /** Set after a write failed with STORAGE_FULL: the next write reopens the store first. */
   private storageFailed = false
   private reopening: Promise<void> | null = null
+  /** Opening a locked home: the passphrase is asked once per process (src/vault). */
+  private unlocking: Promise<'open' | 'unlocked' | 'duress'> | null = null
+  private legacyScrubTimer: NodeJS.Timeout | null = null
+  /** A value in clear was rewritten sealed (log/user-data.ts): scrub the store soon, once per burst. */
+  private readonly onLegacyRewrite = (): void => {
+    if (this.legacyScrubTimer !== null || this.closing !== null) return
+    this.legacyScrubTimer = setTimeout(() => {
+      this.legacyScrubTimer = null
+      const store = this.openStore()
+      if (store !== null) void scrubStore(store).catch((err) => this.emit('warning', err))
+    }, legacyScrub.delayMs)
+    this.legacyScrubTimer.unref()
+  }
 
   constructor (opts: TamtamOptions) {
     super()
@@ -58,11 +82,22 @@ export class Tamtam extends EventEmitter {
     this.clock = opts.clock ?? Date.now
   }
 
-  /** Create the home dir and read the room list (idempotent). */
+  /** Create the home dir, unlock it if it has a passphrase, and read the room list (idempotent). */
   async open (): Promise<void> {
     await ensureHome(this.home)
+    await this.unlock()
     await this.rooms.load()
     await this.relays.load()
+  }
+
+  /**
+   * Ask for the passphrase of a locked home (once; a failure may be retried), keeping its key
+   * in memory only. 'duress': the duress passphrase was typed and the home is now the empty one.
+   */
+  async unlock (): Promise<'open' | 'unlocked' | 'duress'> {
+    this.unlocking ??= unlockHome(this.home)
+    this.unlocking.catch(() => { this.unlocking = null })
+    return await this.unlocking
   }
 
   /** True once close() has started. */
@@ -72,6 +107,7 @@ export class Tamtam extends EventEmitter {
 
   /** The identity of this home; fails with NOT_INITIALISED before `init`. */
   async identity (): Promise<Identity> {
+    if (this.identityCache === null) await this.unlock()
     this.identityCache ??= await loadIdentity(this.paths.identity)
     return this.identityCache
   }
@@ -96,6 +132,7 @@ export class Tamtam extends EventEmitter {
         throw fromSystemError(err, `cannot open the store in ${this.home}`)
       }
       this.storeInstance = store
+      legacyRewrites.off('rewrite', this.onLegacyRewrite).on('rewrite', this.onLegacyRewrite)
       await pruneInfoLogs(this.paths.store)
       await this.relays.open(store)
       return store
@@ -239,6 +276,30 @@ export class Tamtam extends EventEmitter {
     this.emit('rooms')
   }
 
+  /**
+   * Leave a room and remove it from this computer (`room leave --wipe`): close its sessions
+   * ('room-wiping' lets the node's parts let go of theirs), purge every core of the room from
+   * the store (home/wipe-room.ts), drop its secret and settings from rooms.json, then flush
+   * and compact the store so the bytes leave its files. Peers keep their copies.
+   */
+  async wipeRoom (room: Room, progress?: (event: Record<string, unknown>) => void): Promise<WipeReport> {
+    const store = await this.store()
+    this.emit('room-wiping', room)
+    const session = this.sessions.get(room.id)
+    this.sessions.delete(room.id)
+    this.modScans.delete(room.id)
+    if (session !== undefined) await session.then(async (l) => await l.close(), () => {})
+    const alone = this.ownAlone.get(room.id)
+    this.ownAlone.delete(room.id)
+    if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
+    for (const core of this.extraCores.get(room.id) ?? []) await core.close().catch(() => {})
+    this.extraCores.delete(room.id)
+    const report = await this.write(async () => await wipeRoomCores(store, room, this.paths.store, progress))
+    await this.rooms.remove(room)
+    this.emit('rooms')
+    return report
+  }
+
   /** Append a message; resolves once the block is stored. */
   async send (room: Room, text: string): Promise<{ id: string, seq: number, ts: number }> {
     if (String(text ?? '').trim().length === 0) throw fail('MESSAGE_EMPTY')
@@ -305,6 +366,8 @@ export class Tamtam extends EventEmitter {
   /** Close every room session, then the store (idempotent). */
   async close (): Promise<void> {
     this.closing ??= (async () => {
+      legacyRewrites.off('rewrite', this.onLegacyRewrite)
+      if (this.legacyScrubTimer !== null) clearTimeout(this.legacyScrubTimer)
       const sessions = [...this.sessions.values()]
       this.sessions.clear()
       for (const s of sessions) await s.then((l) => l.close(), () => {})

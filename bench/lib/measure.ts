@@ -114,18 +114,20 @@ const MAX_OUTPUT = 4 * 1024 * 1024
 
 /**
  * Run `node ARGS` (with `opts.env` added to this process's environment) and time it from
- * spawn to exit. Rejects on a non-zero exit (with the tail of stderr) or after
+ * spawn to exit. `opts.input`, when given, is written to its stdin (a passphrase on
+ * TAMTAM_PASSPHRASE_FD=0). Rejects on a non-zero exit (with the tail of stderr) or after
  * `timeoutMs`, when the child is killed.
  */
-export async function runNode (args: string[], opts: { cwd: string, timeoutMs?: number, env?: Record<string, string> }): Promise<ProcessRun> {
+export async function runNode (args: string[], opts: { cwd: string, timeoutMs?: number, env?: Record<string, string>, input?: string }): Promise<ProcessRun> {
   const timeoutMs = opts.timeoutMs ?? 60_000
   return await new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env } })
+    const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env } })
+    if (opts.input !== undefined) child.stdin?.end(opts.input)
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < MAX_OUTPUT) stdout += d })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < MAX_OUTPUT) stderr += d })
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < MAX_OUTPUT) stdout += d })
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < MAX_OUTPUT) stderr += d })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`node ${args.join(' ')}: no exit within ${timeoutMs} ms`))

@@ -54,7 +54,7 @@ function tuiFigure (id: string, name: string, samples: number[], note?: string):
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A private tmux server (its own socket) running inside a namespace host. */
-class PaneServer {
+export class PaneServer {
   private runs = 0
   /** The socket file; tmux 3.3 leaves it behind after kill-server. */
   private socketPath = ''
@@ -167,15 +167,16 @@ async function roomsHome (ctx: BenchContext, label: string, rooms: RoomSpec[]): 
   return home
 }
 
-const quote = (word: string): string => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
+/** A word for the pane's shell command line, quoted when it needs it. */
+export const quote = (word: string): string => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
 
 /** The pane's command line: a clean environment in English, then node. */
-function nodeCommand (args: string[]): string {
+export function nodeCommand (args: string[]): string {
   return ['env', '-u', 'NODE_OPTIONS', '-u', 'TAMTAM_HOME', '-u', 'LC_ALL', '-u', 'LC_MESSAGES', 'LANG=en_US.UTF-8', process.execPath, ...args].map(quote).join(' ')
 }
 
 /** Painted: the room is listed as current, its latest message and the status bar are drawn. */
-function roomPainted (room: string, count: number): (screen: string) => boolean {
+export function roomPainted (room: string, count: number): (screen: string) => boolean {
   const last = `#${count - 1} `
   return (screen) => screen.includes(`> ${room}`) && screen.includes(last) && /LAN peers: \d+/.test(screen)
 }

@@ -84,6 +84,8 @@ async function runOwn (opts: TuiOptions, lang: string): Promise<void> {
   for (const event of ['connected', 'disconnected', 'presence', 'synced']) node.on(event, refresh)
   node.on('drill-ack', (info: { room?: unknown, drill?: unknown }) => model.probeAcknowledged(info))
   const quit = (): void => { model.emit('quit') }
+  // `/panic` (or `tamtam panic` from another terminal) wiped the home: the app ends with its node.
+  node.on('panic', quit)
   opts.signal?.addEventListener('abort', quit, { once: true })
   const timer = setInterval(refresh, STATUS_REFRESH_MS)
   const drillTimer = setInterval(() => { void model.tickDrill().catch((err) => model.error(err)) }, DRILL_REFRESH_MS)

@@ -3,11 +3,22 @@ import { summarise } from '../identity/index.js'
 import type { Command } from './types.js'
 import { lang, str } from './args.js'
 
-/** `init --name NAME [--force]` */
+/**
+ * `init --name NAME [--force] [--passphrase [--duress]]`. With a passphrase, the lock is set
+ * before the identity is written, so the identity never touches the disk in clear.
+ */
 export const init: Command = {
   name: 'init',
   summary: 'create your identity',
-  run: async ({ tt }, args) => summarise(await tt.init(str(args, 'name'), { force: args.force === true }), lang(args))
+  run: async ({ tt }, args) => {
+    const name = str(args, 'name')
+    if (args.passphrase !== undefined) {
+      const { setLock } = await import('../vault/index.js')
+      await tt.open()
+      await setLock(tt.home, String(args.passphrase), args.duress === undefined ? undefined : String(args.duress), name)
+    }
+    return summarise(await tt.init(name, { force: args.force === true }), lang(args))
+  }
 }
 
 /** `whoami` */

@@ -19,11 +19,12 @@ import { BUNDLE_COMMANDS } from './bundles.js'
 import { VERIFY_COMMANDS } from './verify.js'
 import { VIEW_COMMANDS } from './view.js'
 import { webLink } from './web.js'
+import { LOCK_COMMANDS } from './lock.js'
 
 export type { Command, Output, Args } from './types.js'
 export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, roomExpire, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, ...VIEW_COMMANDS, webLink, doctor].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, roomExpire, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, ...VIEW_COMMANDS, webLink, doctor, ...LOCK_COMMANDS].map((c) => [c.name, c])
 )

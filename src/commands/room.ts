@@ -2,7 +2,7 @@
 import { inviteQr } from '../room/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
-import type { Command } from './types.js'
+import type { Command, Output } from './types.js'
 import { optStr, str } from './args.js'
 import { expiryOf } from './room-set.js'
 
@@ -56,12 +56,13 @@ export const roomInvite: Command = {
   }
 }
 
-/** `room leave ROOM` */
+/** `room leave ROOM [--wipe]` */
 export const roomLeave: Command = {
   name: 'room.leave',
-  summary: 'leave a room (its history stays on disk)',
-  run: async ({ tt }, args) => {
+  summary: 'leave a room (its history stays on disk unless --wipe)',
+  run: async ({ tt }, args, out) => {
     const room = await roomArg(tt, args)
+    if (args.wipe === true) return await leaveAndWipe(tt, room, out)
     await tt.leaveRoom(room)
     return { room: room.name, id: room.id, left: true }
   }
@@ -72,4 +73,15 @@ async function withExpiry<T extends { id: string }> (tt: Tamtam, rooms: T[]): Pr
   const out: Array<T & { expire?: number, expireText?: string }> = []
   for (const r of rooms) out.push({ ...r, ...await expiryOf(tt, tt.rooms.resolve(r.id)).catch(() => ({})) })
   return out
+}
+
+/**
+ * `room leave ROOM --wipe`: leave, and remove every core of the room, its secret and its
+ * settings from this home, then compact the store (Tamtam.wipeRoom). Runs where the store
+ * is open: in the running node through the control socket, or here.
+ */
+async function leaveAndWipe (tt: Tamtam, room: Room, out: Output): Promise<Record<string, unknown>> {
+  out.progress?.({ phase: 'wiping', room: room.name })
+  const report = await tt.wipeRoom(room, (event) => out.progress?.({ ...event, room: room.name }))
+  return { room: room.name, id: room.id, left: true, wiped: true, ...report }
 }

@@ -7,8 +7,10 @@ import { EventEmitter } from 'node:events'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Hypercore } from 'hypercore'
+import { isLocked } from '../vault/lock.js'
 import { fail, isTamtamError } from '../errors/index.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import { readUserJson, writeUserJson } from '../log/user-data.js'
 import type { NetworkHandle } from '../network/network.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
@@ -85,10 +87,13 @@ export class Documents extends EventEmitter {
     this.tt = tt
     this.network = network
     tt.on('store-closing', this.onStoreClosing)
+    tt.on('room-wiping', this.onRoomWiping)
   }
 
   /** After a disk-full reopen, what we opened lives on the closed store: open again on use. */
   private readonly onStoreClosing = (): void => { this.rooms.clear() }
+  /** A room being wiped (Tamtam.wipeRoom): its blobs cores are purged, so forget them. */
+  private readonly onRoomWiping = (room: Room): void => { this.rooms.delete(room.id) }
 
   /** Open (once) the logs, index and blobs cores of a room. */
   async open (room: Room): Promise<RoomDocs> {
@@ -284,6 +289,8 @@ export class Documents extends EventEmitter {
       if (parent?.isDirectory() !== true) throw fail('FILE_NOT_FOUND', `${path.dirname(output)} is not a directory`)
       return { file: output }
     }
+    // A locked home holds nothing in clear: a fetched file is plaintext, so it goes where the person says.
+    if (opts.dir === undefined && await isLocked(this.tt.home)) throw fail('USAGE', 'this home has a passphrase, so fetched documents are not written inside it, where they would be in clear: say where with -o DIR or -o FILE')
     const dir = path.resolve(opts.dir ?? path.join(this.tt.home, 'downloads'))
     if (opts.dir === undefined) await fs.mkdir(dir, { recursive: true, mode: 0o700 })
     const stat = await fs.stat(dir).catch(() => null)
@@ -299,9 +306,9 @@ export class Documents extends EventEmitter {
   async discard (room: Room, core: Hypercore, item: IndexedDoc): Promise<void> {
     const blob = item.doc.blob
     if (blob === null) return
-    const bad = await readBad(core)
+    const bad = await readBad(core, room)
     bad.add(badKey(item))
-    await core.setUserData(BAD_KEY, JSON.stringify([...bad].slice(-10_000)))
+    await writeUserJson(core, room, BAD_KEY, [...bad].slice(-10_000))
     if (core.writable || blob.blockLength === 0) return
     const rd = await this.open(room)
     if (await rd.blobs.owner(core, 0).catch(() => null) !== item.log.key) return
@@ -322,6 +329,7 @@ export class Documents extends EventEmitter {
     this.closed = true
     this.closing.abort()
     this.tt.off('store-closing', this.onStoreClosing)
+    this.tt.off('room-wiping', this.onRoomWiping)
     this.emit('close')
     const rooms = [...this.rooms.values()]
     this.rooms.clear()
@@ -354,19 +362,13 @@ function badKey (item: IndexedDoc): string {
   return `${b?.blockOffset ?? 0}:${b?.blockLength ?? 0}:${item.doc.sha256}`
 }
 
-async function readBad (core: Hypercore): Promise<Set<string>> {
-  const raw = await core.getUserData(BAD_KEY)
-  if (raw === null) return new Set()
-  try {
-    const list = JSON.parse(raw.toString()) as unknown
-    return new Set(Array.isArray(list) ? list.map(String) : [])
-  } catch {
-    return new Set()
-  }
+async function readBad (core: Hypercore, room: Room): Promise<Set<string>> {
+  const list = await readUserJson(core, room, BAD_KEY)
+  return new Set(Array.isArray(list) ? list.map(String) : [])
 }
 
 async function isBad (core: Hypercore, item: IndexedDoc): Promise<boolean> {
-  return (await readBad(core)).has(badKey(item))
+  return (await readBad(core, item.log.room)).has(badKey(item))
 }
 
 /** Size of a regular file to share; FILE_NOT_FOUND or USAGE otherwise. */

@@ -20,6 +20,7 @@ import Hyperblobs from 'hyperblobs'
 import { fail, fromSystemError } from '../errors/index.js'
 import type { Room } from '../room/index.js'
 import type { BlobRange } from './record.js'
+import { ownCore } from '../home/core-names.js'
 
 declare module 'hypercore' {
   interface Hypercore {
@@ -93,7 +94,7 @@ export class RoomBlobs {
    */
   static async open (store: Corestore, room: Room, log?: string): Promise<RoomBlobs> {
     for (const name of [blobsCoreName(room), `${blobsCoreName(room)}/2`]) {
-      const own = store.get({ name, encryption: { key: room.keys.encryptionKey } })
+      const own = await ownCore(store, name, { encryption: { key: room.keys.encryptionKey } })
       await own.ready()
       if (log === undefined) return new RoomBlobs(store, room, own)
       if (own.length === 0) await own.append(blobsHeader(room, log))

@@ -57,7 +57,15 @@ export const ERROR_CODES = {
   PHONE_REFUSED: 'the phone and the host could not prove they hold the same room: check the invite, or open the link the host shows again',
   PHONE_FRAME: 'a message on the phone connection did not decrypt or was out of order (damaged, replayed or tampered with); the connection was closed: reload the page',
   PHONE_FRAME_TOO_LARGE: 'a message on the phone connection is over the 64 KiB limit',
-  PHONE_QUOTA_EXCEEDED: 'this phone has stored as many documents on this host as it may; the host can raise the per-phone cap'
+  PHONE_QUOTA_EXCEEDED: 'this phone has stored as many documents on this host as it may; the host can raise the per-phone cap',
+  PASSPHRASE_NEEDED: 'this home is locked with a passphrase: type it when asked, or give it on the file descriptor named by TAMTAM_PASSPHRASE_FD',
+  PASSPHRASE_WRONG: 'wrong passphrase; nothing was changed: try again (there is no lockout)',
+  PASSPHRASE_EMPTY: 'the passphrase is empty; nothing was changed',
+  LOCK_FILE_INVALID: 'lock.json is damaged or truncated, so this home cannot be opened; restore it from a backup; nothing else was changed',
+  HOME_KEY_MISMATCH: "this home's files do not open with the key in lock.json (a lock.json or a file copied from another home?); nothing was changed",
+  LOCK_ALREADY_SET: 'this home already has a passphrase: use `tamtam lock change`',
+  LOCK_NOT_SET: 'this home has no passphrase: set one with `tamtam lock set`',
+  HOME_WIPED: 'this home was wiped by `tamtam panic`; nothing more is written to it'
 } as const
 
 /** A stable error code. */

@@ -85,7 +85,7 @@ export class ExpiryRunner extends EventEmitter {
       if (this.stopped) break
       const before = log.expiredTo
       cleared += await sweepLog(log, horizon, this.clearBlob)
-      if (log.expiredTo > before) logs.expired(log)
+      if (log.expiredTo > before) logs.refollow.get(log.key)?.() // its download ranges restart above the new mark
     }
     if (cleared > 0) this.emit('swept', { room: room.name, cleared })
     return cleared

@@ -84,7 +84,7 @@ export async function sweepLog (log: MemberLog, horizon: number, clearBlob?: Blo
   for (const b of blobs) cleared += await clearBlob?.(b.key, b.start, b.end).catch(() => 0) ?? 0
   if (to > log.expiredTo) {
     log.expiredTo = to
-    await saveExpiredTo(log.core, to)
+    await saveExpiredTo(log.core, log.room, to)
   }
   return cleared
 }

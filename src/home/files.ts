@@ -6,9 +6,17 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { fail, fromSystemError } from '../errors/index.js'
+import { homeKey, isSealed, isWiped, openSealed, sealText } from '../vault/keyring.js'
 
-/** Read and parse a JSON file; `undefined` when it does not exist. */
+/** The lock file's name in a home: while it exists, nothing is written there in clear. */
+export const LOCK_FILE = 'lock.json'
+
+/**
+ * Read and parse a JSON file; `undefined` when it does not exist. A file sealed under the
+ * home key (a home with a passphrase, src/vault) is opened with the key in memory.
+ */
 export async function readJson (file: string): Promise<unknown> {
   let text: string
   try {
@@ -17,17 +25,33 @@ export async function readJson (file: string): Promise<unknown> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw err
   }
-  return JSON.parse(text)
+  const value = JSON.parse(text)
+  return isSealed(value) ? JSON.parse(openSealed(file, value)) : value
 }
 
-/** Atomically replace `file` with JSON, readable by its owner only (mode 0600). */
+/**
+ * Atomically replace `file` with JSON, readable by its owner only (mode 0600). In a home
+ * with a passphrase it is sealed under the home key; without the key in memory, nothing is
+ * written (a locked home never gets a file in clear), and nothing after a panic.
+ */
 export async function writeJsonPrivate (file: string, value: unknown): Promise<void> {
+  const dir = path.dirname(path.resolve(file))
+  if (isWiped(dir)) throw fail('HOME_WIPED')
+  const text = JSON.stringify(value, null, 2) + '\n'
+  const key = homeKey(dir)
+  if (key !== undefined) return await writeTextPrivate(file, sealText(key, text))
+  if (existsSync(path.join(dir, LOCK_FILE))) throw fail('PASSPHRASE_NEEDED', `${path.basename(file)} cannot be written in clear into a locked home`)
+  await writeTextPrivate(file, text)
+}
+
+/** Atomically replace `file` with `text`, mode 0600 (no sealing: callers seal first). */
+export async function writeTextPrivate (file: string, text: string): Promise<void> {
   // A random suffix: two writes in the same millisecond must not share a temp file.
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
     const handle = await fs.open(tmp, 'w', 0o600)
     try {
-      await handle.writeFile(JSON.stringify(value, null, 2) + '\n')
+      await handle.writeFile(text)
       await handle.sync()
     } finally {
       await handle.close()

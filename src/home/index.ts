@@ -2,7 +2,7 @@
 import os from 'node:os'
 import path from 'node:path'
 
-export { readJson, writeJsonPrivate, ensureHome, makePrivate } from './files.js'
+export { readJson, writeJsonPrivate, writeTextPrivate, ensureHome, makePrivate, LOCK_FILE } from './files.js'
 
 /** The home dir: --home, then TAMTAM_HOME in `env` (the CLI passes the process's), then ~/.tamtam. */
 export function resolveHome (explicit: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -11,9 +11,10 @@ export function resolveHome (explicit: string | undefined, env: NodeJS.ProcessEn
 }
 
 /** The fixed file names inside a home dir. */
-export function homePaths (home: string): { identity: string, rooms: string, relays: string, store: string, socket: string, peers: string } {
+export function homePaths (home: string): { identity: string, rooms: string, relays: string, store: string, socket: string, peers: string, lock: string } {
   return {
     peers: path.join(home, 'peers.json'),
+    lock: path.join(home, 'lock.json'),
     identity: path.join(home, 'identity.json'),
     rooms: path.join(home, 'rooms.json'),
     relays: path.join(home, 'relays.json'),

@@ -8,11 +8,19 @@
 import type Corestore from 'corestore'
 
 interface Flushable { flush?: () => Promise<void> }
-interface Compactable { compact?: () => Promise<void>, db?: Flushable }
+interface Compactable { compact?: (opts?: Record<string, unknown>) => Promise<void>, db?: Flushable }
+
+/**
+ * Compaction options (rocksdb-native's constants). By default RocksDB may leave bottom-level
+ * table files as they are, and rewrites only the oldest quarter of its blob files (where
+ * large values such as 64 KiB document blocks live): deleted core names and document blocks
+ * stayed readable in the files (test/home/wipe-room.test.ts). Forcing both rewrites every file.
+ */
+const FORCE_EVERYTHING = { bottommostLevelCompaction: 2, blobGarbageCollectionPolicy: 1, blobGarbageCollectionAgeCutoff: 1 }
 
 /** Flush the memtable, then compact the whole store, so deleted keys are dropped from its files. */
 export async function scrubStore (store: Corestore): Promise<void> {
   const storage = (store as unknown as { storage?: Compactable }).storage
   await storage?.db?.flush?.()
-  await storage?.compact?.()
+  await storage?.compact?.(FORCE_EVERYTHING)
 }

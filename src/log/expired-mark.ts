@@ -4,6 +4,8 @@
  * downloads skip it. Kept in the core's user data: local, never sent.
  */
 import type { Hypercore } from 'hypercore'
+import type { Room } from '../room/index.js'
+import { readUserData, writeUserData } from './user-data.js'
 
 /** Hypercore's bitfield of the blocks held here (not in our hand-written types). */
 interface Bitfield { firstSet: (i: number) => number, firstUnset: (i: number) => number }
@@ -12,16 +14,16 @@ const bitfieldOf = (core: Hypercore): Bitfield | undefined => (core as unknown a
 /** User-data key of the mark. */
 export const EXPIRED_KEY = 'tamtam/expired/v1'
 
-/** The stored mark of a core (0 when none or unreadable). */
-export async function loadExpiredTo (core: Hypercore): Promise<number> {
-  const raw = await core.getUserData(EXPIRED_KEY)
+/** The stored mark of a core (0 when none or unreadable); sealed like all user data (user-data.ts). */
+export async function loadExpiredTo (core: Hypercore, room: Room): Promise<number> {
+  const raw = await readUserData(core, room, EXPIRED_KEY)
   const n = raw === null ? 0 : Number(raw.toString())
   return Number.isSafeInteger(n) && n > 0 ? n : 0
 }
 
 /** Store the mark of a core. */
-export async function saveExpiredTo (core: Hypercore, to: number): Promise<void> {
-  await core.setUserData(EXPIRED_KEY, String(to))
+export async function saveExpiredTo (core: Hypercore, room: Room, to: number): Promise<void> {
+  await writeUserData(core, room, EXPIRED_KEY, String(to))
 }
 
 /** Record types expiry never clears: the binding, moderation, room settings and nicknames (protocol.md §13). */

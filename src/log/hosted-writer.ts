@@ -12,6 +12,7 @@ import { checkBinding } from './binding.js'
 import { openHostedBlock } from './hosted.js'
 import { encodeRecord, type BindingRecord } from './records.js'
 import { OneAtATime } from './one-at-a-time.js'
+import { ownCore } from '../home/core-names.js'
 
 /** Name of the local core holding a phone's hosted log in a room. */
 export function hostedCoreName (room: Room, phone: string): string {
@@ -36,7 +37,7 @@ export class HostedWriter {
   /** The hosted log of `phone` (hex identity) in `room`, made on first use. */
   static async open (store: Corestore, room: Room, phone: string): Promise<HostedWriter> {
     if (!/^[0-9a-f]{64}$/.test(phone)) throw fail('USAGE', 'a phone identity is 64 hex characters')
-    const core = store.get({ name: hostedCoreName(room, phone), encryption: { key: room.keys.encryptionKey } })
+    const core = await ownCore(store, hostedCoreName(room, phone), { encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     return new HostedWriter(core, room, phone)
   }

@@ -72,17 +72,6 @@ export function isLogIndex (value: unknown): value is LogIndex {
     Array.isArray(v.seen)
 }
 
-/** A persisted index, or null when there is none or it does not parse (then it is rebuilt). */
-export function parseIndex (cached: Buffer | null): LogIndex | null {
-  if (cached === null) return null
-  try {
-    const index: unknown = JSON.parse(cached.toString())
-    return isLogIndex(index) ? index : null
-  } catch {
-    return null
-  }
-}
-
 const isPositionType = (type: unknown): type is PositionType => (POSITION_TYPES as readonly unknown[]).includes(type)
 
 /**

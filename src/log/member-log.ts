@@ -10,12 +10,14 @@ import { fail, fromSystemError } from '../errors/index.js'
 import type { Identity } from '../identity/index.js'
 import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
-import { emptyIndex, INDEX_KEY, indexRecord, parseIndex, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
-import { FORK_MARK, parseForkMark, type ForkMark } from './fork-mark.js'
+import { emptyIndex, INDEX_KEY, indexRecord, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { checkBinding } from './binding.js'
 import { loadExpiredTo, nextHeld, readablePast } from './expired-mark.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
+import { readUserData, writeUserData } from './user-data.js'
+import { parseForkMark, parseIndex, parseVerdict, type ForkMark, type Verdict } from './stored-values.js'
 import { bindingPayload, decodeRecord, encodeRecord, RECORD_VERSION, type BindingRecord, type Decoded, type LogRecord, type NewRecord } from './records.js'
+import { ownCore } from '../home/core-names.js'
 
 /** User-data key holding the cached, verified binding. */
 const BINDING_CACHE = 'tamtam/binding/v1'
@@ -29,7 +31,10 @@ const NICK_PERSIST_EVERY = 10_000
 /** Who a log belongs to, once its binding is verified; `host` for a phone's log, the node keeping it (hosted.ts). */
 export interface Author { identity: string, name: string, host?: string }
 
-export type { ForkMark } from './fork-mark.js'
+export type { ForkMark } from './stored-values.js'
+
+/** User-data key holding a log's fork mark (local, never sent). */
+const FORK_MARK = 'tamtam/fork/v1'
 
 /** Marks one Hypercore core object whose reorgs are guarded (sessions share it). */
 const GUARDED: unique symbol = Symbol('tamtam.forkGuard')
@@ -82,12 +87,12 @@ export class MemberLog {
 
   /** Open (and bind, if new) our own log in a room. */
   static async own (store: Corestore, room: Room, identity: Identity): Promise<MemberLog> {
-    const core = store.get({ name: ownCoreName(room), encryption: { key: room.keys.encryptionKey } })
+    const core = await ownCore(store, ownCoreName(room), { encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     const log = new MemberLog(core, room)
     if (core.length === 0) await log.writeBinding(identity)
     await log.verifyBinding()
-    log.expiredTo = await loadExpiredTo(core)
+    log.expiredTo = await loadExpiredTo(core, room)
     const last = await log.read(core.length - 1)
     log.lastTs = last?.record.ts ?? 0
     return log
@@ -98,10 +103,10 @@ export class MemberLog {
     const core = store.get({ key, encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     const log = new MemberLog(core, room)
-    const mark = await core.getUserData(FORK_MARK)
+    const mark = await readUserData(core, room, FORK_MARK)
     if (mark !== null) log.forked = parseForkMark(mark)
     log.guardForks()
-    log.expiredTo = await loadExpiredTo(core)
+    log.expiredTo = await loadExpiredTo(core, room)
     await log.verifyBinding()
     return log
   }
@@ -134,7 +139,7 @@ export class MemberLog {
 
   private async markForked (mark: ForkMark): Promise<void> {
     this.forked = mark
-    await this.core.setUserData(FORK_MARK, JSON.stringify(mark)).catch(() => {})
+    await writeUserData(this.core, this.room, FORK_MARK, JSON.stringify(mark)).catch(() => {})
     this.onFork?.(this)
   }
 
@@ -176,17 +181,16 @@ export class MemberLog {
   }
 
   private async checkBindingOnce (): Promise<Author | null> {
-    const cached = await this.core.getUserData(BINDING_CACHE)
+    const cached = parseVerdict(await readUserData(this.core, this.room, BINDING_CACHE))
     if (cached !== null) return this.adoptCached(cached)
     if (this.readable === 0) return null
     const block = await this.core.get(0, { wait: false })
     const verdict = checkBinding(block, this.room, this.core.key)
-    await this.core.setUserData(BINDING_CACHE, JSON.stringify(verdict))
-    return this.adoptCached(Buffer.from(JSON.stringify(verdict)))
+    await writeUserData(this.core, this.room, BINDING_CACHE, JSON.stringify(verdict))
+    return this.adoptCached(verdict)
   }
 
-  private adoptCached (cached: Buffer): Author | null {
-    const verdict = JSON.parse(cached.toString()) as { ok: boolean, identity?: string, name?: string, host?: string }
+  private adoptCached (verdict: Verdict): Author | null {
     if (!verdict.ok) this.invalid = true
     else this.author = { identity: String(verdict.identity), name: String(verdict.name), ...(typeof verdict.host === 'string' ? { host: verdict.host } : {}) }
     this.onVerdict?.(this)
@@ -269,7 +273,7 @@ export class MemberLog {
     const nick = this.nick
     if (nick === null) return
     if (!force && nick.scanned - this.nickPersisted < NICK_PERSIST_EVERY) return
-    await this.core.setUserData(INDEX_KEY, JSON.stringify(nick))
+    await writeUserData(this.core, this.room, INDEX_KEY, JSON.stringify(nick))
     this.nickPersisted = nick.scanned
   }
 
@@ -277,7 +281,7 @@ export class MemberLog {
     const author = await this.verifyBinding()
     if (author === null) return null
     if (this.nick === null) {
-      const cached = await this.core.getUserData(INDEX_KEY)
+      const cached = await readUserData(this.core, this.room, INDEX_KEY)
       this.nick = parseIndex(cached) ?? emptyIndex(author.name)
       this.nickPersisted = this.nick?.scanned ?? 0
     }

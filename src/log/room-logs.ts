@@ -12,6 +12,8 @@ import { confirmMember, forgetMember, markPending, pendingMembers, type Room } f
 import { takeBelowMark } from './expired-mark.js'
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
+import { readUserJson, writeUserJson } from './user-data.js'
+import { parseLimit, parseSeen, type LogLimit } from './stored-values.js'
 
 /**
  * Largest block we download. Blocks over MAX_RECORD_BYTES are dropped on read (counted);
@@ -51,8 +53,7 @@ const { MerkleTree } = requireCjs('hypercore/lib/merkle-tree.js') as { MerkleTre
 interface TreeNode { index: number, size: number }
 /** The parts of a hypercore session the byte checks read (not in our hand-written types). */
 interface TreeCore { state: { roots: TreeNode[] }, padding: number, seek: (bytes: number, opts: { wait: boolean, timeout: number }) => Promise<unknown>, clear: (start: number, end: number) => Promise<unknown> }
-/** Why we stop downloading a log at some block. */
-export interface LogLimit { end: number, reason: 'oversized' | 'bytes' }
+export type { LogLimit } from './stored-values.js'
 
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
@@ -70,7 +71,7 @@ export class RoomLogs extends EventEmitter {
   private readonly opening = new Map<string, Promise<MemberLog>>()
   private closed = false
   horizon: number | null = null // the room's expiry horizon (ms) as the last sweep saw it (src/expiry)
-  private readonly refollow = new Map<string, () => void>() // per log: restarts its ranges above a new expiry mark
+  readonly refollow = new Map<string, () => void>() // per log (hex): restarts its ranges above a new expiry mark (src/expiry)
 
   private constructor (store: Corestore, room: Room, own: MemberLog) {
     super()
@@ -263,9 +264,6 @@ export class RoomLogs extends EventEmitter {
     kick()
   }
 
-  /** A sweep moved `log`'s expiry mark: its download ranges restart above it. */
-  expired (log: MemberLog): void { this.refollow.get(log.key)?.() }
-
   /** Stop a log at `limit.end` for good: persisted, and blocks past it cleared. */
   private async limit (log: MemberLog, limit: LogLimit): Promise<void> {
     const known = this.limits.get(log.key)
@@ -276,7 +274,7 @@ export class RoomLogs extends EventEmitter {
     }
     this.limits.set(log.key, limit)
     if (log.core.closed) return
-    await log.core.setUserData(LIMIT_KEY, JSON.stringify(limit))
+    await writeUserJson(log.core, this.room, LIMIT_KEY, limit)
     if (log.core.length > limit.end) await (log.core as unknown as TreeCore).clear(limit.end, log.core.length).catch(() => {})
     this.emit('limit', log, limit)
   }
@@ -284,8 +282,8 @@ export class RoomLogs extends EventEmitter {
   /** How far a remote log may be downloaded now (see follow). */
   private async allowedEnd (log: MemberLog): Promise<number> {
     if (!this.limits.has(log.key)) {
-      const stored = await log.core.getUserData(LIMIT_KEY)
-      if (stored !== null) this.limits.set(log.key, JSON.parse(stored.toString()) as LogLimit)
+      const stored = parseLimit(await readUserJson(log.core, this.room, LIMIT_KEY))
+      if (stored !== null) this.limits.set(log.key, stored)
     }
     const cap = Math.min(log.core.length, memberQuota.maxBlocks, this.limits.get(log.key)?.end ?? Infinity)
     const core = log.core as unknown as TreeCore
@@ -344,8 +342,7 @@ export class RoomLogs extends EventEmitter {
    * is kept in the core's user data, so restarting does not let a backlog through unseen.
    */
   private async watchGrowth (log: MemberLog): Promise<void> {
-    const raw = await log.core.getUserData(SEEN_KEY)
-    const seen = raw === null ? null : JSON.parse(raw.toString()) as { length: number, at: number }
+    const seen = parseSeen(await readUserJson(log.core, this.room, SEEN_KEY))
     let last = log.core.length
     let firstSync = true
     let windowStart = 0
@@ -355,7 +352,7 @@ export class RoomLogs extends EventEmitter {
       this.flooding.add(log.key)
       this.emit('flood', log, n)
     }
-    const remember = (): void => { void log.core.setUserData(SEEN_KEY, JSON.stringify({ length: log.core.length, at: Date.now() })).catch(() => {}) }
+    const remember = (): void => { void writeUserJson(log.core, this.room, SEEN_KEY, { length: log.core.length, at: Date.now() }).catch(() => {}) }
     log.core.on('append', () => {
       const delta = log.core.length - last
       last = log.core.length
@@ -392,8 +389,9 @@ export class RoomLogs extends EventEmitter {
     const logs = [...this.list(), ...[...this.pending.values()].map((p) => p.log)]
     this.pending.clear()
     await Promise.all(logs.map(async (l) => {
-      if (!l.core.writable && !l.core.closed) await l.core.setUserData(SEEN_KEY, JSON.stringify({ length: l.core.length, at: Date.now() })).catch(() => {})
+      if (!l.core.writable && !l.core.closed) await writeUserJson(l.core, this.room, SEEN_KEY, { length: l.core.length, at: Date.now() }).catch(() => {})
       await l.close()
     }))
   }
 }
+

@@ -24,6 +24,8 @@ export interface ContextOwner {
   webUrls?: () => string[] | null
   /** Start serving phones now (`/web` in the app) and return the addresses; absent where the owner cannot. */
   serveWeb?: () => Promise<string[]>
+  /** The home was wiped by `tamtam panic`: stop at once (the node stops its process's work). */
+  panic?: () => void
 }
 
 interface Part { close: () => Promise<void> }
@@ -53,6 +55,11 @@ export class NodeContext {
   async serveWeb (): Promise<string[]> {
     if (this.owner.serveWeb === undefined) throw fail('WEB_NOT_RUNNING', 'start the node with `tamtam up --web` first, then run this again')
     return await this.owner.serveWeb()
+  }
+
+  /** Tell the owner the home was wiped (`panic.node`); it stops. */
+  panic (): void {
+    this.owner.panic?.()
   }
 
   /** The running network of the owner, or null. */

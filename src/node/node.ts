@@ -74,7 +74,8 @@ export class TamtamNode extends EventEmitter {
       network: () => this.network,
       goOnline: async (o) => await this.startNetwork({ lanOnly: o.lanOnly }),
       webUrls: () => this.web?.urls() ?? null,
-      serveWeb: async () => await this.serveWeb()
+      serveWeb: async () => await this.serveWeb(),
+      panic: () => this.panicked()
     })
   }
 
@@ -95,6 +96,16 @@ export class TamtamNode extends EventEmitter {
       for (const room of this.tt.rooms.list()) await this.tt.logs(room)
     })()
     await this.openingLocal
+  }
+
+  /**
+   * The home was wiped under this node (`tamtam panic`). Whoever runs the node (cli/up.ts,
+   * the app) hears 'panic' and ends the process at once; with nobody listening, the node
+   * closes itself. Its keys are already gone from memory (src/vault/keyring.markWiped).
+   */
+  private panicked (): void {
+    if (this.emit('panic')) return
+    setImmediate(() => { void this.close().catch(() => {}) })
   }
 
   /** openLocal, then the control socket, the network, documents and drills (idempotent). */

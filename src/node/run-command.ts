@@ -16,7 +16,7 @@ import { COMMAND_LOCK_WAIT_MS, homeInUse, LOCK_POLL_MS, sleep } from './home-loc
  * file, and `drill sim` touches no home at all and is heavy work that must not run inside
  * (and slow down) the node, and must stop when its own terminal is interrupted.
  */
-const LOCAL_ONLY = new Set(['init', 'whoami', 'drill.sim'])
+const LOCAL_ONLY = new Set(['init', 'whoami', 'drill.sim', 'panic'])
 
 /** Options of runCommand; tests shorten the wait. */
 export interface RunOptions { lockWaitMs?: number }

@@ -20,6 +20,7 @@ import type { PutResult } from '../documents/room-blobs.js'
 import { fail } from '../errors/index.js'
 import type { Room } from '../room/index.js'
 import { OneAtATime } from '../log/one-at-a-time.js'
+import { ownCore } from '../home/core-names.js'
 
 /** Bytes a host stores for one phone in one room by default (the per-phone cap). */
 export const DEFAULT_PHONE_DOCS_BYTES = 100 * 1024 * 1024
@@ -44,7 +45,7 @@ export class PhoneBlobs {
 
   /** Open (making it and its header on first use) the core of `phone` whose hosted log is `log` (hex). */
   static async open (store: Corestore, room: Room, phone: string, log: string): Promise<PhoneBlobs> {
-    const core = store.get({ name: phoneBlobsName(room, phone), encryption: { key: room.keys.encryptionKey } })
+    const core = await ownCore(store, phoneBlobsName(room, phone), { encryption: { key: room.keys.encryptionKey } })
     await core.ready()
     if (core.length === 0) await core.append(blobsHeader(room, log))
     const header = await core.get(0, { wait: false })
@@ -130,6 +131,11 @@ export class PhoneBlobsShelf {
       this.open.set(id, opening)
     }
     return await opening
+  }
+
+  /** Forget the cores of room `roomId` (wiped: Tamtam.wipeRoom purges them). */
+  forget (roomId: string): void {
+    for (const id of [...this.open.keys()]) if (id.startsWith(`${roomId}/`)) this.open.delete(id)
   }
 
   /** Close every core (the server stops). */

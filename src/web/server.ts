@@ -85,6 +85,11 @@ export class WebServer {
   private closing: Promise<void> | null = null
   private readonly onUpdate = (room: Room): void => { for (const s of this.sessions) s.session?.roomChanged(room) }
   private readonly onMember = (room: Room): void => { for (const s of this.sessions) s.session?.membersChanged(room) }
+  /** The room is being wiped (Tamtam.wipeRoom): its phones are sent away and its cores let go. */
+  private readonly onWiping = (room: Room): void => {
+    for (const s of this.sessions) if (s.session?.roomId === room.id) s.socket.close(CLOSE.going, 'room left')
+    this.shelf.forget(room.id)
+  }
 
   constructor (tt: Tamtam, opts: WebOptions = {}, events: WebEvents = { warn: () => {} }) {
     this.tt = tt
@@ -118,6 +123,7 @@ export class WebServer {
       })
       this.tt.on('update', this.onUpdate)
       this.tt.on('member', this.onMember)
+      this.tt.on('room-wiping', this.onWiping)
     })()
     await this.listening
   }
@@ -220,6 +226,7 @@ export class WebServer {
       await this.listening?.catch(() => {})
       this.tt.off('update', this.onUpdate)
       this.tt.off('member', this.onMember)
+      this.tt.off('room-wiping', this.onWiping)
       const sessions = [...this.sessions]
       for (const s of sessions) s.socket.close(CLOSE.going, 'host stopping')
       for (const s of sessions) await s.session?.close().catch(this.events.warn)

@@ -64,6 +64,11 @@ export class PhoneSession {
   private members: Member[] = []
 
   /** `queued`: bytes waiting in the socket's buffer (a download sends only while it is low). */
+  /** Id of the room this session serves (the server closes its sessions when the room is wiped). */
+  get roomId (): string {
+    return this.room.id
+  }
+
   constructor (host: SessionHost, room: Room, send: (message: PhoneMessage) => void, queued: () => number = () => 0) {
     this.host = host
     this.room = room

@@ -44,9 +44,10 @@ export async function tamtam (home: string, ...args: string[]): Promise<string> 
 }
 
 /** Start `tamtam up --json` for `home` on `host`; resolves once it printed its 'up' line. */
-export async function startNode (lan: Lan, host: string, home: string, extra: string[] = ['--lan-only', ...FAST]): Promise<LanNode> {
-  const log = new EventLog(lan.spawn(host, [process.execPath, BIN, '--home', home, '--json', 'up', ...extra], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
+export async function startNode (lan: Lan, host: string, home: string, extra: string[] = ['--lan-only', ...FAST], opts: { env?: Record<string, string>, input?: string } = {}): Promise<LanNode> {
+  const log = new EventLog(lan.spawn(host, [process.execPath, BIN, '--home', home, '--json', 'up', ...extra], { env: childEnv(opts.env), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }))
   const { child, events } = log
+  if (opts.input !== undefined) child.stdin?.end(opts.input)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   try {
     await log.waitFor((e) => e.event === 'up', 20_000, `node on ${host}`)

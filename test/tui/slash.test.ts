@@ -151,3 +151,17 @@ t.test('/get shows its progress at most twice a second, in place of the notices'
   t.same(f.events, ['progress 1 / 9 B'], 'the second event, within half a second, is dropped')
   t.same(f.notices, ['/tmp/x'], 'then where the file went')
 })
+
+t.test('/panic asks for confirmation once, then runs panic and quits', async (t) => {
+  const f = fake({ results: { panic: { ms: 12 } } })
+  await runSlash(f.host, '/panic')
+  t.same(f.runs, [], 'the first /panic only asks')
+  t.match(f.notices.at(-1), /again within 10 s/)
+  await runSlash(f.host, '/panic')
+  t.same(f.runs, [{ command: 'panic', args: { all: false } }], 'the second one runs it')
+  t.same(f.events, ['quit'], 'and the app quits')
+  const g = fake()
+  await runSlash(g.host, '/panic --all')
+  await runSlash(g.host, '/panic --all')
+  t.same(g.runs, [{ command: 'panic', args: { all: true } }])
+})

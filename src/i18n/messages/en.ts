@@ -2,11 +2,13 @@
 import { drill } from './en-drill.js'
 import { web } from './en-web.js'
 import { expiry } from './en-expiry.js'
+import { lock } from './en-lock.js'
 
 export const messages = {
   ...drill,
   ...web,
   ...expiry,
+  ...lock,
   // --help texts of the CLI.
   'help.default': 'default:',
   'help.usage': 'Usage:',
@@ -31,7 +33,8 @@ export const messages = {
   'help.14': 'list your rooms',
   'help.15': 'print the invite code of a room',
   'help.16': 'also print it as a QR code',
-  'help.17': 'leave a room (its history stays on disk)',
+  'help.17': 'leave a room (its history stays on disk unless --wipe)',
+  'help.leaveWipe': 'also remove the room from this computer: every core of the room (messages, documents, hosted phones), its secret and settings, then compact the store so the bytes leave its files; other members keep their copies',
   'help.18': 'send a message (returns once it is stored)',
   'help.19': 'show the messages of a room, oldest first',
   'help.20': 'how many of the latest to show',
@@ -78,6 +81,14 @@ export const messages = {
   'error.BUNDLE_VERSION': 'the bundle was made by a newer version of tamtam: update tamtam to import it',
   'error.BUNDLE_TOO_LARGE': 'the bundle would be over 2 GiB: export only what is new with --since PREVIOUS_BUNDLE',
   'error.USAGE': 'wrong usage: see --help',
+  'error.PASSPHRASE_NEEDED': 'this home is locked with a passphrase: type it when asked, or give it on the file descriptor named by TAMTAM_PASSPHRASE_FD',
+  'error.PASSPHRASE_WRONG': 'wrong passphrase; nothing was changed: try again (there is no lockout)',
+  'error.PASSPHRASE_EMPTY': 'the passphrase is empty; nothing was changed',
+  'error.LOCK_FILE_INVALID': 'lock.json is damaged or truncated, so this home cannot be opened; restore it from a backup; nothing else was changed',
+  'error.HOME_KEY_MISMATCH': "this home's files do not open with the key in lock.json (a lock.json or a file copied from another home?); nothing was changed",
+  'error.LOCK_ALREADY_SET': 'this home already has a passphrase: use `tamtam lock change`',
+  'error.LOCK_NOT_SET': 'this home has no passphrase: set one with `tamtam lock set`',
+  'error.HOME_WIPED': 'this home was wiped by `tamtam panic`; nothing more is written to it',
   'error.internal': 'internal error',
   'cli.error': 'tamtam: {code}: {message}',
 
@@ -87,6 +98,7 @@ export const messages = {
   'cli.invite': 'invite: {invite}',
   'cli.joined': 'joined room {room} ({id})',
   'cli.left': 'left room {room}; its history stays on disk',
+  'cli.wiped': 'left room {room} and removed it from this computer: {cores} core(s) purged, store {before} → {after}',
   'cli.noRooms': 'no rooms yet: `tamtam room create NAME` or `tamtam room join INVITE`',
   'cli.roomLine': '{room} {id}  {members} member log(s)',
   'cli.sent': 'sent {id}',

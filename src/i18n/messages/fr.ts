@@ -2,12 +2,14 @@
 import { drill } from './fr-drill.js'
 import { web } from './fr-web.js'
 import { expiry } from './fr-expiry.js'
+import { lock } from './fr-lock.js'
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
   ...drill,
   ...web,
   ...expiry,
+  ...lock,
   'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
   'help.options': 'Options :',
@@ -31,7 +33,8 @@ export const messages: Catalogue = {
   'help.14': 'lister vos salons',
   'help.15': 'afficher le code d\'invitation d\'un salon',
   'help.16': 'l\'afficher aussi en QR code',
-  'help.17': 'quitter un salon (son historique reste sur le disque)',
+  'help.17': 'quitter un salon (son historique reste sur le disque, sauf avec --wipe)',
+  'help.leaveWipe': 'retirer aussi le salon de cet ordinateur : chaque cœur du salon (messages, documents, téléphones hébergés), son secret et ses réglages, puis compacter le magasin pour que les octets quittent ses fichiers ; les autres membres gardent leurs copies',
   'help.18': 'envoyer un message (rend la main une fois enregistré)',
   'help.19': 'afficher les messages d\'un salon, du plus ancien au plus récent',
   'help.20': 'combien des derniers afficher',
@@ -77,6 +80,14 @@ export const messages: Catalogue = {
   'error.BUNDLE_VERSION': 'ce paquet a été fait par une version plus récente de tamtam : mettez tamtam à jour pour l\'importer',
   'error.BUNDLE_TOO_LARGE': 'le paquet dépasserait 2 Gio : n\'exportez que les nouveautés avec --since PAQUET_PRÉCÉDENT',
   'error.USAGE': 'mauvaise utilisation : voir --help',
+  'error.PASSPHRASE_NEEDED': 'ce dossier est verrouillé par une phrase de passe : tapez-la quand elle est demandée, ou donnez-la sur le descripteur nommé par TAMTAM_PASSPHRASE_FD',
+  'error.PASSPHRASE_WRONG': "phrase de passe incorrecte ; rien n'a été modifié : réessayez (aucun blocage)",
+  'error.PASSPHRASE_EMPTY': "la phrase de passe est vide ; rien n'a été modifié",
+  'error.LOCK_FILE_INVALID': "lock.json est endommagé ou tronqué, ce dossier ne peut pas être ouvert ; restaurez-le depuis une sauvegarde ; rien d'autre n'a été modifié",
+  'error.HOME_KEY_MISMATCH': "les fichiers de ce dossier ne s'ouvrent pas avec la clé de lock.json (lock.json ou un fichier copié d'un autre dossier ?) ; rien n'a été modifié",
+  'error.LOCK_ALREADY_SET': 'ce dossier a déjà une phrase de passe : utilisez `tamtam lock change`',
+  'error.LOCK_NOT_SET': "ce dossier n'a pas de phrase de passe : définissez-en une avec `tamtam lock set`",
+  'error.HOME_WIPED': "ce dossier a été effacé par `tamtam panic` ; plus rien n'y est écrit",
   'error.internal': 'erreur interne',
   'cli.error': 'tamtam : {code} : {message}',
 
@@ -85,6 +96,7 @@ export const messages: Catalogue = {
   'cli.invite': 'invitation : {invite}',
   'cli.joined': 'vous avez rejoint le salon {room} ({id})',
   'cli.left': 'vous avez quitté le salon {room} ; son historique reste sur le disque',
+  'cli.wiped': 'vous avez quitté le salon {room} et l\'avez retiré de cet ordinateur : {cores} cœur(s) purgé(s), magasin {before} → {after}',
   'cli.noRooms': 'pas encore de salon : `tamtam room create NOM` ou `tamtam room join INVITATION`',
   'cli.roomLine': '{room} {id}  {members} journal(aux) de membres',
   'cli.sent': 'envoyé {id}',
