@@ -50,7 +50,13 @@ export function registerDrillCommands (program: Command, room: Command, run: Run
     .action(async (o: Result) => await run('drill.sim', { peers: o.peers, degree: o.degree, loss: o.loss, partition: o.partition, probes: o.probes, interval: o.interval, seed: o.seed, format: o.format, output: output(o) }))
   room.command('set <room>').description(h('help.drill.19'))
     .option('--drill-ack <on|off>', h('help.drill.20'))
-    .action(async (r: string, o: Result) => await run('room.set', { room: r, drillAck: o.drillAck }))
+    .option('--expire <lifetime>', h('help.roomSetExpire'))
+    .addHelpText('after', h('help.roomSetAfter'))
+    .action(async (r: string, o: Result) => {
+      // --expire is a room setting for everyone (room.expire, cli/room-settings.ts); --drill-ack is this computer's.
+      if (o.expire !== undefined) await run('room.expire', { room: r, expire: o.expire })
+      if (o.expire === undefined || o.drillAck !== undefined) await run('room.set', { room: r, drillAck: o.drillAck })
+    })
 }
 
 /** Reach and latency in one paragraph. */

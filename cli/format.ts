@@ -34,7 +34,9 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
     case 'room.list': {
       const rooms = result as Result[]
       if (rooms.length === 0) return t('cli.noRooms')
-      return rooms.map((x) => t('cli.roomLine', { room: String(x.room).padEnd(20), id: short(x.id), members: String(x.members) })).join('\n')
+      // A room whose messages expire says so at the end of its line (room set --expire).
+      const expiry = (x: Result): string => typeof x.expire === 'number' && x.expire > 0 ? `  ${t('expiry.tag', { after: String(x.expireText) })}` : ''
+      return rooms.map((x) => t('cli.roomLine', { room: String(x.room).padEnd(20), id: short(x.id), members: String(x.members) }) + expiry(x)).join('\n')
     }
     case 'send':
       return t('cli.sent', { id: String(r.id) })

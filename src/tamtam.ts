@@ -16,6 +16,7 @@ import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } 
 import { MemberLog } from './log/member-log.js'
 import { RoomLogs } from './log/room-logs.js'
 import { ModScan, type ModState } from './moderation/moderation.js'
+import { horizonOf } from './moderation/room-settings.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
 import { unlockHome } from './vault/lock.js'
 import { decodeInvite, encodeInvite, newRoomSecret, RoomRegistry, type Room } from './room/index.js'
@@ -347,7 +348,9 @@ export class Tamtam extends EventEmitter {
   /** The timeline of a room over every log held locally, with moderation applied. */
   async timeline (room: Room, opts: { showHidden?: boolean } = {}): Promise<Timeline> {
     const logs = await this.logs(room)
-    return new Timeline(logs.list(), { moderation: await this.moderation(room), showHidden: opts.showHidden })
+    const moderation = await this.moderation(room)
+    const horizon = horizonOf(moderation.expiry, this.clock()) ?? undefined
+    return new Timeline(logs.list(), { moderation, showHidden: opts.showHidden, horizon })
   }
 
   /** The moderation verdict of a room, from its logs (scanned incrementally). */

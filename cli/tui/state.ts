@@ -87,7 +87,7 @@ export interface TuiState {
   focus: Focus
   /** Short-lived lines from the app itself (command results, errors), newest last. */
   notices: string[]
-  status: { lanPeers: number, internet: boolean | null, missing: number, seen: { k: number, n: number } | null }
+  status: { lanPeers: number, internet: boolean | null, missing: number, seen: { k: number, n: number } | null, expire?: number }
   /** The drill running in the current room, or null when none is. */
   drill: DrillPanel | null
   /** My identity (hex), to tell which messages mention me; null before there is one. */

@@ -2,6 +2,7 @@
  * Views: pure functions from state to text. blessed only receives their output, with tags
  * disabled, so nothing a peer wrote can be interpreted as markup or escape sequences.
  */
+import { formatExpire } from '../../src/expiry/duration.js'
 import { formatTime, type Translate } from '../../src/i18n/index.js'
 import { sanitizeName, sanitizeText } from '../../src/text/sanitize.js'
 import type { TimelineItem } from '../../src/timeline/index.js'
@@ -145,13 +146,14 @@ export function timelineView (state: TuiState, t: Translate, width: number, heig
   return lines.slice(Math.max(0, end - height), end)
 }
 
-/** The status bar: LAN peers, Internet, sync state, reach of my last message. */
+/** The status bar: LAN peers, Internet, sync state, reach of my last message, the room's expiry. */
 export function statusView (state: TuiState, t: Translate): string {
   const s = state.status
   const internet = s.internet === null ? '?' : t(s.internet ? 'tui.internetUp' : 'tui.internetDown')
   const sync = s.missing === 0 ? t('tui.synced') : t('tui.syncing', { missing: s.missing })
   const seen = s.seen === null ? t('tui.noSeen') : t('tui.seenBy', { k: s.seen.k, n: s.seen.n })
-  const line = t('tui.status', { peers: s.lanPeers, internet, sync, seen })
+  const expiry = s.expire !== undefined && s.expire > 0 ? ` | ${t('expiry.status', { after: formatExpire(s.expire) })}` : ''
+  const line = t('tui.status', { peers: s.lanPeers, internet, sync, seen }) + expiry
   // Said first: whoever stops `tamtam up` in the other terminal stops this app's network too.
   return state.attached === null ? line : `${t('tui.attached')} | ${line}`
 }

@@ -2,6 +2,7 @@
 import type { Command } from './types.js'
 import { init, nick, whoami } from './identity.js'
 import { roomCreate, roomInvite, roomJoin, roomLeave, roomList } from './room.js'
+import { roomExpire } from './room-set.js'
 import { log, send } from './messages.js'
 import { peerAdd, status } from './network.js'
 import { peers } from './peers.js'
@@ -25,5 +26,5 @@ export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, ...VIEW_COMMANDS, webLink, doctor, ...LOCK_COMMANDS].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, roomExpire, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, ...VIEW_COMMANDS, webLink, doctor, ...LOCK_COMMANDS].map((c) => [c.name, c])
 )

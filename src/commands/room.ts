@@ -4,6 +4,7 @@ import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import type { Command, Output } from './types.js'
 import { optStr, str } from './args.js'
+import { expiryOf } from './room-set.js'
 
 /** Resolve a ROOM argument (local name or id) after loading the room list. */
 export async function roomArg (tt: Tamtam, args: Record<string, unknown>): Promise<Room> {
@@ -39,7 +40,8 @@ export const roomList: Command = {
   summary: 'list your rooms',
   run: async ({ tt }) => {
     await tt.open()
-    return tt.rooms.list().map((r) => ({ room: r.name, id: r.id, members: r.members.length + 1, createdAt: r.createdAt }))
+    const rooms = tt.rooms.list().map((r) => ({ room: r.name, id: r.id, members: r.members.length + 1, createdAt: r.createdAt }))
+    return await withExpiry(tt, rooms)
   }
 }
 
@@ -64,6 +66,13 @@ export const roomLeave: Command = {
     await tt.leaveRoom(room)
     return { room: room.name, id: room.id, left: true }
   }
+}
+
+/** Each listed room with its expiry setting (room-set.ts); a home that cannot open logs (a relay hub) lists none. */
+async function withExpiry<T extends { id: string }> (tt: Tamtam, rooms: T[]): Promise<Array<T & { expire?: number, expireText?: string }>> {
+  const out: Array<T & { expire?: number, expireText?: string }> = []
+  for (const r of rooms) out.push({ ...r, ...await expiryOf(tt, tt.rooms.resolve(r.id)).catch(() => ({})) })
+  return out
 }
 
 /**

@@ -26,7 +26,14 @@ export const VIEW_VERSION = 1
 export const VIEW_MAX_ITEMS = 300
 
 /** The status bar's facts about a room: LAN peers, Internet, sync and reach of my last message. */
-export interface RoomStatusView { lanPeers: number, internet: boolean | null, missing: number, seen: { k: number, n: number } | null }
+export interface RoomStatusView {
+  lanPeers: number
+  internet: boolean | null
+  missing: number
+  seen: { k: number, n: number } | null
+  /** Seconds after which the room's messages disappear (room set --expire); 0 or absent: kept. */
+  expire?: number
+}
 
 /** One member as the app lists them. */
 export interface MemberView { name: string, fingerprint: string, identity: string, online: boolean, you: boolean, muted: boolean, verified: boolean, keyChanged: boolean }
@@ -64,7 +71,8 @@ export async function roomStatusOf (ctx: NodeContext, room: Room, timeline: Time
     internet: hasDefaultRoute(),
     missing: syncState(logs).missing,
     // Reach receipts: how many connected peers hold my log up to my last message.
-    seen: lastMine === undefined ? null : reachOf(logs, lastMine.seq)
+    seen: lastMine === undefined ? null : reachOf(logs, lastMine.seq),
+    expire: (await ctx.tt.moderation(room)).expiry?.seconds ?? 0
   }
 }
 

@@ -56,14 +56,21 @@ export class DocIndex {
     return found
   }
 
-  /** Every document known, oldest first (by author time, then id). */
+  /** Every document known, oldest first (by author time, then id); none whose announcement expired (src/expiry). */
   list (): IndexedDoc[] {
+    this.dropExpired()
     return [...this.docs.values()].sort((a, b) => a.doc.ts - b.doc.ts || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0))
+  }
+
+  /** Forget documents whose announcement expired: below their log's expiry mark (src/expiry). */
+  private dropExpired (): void {
+    for (const [id, item] of this.docs) if (item.doc.seq < item.log.expiredTo) this.docs.delete(id)
   }
 
   /** The document with this id, or the only one whose id starts with it; null when none. */
   find (query: string): IndexedDoc | null {
     const q = String(query ?? '').trim().toLowerCase()
+    this.dropExpired()
     const exact = this.docs.get(q)
     if (exact !== undefined) return exact
     if (q.length < 4) return null

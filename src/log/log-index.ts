@@ -8,10 +8,11 @@
 
 /**
  * The user-data key of the index. v3 added the positions of private messages and drill
- * records, v4 those of documents, v5 when future-dated blocks were first seen; an index
- * under an older key is ignored and rebuilt once.
+ * records, v4 those of documents, v5 when future-dated blocks were first seen, v6 room
+ * settings (kept with the moderation records, action `expire`); an index under an older
+ * key is ignored and rebuilt once.
  */
-export const INDEX_KEY = 'tamtam/index/v5'
+export const INDEX_KEY = 'tamtam/index/v6'
 
 /**
  * Most "first seen" bounds kept per log. Past it the oldest is dropped: its blocks then fall
@@ -130,7 +131,11 @@ function indexFields (index: LogIndex, seq: number, r: Record<string, unknown>):
   }
   if (isPositionType(r.type)) return indexPosition(index, r.type, seq)
   // Capped so a member writing mod records in a loop cannot grow everyone's index forever.
-  if (r.type !== 'mod' || index.mods.length >= MAX_INDEXED_MODS) return false
+  if ((r.type !== 'mod' && r.type !== 'room-setting') || index.mods.length >= MAX_INDEXED_MODS) return false
+  if (r.type === 'room-setting') {
+    index.mods.push({ seq, ts: index.lastTs, action: 'expire', target: String(r.expire) })
+    return true
+  }
   const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
   index.mods.push({
     seq,

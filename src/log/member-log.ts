@@ -12,6 +12,7 @@ import { sign } from '../identity/index.js'
 import type { Room } from '../room/index.js'
 import { emptyIndex, INDEX_KEY, indexRecord, positionsIn, seenBound, type IndexedMod, type LogIndex, type Positions, type PositionType } from './log-index.js'
 import { checkBinding } from './binding.js'
+import { loadExpiredTo, nextHeld, readablePast } from './expired-mark.js'
 import { OpenedHostedBlocks } from './hosted-opened.js'
 import { readUserData, writeUserData } from './user-data.js'
 import { parseForkMark, parseIndex, parseVerdict, type ForkMark, type Verdict } from './stored-values.js'
@@ -61,6 +62,8 @@ export class MemberLog {
   onVerdict: ((log: MemberLog) => void) | null = null
   /** Called when the log forks (RoomLogs emits 'fork'). */
   onFork: ((log: MemberLog) => void) | null = null
+  /** Below this block, expiry (src/expiry) cleared what was too old: a missing block there is no gap. */
+  expiredTo = 0
   /** Block numbers dropped as malformed or oversized, for diagnostics. */
   private readonly droppedSeqs = new Set<number>()
   /** Hosted blocks already opened and checked (a host reads its phones' records again and again). */
@@ -89,6 +92,7 @@ export class MemberLog {
     const log = new MemberLog(core, room)
     if (core.length === 0) await log.writeBinding(identity)
     await log.verifyBinding()
+    log.expiredTo = await loadExpiredTo(core, room)
     const last = await log.read(core.length - 1)
     log.lastTs = last?.record.ts ?? 0
     return log
@@ -102,6 +106,7 @@ export class MemberLog {
     const mark = await readUserData(core, room, FORK_MARK)
     if (mark !== null) log.forked = parseForkMark(mark)
     log.guardForks()
+    log.expiredTo = await loadExpiredTo(core, room)
     await log.verifyBinding()
     return log
   }
@@ -148,9 +153,12 @@ export class MemberLog {
     return this.core.key.toString('hex')
   }
 
-  /** Blocks readable locally without waiting for the network. */
+  /**
+   * Blocks readable locally without waiting for the network: the contiguous prefix, where
+   * blocks expiry cleared (below expiredTo) count as held (reads of them return null).
+   */
   get readable (): number {
-    return this.core.writable ? this.core.length : this.core.contiguousLength
+    return this.core.writable ? this.core.length : readablePast(this.core, this.expiredTo)
   }
 
   private async writeBinding (identity: Identity): Promise<void> {
@@ -208,7 +216,8 @@ export class MemberLog {
       ? decodeRecord(block)
       : block === null ? { ok: false, reason: 'missing block' } : this.hostedOpened.open(block, author.identity, this.room.keys.id, this.core.key, seq)
     if (!decoded.ok) {
-      if (this.droppedSeqs.size < 100_000) this.droppedSeqs.add(seq)
+      // A block expiry cleared is gone on purpose: not a bad block.
+      if (this.droppedSeqs.size < 100_000 && !(block === null && seq < this.expiredTo)) this.droppedSeqs.add(seq)
       return null
     }
     return { core: this.key, seq, record: decoded.record }
@@ -313,6 +322,20 @@ export class MemberLog {
     if (this.readable - nick.scanned <= NICK_SCAN_BUDGET) await this.indexNicknames()
     else void this.indexNicknames().catch(() => {})
     return nick.mods
+  }
+
+  /** Index a mod or setting record that arrived below the index's prefix (a hole an expiry mark passed: src/expiry). */
+  async indexLate (seq: number): Promise<void> {
+    await this.serialised(async () => {
+      const index = await this.loadNickIndex()
+      const entry = index === null || seq >= index.scanned || index.mods.some((m) => m.seq === seq) ? null : await this.readHere(seq)
+      if ((entry?.record.type === 'mod' || entry?.record.type === 'room-setting') && indexRecord(index as LogIndex, seq, entry.record as unknown as Record<string, unknown>)) await this.persistNickIndex(true)
+    })
+  }
+
+  /** The first block at or after `from` held here, or -1 (Hypercore's bitfield, no read). */
+  nextHeld (from: number): number {
+    return nextHeld(this.core, from)
   }
 
   /**

@@ -31,7 +31,7 @@ export const MAX_TS = 253_402_300_799_999
 export const MAX_SEEN_PER_RECORD = 200
 
 /** The record types this version understands. */
-export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete', 'dm', 'mod'] as const
+export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete', 'dm', 'mod', 'room-setting'] as const
 /** A known record type. */
 export type RecordType = typeof RECORD_TYPES[number]
 
@@ -62,11 +62,20 @@ export interface DmRecord extends BaseRecord { type: 'dm', nonce: string, box: s
 export const MOD_ACTIONS = ['hide', 'unhide', 'remove', 'restore', 'add-mod', 'revoke-mod'] as const
 /** A moderation record: hide/unhide a message id, remove/restore a member or add/revoke a moderator (identity hex). */
 export interface ModRecord extends BaseRecord { type: 'mod', action: typeof MOD_ACTIONS[number], target: string, [extra: string]: unknown }
+/** Shortest and longest message lifetime a room may set, in seconds (0 turns expiry off). */
+export const MIN_EXPIRE_S = 10
+export const MAX_EXPIRE_S = 365 * 24 * 3600
+/** Whether `v` is an allowed `expire`: 0 (off) or MIN_EXPIRE_S to MAX_EXPIRE_S whole seconds. */
+export function isExpire (v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && (v === 0 || (v >= MIN_EXPIRE_S && v <= MAX_EXPIRE_S))
+}
+/** A room setting a moderator writes (src/moderation/room-settings.ts): `expire`, seconds a record is kept (0: forever). */
+export interface RoomSettingRecord extends BaseRecord { type: 'room-setting', expire: number, [extra: string]: unknown }
 /** A record of a type this version does not know (kept, then skipped by views). */
 export interface UnknownRecord extends BaseRecord { unknown: true }
 
 /** Any decoded record. */
-export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | DmRecord | ModRecord | EditRecord | DeleteRecord | UnknownRecord
+export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | DmRecord | ModRecord | RoomSettingRecord | EditRecord | DeleteRecord | UnknownRecord
 
 /** A record as the caller writes it: the library adds `v` and `ts`. */
 export type NewRecord = LogRecord extends infer R ? R extends LogRecord ? Omit<R, 'v' | 'ts'> : never : never
@@ -98,6 +107,7 @@ const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> 
   'drill-seen': (r) => isStr(r.drill, 128) && Array.isArray(r.seen) && r.seen.length <= MAX_SEEN_PER_RECORD && r.seen.every((e) => Array.isArray(e) && e.length === 2 && isStr(e[0], 256) && isTime(e[1])) ? null : 'bad drill-seen record',
   dm: (r) => isStr(r.nonce, 64) && isStr(r.box, MAX_DM_BOX_CHARS) && BASE64.test(r.nonce) && BASE64.test(r.box) ? null : 'bad private message',
   mod: (r) => (MOD_ACTIONS as readonly string[]).includes(String(r.action)) && isStr(r.target, 128) && r.target.length > 0 ? null : 'bad moderation record',
+  'room-setting': (r) => isExpire(r.expire) ? null : 'bad room setting',
   edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',
   delete: (r) => isNat(r.target) ? null : 'bad delete'
 }

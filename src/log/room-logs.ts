@@ -9,6 +9,7 @@ import type Corestore from 'corestore'
 import { requireCjs } from '../cjs.js'
 import type { Identity } from '../identity/index.js'
 import { confirmMember, forgetMember, markPending, pendingMembers, type Room } from '../room/registry.js'
+import { takeBelowMark } from './expired-mark.js'
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
 import { readUserJson, writeUserJson } from './user-data.js'
@@ -69,6 +70,8 @@ export class RoomLogs extends EventEmitter {
   /** Logs being opened, so two announcements of one key open it once. */
   private readonly opening = new Map<string, Promise<MemberLog>>()
   private closed = false
+  horizon: number | null = null // the room's expiry horizon (ms) as the last sweep saw it (src/expiry)
+  readonly refollow = new Map<string, () => void>() // per log (hex): restarts its ranges above a new expiry mark (src/expiry)
 
   private constructor (store: Corestore, room: Room, own: MemberLog) {
     super()
@@ -227,10 +230,10 @@ export class RoomLogs extends EventEmitter {
       do {
         again = false
         const end = await this.allowedEnd(log)
-        if (end < requested) {
+        if (end < requested || requested < log.expiredTo) { // never ask again for what expiry cleared
           for (const r of ranges) r.destroy()
           ranges = []
-          requested = 0
+          requested = log.expiredTo
         }
         if (end > requested && !this.closed && !log.core.closed) {
           ranges.push(log.core.download({ start: requested, end }))
@@ -246,7 +249,9 @@ export class RoomLogs extends EventEmitter {
       running = widen().catch((err) => { this.emit('error', err) }).finally(() => { running = null })
     }
     log.core.on('append', kick)
+    this.refollow.set(log.key, kick)
     log.core.on('download', (index: number, byteLength: number) => {
+      if (index < log.expiredTo) void takeBelowMark(log, index, this.horizon).catch((err) => this.emit('error', err))
       if (byteLength > MAX_BLOCK_BYTES) {
         void this.limit(log, { end: index, reason: 'oversized' }).then(kick, (err) => this.emit('error', err))
         return

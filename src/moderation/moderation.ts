@@ -8,8 +8,10 @@
  */
 import type { MemberLog } from '../log/member-log.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import { modsPastPrefix } from '../log/tail-peek.js'
 import { isRoomCreator, type Room } from '../room/index.js'
 import { messageId } from '../timeline/index.js'
+import { chooseExpiry, EXPIRE_ACTION, type RoomExpiry } from './room-settings.js'
 
 /** One moderation record, with where it sits in the order. */
 export interface ModEntry {
@@ -38,6 +40,8 @@ export interface ModState {
   applied: ModEntry[]
   /** Records ignored because their author was not a moderator then. */
   ignored: ModEntry[]
+  /** The room's message expiry (room-settings.ts), or null when no moderator set one. */
+  expiry: RoomExpiry | null
 }
 
 /** A room's moderation, from each log's index (MemberLog.modRecords): no block is read twice. */
@@ -62,7 +66,9 @@ export class ModScan {
     const author = await log.verifyBinding()
     if (author === null) return []
     if (this.creator === null && isRoomCreator(this.room.secret, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
-    return (await log.modRecords()).map((m) => ({ ...m, core: log.key, id: messageId(log.key, m.seq), author: author.identity }))
+    // A late joiner's log has a hole where expired blocks were: its setting may lie past it (tail-peek.ts).
+    const mods = [...await log.modRecords(), ...await modsPastPrefix(log)]
+    return mods.map((m) => ({ ...m, core: log.key, id: messageId(log.key, m.seq), author: author.identity }))
   }
 }
 
@@ -72,7 +78,8 @@ export class ModScan {
  * at or past it never count, even if backdated to before the revocation. Cutoffs can
  * change which revocations apply, so this repeats until nothing changes (bounded).
  */
-export function decide (creator: string | null, entries: ModEntry[]): ModState {
+export function decide (creator: string | null, all: ModEntry[]): ModState {
+  const entries = all.filter((e) => e.action !== EXPIRE_ACTION)
   let cut = new Map<string, number>()
   let state = pass(creator, entries, cut)
   for (let i = 0; i < 8; i++) {
@@ -82,6 +89,7 @@ export function decide (creator: string | null, entries: ModEntry[]): ModState {
     cut = next
     state = pass(creator, entries, cut)
   }
+  state.expiry = chooseExpiry(all, state.moderators, cut)
   return state
 }
 
@@ -90,7 +98,7 @@ function sameCuts (a: Map<string, number>, b: Map<string, number>): boolean {
 }
 
 function pass (creator: string | null, entries: ModEntry[], cut: Map<string, number>): ModState {
-  const state: ModState = { creator, moderators: new Set(creator === null ? [] : [creator]), hidden: new Set(), removed: new Set(), applied: [], ignored: [] }
+  const state: ModState = { creator, moderators: new Set(creator === null ? [] : [creator]), hidden: new Set(), removed: new Set(), applied: [], ignored: [], expiry: null }
   const ordered = [...entries].sort((a, b) => a.ts - b.ts || (a.core < b.core ? -1 : a.core > b.core ? 1 : 0) || a.seq - b.seq)
   for (const e of ordered) {
     if (e.seq >= (cut.get(e.core) ?? Infinity) || !state.moderators.has(e.author) || !apply(state, e)) {

@@ -12,6 +12,7 @@ import { nodeListening } from '../control/client.js'
 import type { ControlServer } from '../control/server.js'
 import { fail } from '../errors/index.js'
 import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
+import { ExpiryRunner, type ExpiryOptions } from '../expiry/index.js'
 import type { ConnectionSource, Network, NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
 import type { WebOptions, WebServer } from '../web/index.js'
@@ -42,6 +43,8 @@ export interface NodeOptions {
   web?: WebOptions
   /** The options `/web` starts the server with when `web` did not (default: port 8080, every address). */
   webLater?: WebOptions
+  /** Sweep expired records (src/expiry); default on for nodes that serve the control socket, false turns it off. */
+  expiry?: ExpiryOptions | false
 }
 
 /** A running node. Network events are re-emitted as they come. */
@@ -56,6 +59,8 @@ export class TamtamNode extends EventEmitter {
   private control: ControlServer | null = null
   private readonly opts: NodeOptions
   private autoFetcher: AutoFetcher | null = null
+  /** Clears expired records at open and then periodically (src/expiry). */
+  expiry: ExpiryRunner | null = null
   private startingNetwork: Promise<Network> | null = null
   private openingLocal: Promise<void> | null = null
   private opening: Promise<void> | null = null
@@ -109,6 +114,7 @@ export class TamtamNode extends EventEmitter {
     if (this.closing !== null) return
     this.opening ??= (async () => {
       await this.openLocal()
+      await this.startExpiry()
       if (this.opts.control !== false) await this.listenControl()
       if (this.opts.web !== undefined) await this.startWeb(this.opts.web)
       const networkOptions = this.opts.network ?? {}
@@ -125,6 +131,15 @@ export class TamtamNode extends EventEmitter {
       if (online) await parts(network)
     })()
     await this.opening
+  }
+
+  /** Sweep what expired before anything replicates, then on a timer (not in one-shot runs). */
+  private async startExpiry (): Promise<void> {
+    if (this.opts.expiry === false || this.opts.relay === true || (this.opts.control === false && this.opts.expiry === undefined)) return
+    this.expiry = new ExpiryRunner(this.tt, this.opts.expiry ?? {})
+    this.expiry.on('warning', (err: unknown) => this.emit('warning', err))
+    this.expiry.on('swept', (info: unknown) => this.emit('expired', info))
+    await this.expiry.start()
   }
 
   /**
@@ -223,6 +238,7 @@ export class TamtamNode extends EventEmitter {
       await this.openingLocal?.catch(() => {})
       await this.opening?.catch(() => {})
       this.autoFetcher?.stop()
+      await this.expiry?.stop()
       await this.startingNetwork?.catch(() => {})
       await this.network?.stop()
       await this.context.close()

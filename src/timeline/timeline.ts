@@ -88,6 +88,8 @@ export interface TimelineOptions {
   showHidden?: boolean
   /** This peer's clock now (ms); records are never placed after it. */
   now?: number
+  /** The room's expiry horizon (ms, src/expiry): nothing placed before it is shown. */
+  horizon?: number
 }
 
 /** A `skipped` marker: where a screen stopped reading a log, and how many blocks it skipped there. */
@@ -183,7 +185,7 @@ export class Timeline {
     Object.assign(this, { hidden: 0, moderated: 0 })
     while (picked.length < limit) {
       const next = this.latest(current)
-      if (next === null) break
+      if (next === null || next.entry.record.ts < (this.opts.horizon ?? -Infinity)) break // newest first: the rest expired
       budget.lastSeen.set(next.log, next.entry)
       if (await this.shows(next.log, next.entry, folds)) picked.push(next.entry)
       else if (this.cut(budget.skip(next.log), next.log, budget, current, markers) === 'page') break
@@ -290,10 +292,13 @@ export class Timeline {
    * runs out, the log is not read further on this page.
    */
   private async readBack (log: MemberLog, seq: number, budget: Budget): Promise<Entry | null> {
+    const swept = log.expiredTo // below it, all is older than the horizon (src/expiry/sweep.ts)
     for (let s = seq; s >= 0; s--) {
+      if (s > 0 && s < swept && this.opts.horizon !== undefined) return null
       this.recordReads++
       const entry = s === 0 ? await this.bindingEntry(log) : await log.read(s)
       if (entry !== null) return { ...entry, record: { ...entry.record, ts: await this.placement.place(log, s, claimedTs(entry.record.ts)) } as LogRecord }
+      if (s < swept) continue // cleared by expiry on purpose: not a bad block
       // Out of budget: stop here; the page puts this log's marker where it was last read.
       if (s > 0 && budget.skip(log) !== null) {
         budget.stopped.add(log)

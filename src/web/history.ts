@@ -14,6 +14,12 @@ export const DEFAULT_HISTORY_ITEMS = 50
 /** Plaintext bytes of one `items` frame at most; the rest of 64 KiB is headroom for the wrapper. */
 const ITEMS_FRAME_BYTES = 60 * 1024
 
+/**
+ * What the last `items` frame says of the room's expiry (§17): `expire`, seconds (0: off),
+ * and with it `horizon`, the host's time (ms) before which nothing is shown.
+ */
+export interface RoomExpiryFields { expire: number, horizon?: number }
+
 /** `limit` (1..300) and `before` (a timeline cursor) of a history request; USAGE when malformed. */
 export function parseHistory (m: PhoneMessage): { limit: number, before?: Cursor } {
   const limit = m.limit === undefined ? DEFAULT_HISTORY_ITEMS : m.limit
@@ -39,7 +45,7 @@ export function fitFrame<T> (values: T[]): T[] {
 }
 
 /** The items, oldest first, in as many `items` frames as needed; the last has `last: true`. */
-export function historyFrames (items: TimelineItem[]): PhoneMessage[] {
+export function historyFrames (items: TimelineItem[], expiry: RoomExpiryFields = { expire: 0 }): PhoneMessage[] {
   const frames: PhoneMessage[] = []
   let chunk: TimelineItem[] = []
   let bytes = 0
@@ -53,6 +59,6 @@ export function historyFrames (items: TimelineItem[]): PhoneMessage[] {
     chunk.push(item)
     bytes += size
   }
-  frames.push({ t: 'items', items: chunk, last: true })
+  frames.push({ t: 'items', items: chunk, last: true, ...expiry })
   return frames
 }

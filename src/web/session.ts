@@ -15,7 +15,8 @@ import type { PhoneMessage } from '../phone/index.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { dmFrames, parseDmRequest, readDmRecords } from './dm-feed.js'
-import { fitFrame, historyFrames, parseHistory } from './history.js'
+import { horizonOf } from '../moderation/room-settings.js'
+import { fitFrame, historyFrames, parseHistory, type RoomExpiryFields } from './history.js'
 import { PRESENCE_EVERY_MS, presenceOf, samePresence, type Presence } from './presence.js'
 import { DOC_FRAMES, PhoneDocs, type DocsHost } from './phone-docs.js'
 
@@ -144,13 +145,20 @@ export class PhoneSession {
     this.send({ t: 'appended', seq })
   }
 
+  /** The room's expiry for the page (§17, the last `items` frame). */
+  private async expiryFields (): Promise<RoomExpiryFields> {
+    const expiry = (await this.host.tt.moderation(this.room)).expiry
+    const horizon = horizonOf(expiry, this.host.tt.clock())
+    return horizon === null ? { expire: 0 } : { expire: expiry?.seconds ?? 0, horizon }
+  }
+
   private async history (m: PhoneMessage): Promise<void> {
     const { limit, before } = parseHistory(m)
     const items = await (await this.host.tt.timeline(this.room)).page({ limit, before })
     // Mentions are found here, with the room's members, so the page needs no name rules of its own.
     const mentioned = mentionMatcher(await roomMembers(this.host.tt, this.room))
     const marked = items.map((i) => i.type === 'msg' ? { ...i, mentions: mentioned(i.text) } : i)
-    for (const frame of historyFrames(marked)) this.send(frame)
+    for (const frame of historyFrames(marked, await this.expiryFields())) this.send(frame)
   }
 
   /** The room's private messages since the phone's cursor, sealed: only the phone can open them. */

@@ -27,6 +27,8 @@ export class HistoryWindow {
   private latestAgain = false
   /** False once an older page came back empty: the start of the room is shown. */
   moreBefore = true
+  /** The room's expiry as the host last said (§17): seconds (0: off), and the host's horizon in ms. */
+  expiry = { expire: 0, horizon: -Infinity }
 
   /** The request for the latest page, or null when one is on its way (it is asked again after). */
   askLatest (): PhoneMessage | null {
@@ -55,6 +57,7 @@ export class HistoryWindow {
     if (m.last !== true) return null
     const items = this.reading
     this.reading = []
+    this.noteExpiry(m)
     const ask = this.asked.shift() ?? 'latest'
     if (ask === 'older') {
       // A short page reached the start of the room (a page cut by skipped blocks says so with a marker).
@@ -70,11 +73,19 @@ export class HistoryWindow {
     return { ask, items, again }
   }
 
-  /** Every item kept, oldest first, each once. */
+  /** Every item kept, oldest first, each once; nothing older than the room's expiry horizon. */
   all (): Item[] {
     const byId = new Map<string, Item>()
-    for (const item of [...this.older, ...this.latest]) byId.set(item.id, item)
+    for (const item of [...this.older, ...this.latest]) if (item.ts >= this.expiry.horizon) byId.set(item.id, item)
     return [...byId.values()].sort(before)
+  }
+
+  /** Keep what the last frame of an answer says of the room's expiry (hosts before it say nothing: off). */
+  private noteExpiry (m: PhoneMessage): void {
+    const expire = typeof m.expire === 'number' && Number.isSafeInteger(m.expire) && m.expire > 0 ? m.expire : 0
+    const horizon = expire > 0 && typeof m.horizon === 'number' && Number.isFinite(m.horizon) ? m.horizon : -Infinity
+    this.expiry = { expire, horizon }
+    if (expire > 0) this.older = this.older.filter((i) => i.ts >= horizon)
   }
 
   private count (): number {

@@ -16,6 +16,7 @@ const fr = {
   send: 'Envoyer',
   you: 'Vous : {name} · {fp}',
   room: 'Salon : {name}',
+  expiry: 'les messages disparaissent après {after}',
   refusedMsg: 'Message refusé par l\'hôte : {detail}',
   empty: 'Aucun message pour l\'instant.',
   people: 'Membres : {online} en ligne sur {all}',
@@ -74,6 +75,7 @@ const en: Catalogue = {
   send: 'Send',
   you: 'You: {name} · {fp}',
   room: 'Room: {name}',
+  expiry: 'messages disappear after {after}',
   refusedMsg: 'The host refused the message: {detail}',
   empty: 'No messages yet.',
   people: 'Members: {online} online of {all}',
@@ -124,4 +126,10 @@ export const browserLang = (language: string | undefined): Lang => (language ?? 
 /** The text of `key` in `lang`, with `{name}` fields filled from `fields`. */
 export function text (lang: Lang, key: Key, fields: Record<string, string> = {}): string {
   return CATALOGUES[lang][key].replace(/\{(\w+)\}/g, (all, field: string) => fields[field] ?? all)
+}
+
+/** A lifetime in seconds as the CLI writes it: 86400 → "1d", 5400 → "90m" (src/expiry/duration.ts). */
+export function lifetime (seconds: number): string {
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]] as const) if (seconds % size === 0) return `${seconds / size}${unit}`
+  return `${seconds}s`
 }

@@ -47,6 +47,7 @@ function connect (view: View, memberKey: Uint8Array, me: PhoneKeys, name: string
       docs = connectDocs(kept.docsView, (m) => link.send(m), (record) => session?.announce(record))
       session = new Session((m) => link.send(m), me, name, {
         room: (room) => { view.showRoom(room); view.showChat(true); view.say(null); docs?.refresh() },
+        expiry: (seconds) => view.showExpiry(seconds),
         items: (items, shown) => {
           const fresh = items.filter((i) => i.type === 'doc' && !docItems.has(i.id))
           for (const i of fresh) docItems.add(i.id)

@@ -36,6 +36,8 @@ export interface SessionEvents {
   /** Private messages that just opened (dm-view.ts); the member list as the host sent it. */
   dms?: (fresh: PhoneDm[]) => void
   members?: (members: Member[]) => void
+  /** The room's expiry in seconds (0: messages are kept), after each history answer. */
+  expiry?: (seconds: number) => void
 }
 
 /** A member as the host lists it (sanitised names, still shown as text only). */
@@ -157,6 +159,7 @@ export class Session {
   private items (m: PhoneMessage): void {
     const answer = this.window.take(m)
     if (answer === null) return
+    this.events.expiry?.(this.window.expiry.expire)
     // Only the latest page brings probes that arrive now; older pages are history.
     if (answer.ask === 'latest') this.acknowledge(answer.items)
     this.showItems(answer.ask === 'older')

@@ -3,7 +3,7 @@
  * message text, the room name) goes in with `textContent`, never as HTML: a peer's text
  * is shown, never run.
  */
-import { text, type Key, type Lang } from './i18n.js'
+import { lifetime, text, type Key, type Lang } from './i18n.js'
 import { RoomExtras } from './room-view.js'
 import type { Item } from './session.js'
 
@@ -17,6 +17,7 @@ export class View {
   private status: Status | null = null
   private me: { name: string, fp: string } | null = null
   private roomName: string | null = null
+  private expire = 0
   /** Members, "seen by", older messages, mentions. */
   readonly extras = new RoomExtras(() => this.lang)
   /** My identity (hex): messages that mention it are marked. */
@@ -63,6 +64,13 @@ export class View {
 
   showRoom (name: string): void {
     this.roomName = name
+    this.translate()
+  }
+
+  /** The room's expiry (seconds, 0: off), shown after its name. */
+  showExpiry (seconds: number): void {
+    if (seconds === this.expire) return
+    this.expire = seconds
     this.translate()
   }
 
@@ -123,7 +131,8 @@ export class View {
     for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-t]'))) el.textContent = text(this.lang, el.dataset.t as Key)
     $<HTMLTextAreaElement>('message').placeholder = text(this.lang, 'placeholder')
     $('me').textContent = this.me === null ? '' : text(this.lang, 'you', this.me)
-    $('room').textContent = this.roomName === null ? '' : text(this.lang, 'room', { name: this.roomName })
+    const expiry = this.expire > 0 ? ` · ${text(this.lang, 'expiry', { after: lifetime(this.expire) })}` : ''
+    $('room').textContent = this.roomName === null ? '' : text(this.lang, 'room', { name: this.roomName }) + expiry
     this.extras.render()
     this.showStatus()
   }

@@ -1,11 +1,13 @@
 /** English: the reference catalogue. Every other language translates these keys. */
 import { drill } from './en-drill.js'
 import { web } from './en-web.js'
+import { expiry } from './en-expiry.js'
 import { lock } from './en-lock.js'
 
 export const messages = {
   ...drill,
   ...web,
+  ...expiry,
   ...lock,
   // --help texts of the CLI.
   'help.default': 'default:',
@@ -275,7 +277,7 @@ export const messages = {
   'help.drill.16': 'packet loss on every link, such as 5%',
   'help.drill.17': 'cut about 30% of the peers off for this long (30s…), then heal',
   'help.drill.18': 'random seed, to replay the same mesh',
-  'help.drill.19': 'change a room\'s settings on this computer',
+  'help.drill.19': 'change a room\'s settings: --drill-ack on this computer, --expire for everyone (moderators only)',
   'help.drill.20': 'acknowledge drill probes in this room (on by default)',
   'up.drillAck': '{room}: acknowledged drill probe {probe}',
   'help.relay.0': 'print the relay code of a room: a relay hub with it stores and serves the room without being able to read it',

@@ -1,12 +1,14 @@
 /** Français. */
 import { drill } from './fr-drill.js'
 import { web } from './fr-web.js'
+import { expiry } from './fr-expiry.js'
 import { lock } from './fr-lock.js'
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
   ...drill,
   ...web,
+  ...expiry,
   ...lock,
   'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
@@ -270,7 +272,7 @@ export const messages: Catalogue = {
   'help.drill.16': 'pertes de paquets sur chaque lien, comme 5%',
   'help.drill.17': 'couper environ 30 % des pairs pendant cette durée (30s…), puis rétablir',
   'help.drill.18': 'graine aléatoire, pour rejouer le même maillage',
-  'help.drill.19': 'changer les réglages d\'un salon sur cet ordinateur',
+  'help.drill.19': 'changer les réglages d\'un salon : --drill-ack sur cet ordinateur, --expire pour tout le monde (modérateurs seulement)',
   'help.drill.20': 'accuser réception des sondes d\'exercice dans ce salon (oui par défaut)',
   'up.drillAck': '{room} : sonde d\'exercice {probe} reçue et confirmée',
   'help.relay.0': 'afficher le code de relais d\'un salon : un relais qui l\'a stocke et sert le salon sans pouvoir le lire',
