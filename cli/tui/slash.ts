@@ -9,7 +9,7 @@ import type { NamedPeer } from '../../src/commands/peers.js'
 import { peerAddress, peerWho, shortKey } from '../render/peer.js'
 import { DRILL_ENTRIES } from './slash-drill.js'
 import { needRoom, type SlashEntry, type SlashHost, type SlashLine } from './slash-host.js'
-import { PANIC_ENTRY } from './slash-panic.js'
+import { EXPIRE_ENTRY, PANIC_ENTRY } from './slash-panic.js'
 import { PEOPLE_ENTRIES } from './slash-people.js'
 
 /** `/get` shows its progress at most this often: it must not flood the screen. */
@@ -146,7 +146,7 @@ const DOCUMENT_ENTRIES: SlashEntry[] = [
 ]
 
 /** Every slash command, in the order `/help` tells about them. */
-export const SLASH_ENTRIES: readonly SlashEntry[] = [...GENERAL_ENTRIES, ...DOCUMENT_ENTRIES, ...DRILL_ENTRIES, ...PEOPLE_ENTRIES, PANIC_ENTRY]
+export const SLASH_ENTRIES: readonly SlashEntry[] = [...GENERAL_ENTRIES, ...DOCUMENT_ENTRIES, ...DRILL_ENTRIES, ...PEOPLE_ENTRIES, EXPIRE_ENTRY, PANIC_ENTRY]
 
 const BY_NAME = new Map(SLASH_ENTRIES.map((e) => [e.name, e]))
 

@@ -165,3 +165,13 @@ t.test('/panic asks for confirmation once, then runs panic and quits', async (t)
   await runSlash(g.host, '/panic --all')
   t.same(g.runs, [{ command: 'panic', args: { all: true } }])
 })
+
+t.test('/expire sets or shows the room\'s expiry through room.expire', async (t) => {
+  const f = fake({ results: { 'room.expire': { room: 'atelier', changed: true, expire: 86400, expireText: '1d' } } })
+  await runSlash(f.host, '/expire 24h')
+  t.same(f.runs, [{ command: 'room.expire', args: { room: 'r1', expire: '24h' } }])
+  t.match(f.notices.at(-1), /1d/)
+  const g = fake({ results: { 'room.expire': { room: 'atelier', changed: false, expire: 0, expireText: 'off' } } })
+  await runSlash(g.host, '/expire')
+  t.same(g.runs, [{ command: 'room.expire', args: { room: 'r1' } }], 'no value: only shows it')
+})

@@ -1,5 +1,6 @@
 /** English: the keys of the passphrase, panic and duress commands (issue 21). */
 export const lock = {
+  'tui.helpExpire': '/expire 24h|off: make messages of this room disappear from every peer after that long (moderators; no value shows the setting).',
   'tui.helpPanic': '/panic [--all]: make this home unreadable now and quit (type it twice; --all also deletes the store).',
   'tui.panicConfirm': 'This destroys this home\'s keys: nothing here can be read afterwards, even with the passphrase. Type /panic again within 10 s to do it.',
   'tui.panicConfirmAll': 'This destroys this home\'s keys and deletes its store and fetched documents. Type /panic --all again within 10 s to do it.',

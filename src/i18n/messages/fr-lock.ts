@@ -1,5 +1,6 @@
 /** Français : les clés de la phrase de passe, de l'effacement d'urgence et de la contrainte (issue 21). */
 export const lock = {
+  'tui.helpExpire': '/expire 24h|off : faire disparaître les messages de ce salon chez chaque pair au bout de ce délai (modérateurs ; sans valeur, affiche le réglage).',
   'tui.helpPanic': '/panic [--all] : rendre ce dossier illisible maintenant et quitter (à taper deux fois ; --all supprime aussi le stockage).',
   'tui.panicConfirm': 'Cela détruit les clés de ce dossier : plus rien ici ne pourra être lu, même avec la phrase de passe. Retapez /panic dans les 10 s pour le faire.',
   'tui.panicConfirmAll': 'Cela détruit les clés de ce dossier et supprime son stockage et les documents reçus. Retapez /panic --all dans les 10 s pour le faire.',
