@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import type { MessageKey, Translate } from '../src/i18n/index.js'
 import { byName, type Feature, type Run } from './feature.js'
+import { formatRekey, type Rekeyed } from './rekey.js'
 
 type Result = Record<string, any>
 
@@ -10,14 +11,17 @@ export function registerModerationCommands (program: Command, run: Run, t: Trans
   const h = (key: string): string => t(key as MessageKey)
   program.command('mod <room> <action> [target]').description(h('help.mod.0'))
     .addHelpText('after', h('help.mod.1'))
-    .action(async (room: string, action: string, target: string | undefined) => await run('mod', { room, action, target }))
+    .option('--rekey', h('help.modRekey'))
+    .action(async (room: string, action: string, target: string | undefined, o: { rekey?: boolean }) => await run('mod', { room, action, target, ...(o.rekey === true ? { rekey: true } : {}) }))
 }
 
 /** Human output of `mod`; null for other commands. */
 export function formatModeration (command: string, result: unknown, t: Translate): string | null {
   if (command !== 'mod') return null
   const r = result as Result
-  if (r.moderators === undefined) return t('mod.done', { room: String(r.room), action: String(r.action), target: String(r.shown) })
+  const done = t('mod.done', { room: String(r.room), action: String(r.action), target: String(r.shown) })
+  if (r.rekey !== undefined) return `${done}\n${formatRekey(r.rekey as Rekeyed, t)}`
+  if (r.moderators === undefined) return done
   const who = (x: Result): string => `${String(x.name)} (${String(x.fingerprint).slice(0, 9)})`
   return [
     t('mod.creator', { who: r.creator === null ? t('mod.noCreator') : who(r.creator) }),

@@ -22,12 +22,13 @@ import { lockFeature } from './lock.js'
 import { moderationFeature } from './moderation.js'
 import { relayFeature } from './relay.js'
 import { roomSettingsFeature } from './room-settings.js'
+import { rekeyFeature } from './rekey.js'
 import { shareAppFeature } from './share-app.js'
 import { verifyFeature } from './verify.js'
 import { webFeature } from './web.js'
 
 /** Every feature, in the order of the help. */
-const FEATURES: Feature[] = [coreFeature, documentsFeature, verifyFeature, bundlesFeature, dmFeature, shareAppFeature, moderationFeature, roomSettingsFeature, relayFeature, drillsFeature, doctorFeature, webFeature, lockFeature]
+const FEATURES: Feature[] = [coreFeature, documentsFeature, verifyFeature, bundlesFeature, dmFeature, shareAppFeature, moderationFeature, roomSettingsFeature, rekeyFeature, relayFeature, drillsFeature, doctorFeature, webFeature, lockFeature]
 
 /** Human text of each command's result, by command name. */
 const FORMAT = new Map<string, FormatResult>(FEATURES.flatMap((f) => Object.entries(f.format)))

@@ -221,7 +221,7 @@ export class Tamtam extends EventEmitter {
    */
   async roomCores (roomId: string): Promise<Hypercore[]> {
     const cores: Hypercore[] = []
-    const room = this.rooms.byId(roomId)
+    const room = this.rooms.epochById(roomId)
     if (room !== undefined) cores.push(...(await this.logs(room)).list().map((l) => l.core))
     cores.push(...this.relays.coresOf(roomId))
     cores.push(...(this.extraCores.get(roomId) ?? []))
@@ -345,22 +345,65 @@ export class Tamtam extends EventEmitter {
     for (const log of alone) await log.then((l) => l.close(), () => {})
   }
 
-  /** The timeline of a room over every log held locally, with moderation applied. */
-  async timeline (room: Room, opts: { showHidden?: boolean } = {}): Promise<Timeline> {
-    const logs = await this.logs(room)
-    const moderation = await this.moderation(room)
-    const horizon = horizonOf(moderation.expiry, this.clock()) ?? undefined
-    return new Timeline(logs.list(), { moderation, showHidden: opts.showHidden, horizon })
+  /**
+   * The member logs of every epoch of a room (src/epochs): its past epochs' then the current
+   * one's. One timeline and one moderation verdict run over all of them.
+   */
+  async allLogs (room: Room): Promise<MemberLog[]> {
+    const logs: MemberLog[] = []
+    for (const epoch of [...room.past, room]) logs.push(...(await this.logs(epoch)).list())
+    return logs
   }
 
-  /** The moderation verdict of a room, from its logs (scanned incrementally). */
+  /** The timeline of a room over every log held locally, of every epoch, with moderation applied. */
+  async timeline (room: Room, opts: { showHidden?: boolean } = {}): Promise<Timeline> {
+    const logs = await this.allLogs(room)
+    const moderation = await this.moderation(room)
+    const horizon = horizonOf(moderation.expiry, this.clock()) ?? undefined
+    return new Timeline(logs, { moderation, showHidden: opts.showHidden, horizon })
+  }
+
+  /** The moderation verdict of a room, from the logs of all its epochs (scanned incrementally). */
   async moderation (room: Room): Promise<ModState> {
     let scan = this.modScans.get(room.id)
     if (scan === undefined) {
-      scan = new ModScan(await this.logs(room), room)
+      scan = new ModScan(async () => await this.allLogs(room), room)
       this.modScans.set(room.id, scan)
     }
     return await scan.state()
+  }
+
+  /** Keep an epoch the room did not choose as a past one (src/epochs): its logs open and sync. */
+  async addPastEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
+    const side = await this.rooms.addPastEpoch(room, secret, epoch)
+    if (side === null) return
+    await this.logs(side)
+    this.modScans.delete(room.id)
+    this.emit('rooms')
+  }
+
+  /**
+   * Move a room to another epoch (src/epochs decides which): the current epoch's logs close
+   * and reopen as a past epoch, so its history stays readable and is still served to
+   * members who missed the rotation; the new epoch's logs open with our own new log. The
+   * Room changes in place, so every part of the node follows it. Emits 'epoch' (room,
+   * the id it left) and 'rooms'.
+   */
+  async switchEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
+    const oldId = room.id
+    const session = this.sessions.get(oldId)
+    this.sessions.delete(oldId)
+    this.modScans.delete(oldId)
+    if (session !== undefined) await session.then(async (l) => await l.close(), () => {})
+    const alone = this.ownAlone.get(oldId)
+    this.ownAlone.delete(oldId)
+    if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
+    await this.rooms.switchEpoch(room, secret, epoch)
+    // Reopened under their own Room objects: a MemberLog verifies bindings against its room's id.
+    for (const past of room.past) await this.logs(past)
+    await this.logs(room)
+    this.emit('epoch', room, oldId)
+    this.emit('rooms')
   }
 
   /** Close every room session, then the store (idempotent). */

@@ -13,6 +13,7 @@ import { whereami } from './whereami.js'
 import { DRILL_COMMANDS } from './drills.js'
 import { RELAY_COMMANDS } from './relay.js'
 import { MODERATION_COMMANDS } from './moderation.js'
+import { REKEY_COMMANDS } from './rekey.js'
 import { SHARE_APP_COMMANDS } from './share-app.js'
 import { DM_COMMANDS } from './dm.js'
 import { BUNDLE_COMMANDS } from './bundles.js'
@@ -26,5 +27,5 @@ export { SILENT } from './types.js'
 
 /** Every command, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, roomExpire, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS, ...MODERATION_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, ...VIEW_COMMANDS, webLink, doctor, ...LOCK_COMMANDS].map((c) => [c.name, c])
+  [init, whoami, nick, roomCreate, roomJoin, roomList, roomInvite, roomLeave, roomExpire, send, log, peers, peerAdd, status, mute, unmute, whereami, ...DOCUMENT_COMMANDS, ...DRILL_COMMANDS, ...RELAY_COMMANDS,  ...MODERATION_COMMANDS, ...REKEY_COMMANDS, ...SHARE_APP_COMMANDS, ...DM_COMMANDS, ...BUNDLE_COMMANDS, ...VERIFY_COMMANDS, ...VIEW_COMMANDS, webLink, doctor, ...LOCK_COMMANDS].map((c) => [c.name, c])
 )

@@ -10,6 +10,7 @@ import type { Tamtam } from '../tamtam.js'
 import type { Command } from './types.js'
 import { str } from './args.js'
 import { roomArg } from './room.js'
+import { rekeyAndReport } from './rekey.js'
 
 /** Word on the command line → record action, and what its target is. */
 const ACTIONS: Record<string, { action: string, target: 'message' | 'member' }> = {
@@ -41,6 +42,7 @@ export const mod: Command = {
     if (word === 'list') return await modList(tt, room)
     const spec = ACTIONS[word]
     if (spec === undefined) throw fail('USAGE', `unknown moderation action "${word}": use hide, unhide, remove, restore, add, revoke or list`)
+    if (args.rekey === true && spec.action !== 'remove') throw fail('USAGE', '--rekey goes with `remove`; to change the keys alone, use `tamtam room rekey ROOM`')
     const state = await tt.moderation(room)
     const me = (await tt.identity()).publicKey.toString('hex')
     if (!state.moderators.has(me)) throw fail('NOT_MODERATOR', state.creator === null ? 'this room was made before moderation existed: it has no moderators' : `moderators of ${room.name}: ${state.moderators.size}`)
@@ -59,6 +61,10 @@ export const mod: Command = {
     // cannot be backdated to before it (see decide in src/moderation).
     const cutoff = spec.action === 'revoke-mod' ? await logOf(tt, room, target) : undefined
     await tt.write(async () => { await (await tt.logs(room)).own.append([{ type: 'mod', action: spec.action as 'hide', target, ...(cutoff === undefined ? {} : { cutoff }) }], tt.clock()) })
+    // --rekey: the removed member keeps the old key, so the room moves to one they never get.
+    if (args.rekey === true) {
+      return { room: room.name, action: spec.action, target, shown, rekey: await rekeyAndReport(tt, room, [target]) }
+    }
     return { room: room.name, action: spec.action, target, shown }
   }
 }

@@ -88,12 +88,15 @@ export class Documents extends EventEmitter {
     this.network = network
     tt.on('store-closing', this.onStoreClosing)
     tt.on('room-wiping', this.onRoomWiping)
+    tt.on('epoch', this.onEpoch)
   }
 
   /** After a disk-full reopen, what we opened lives on the closed store: open again on use. */
   private readonly onStoreClosing = (): void => { this.rooms.clear() }
   /** A room being wiped (Tamtam.wipeRoom): its blobs cores are purged, so forget them. */
   private readonly onRoomWiping = (room: Room): void => { this.rooms.delete(room.id) }
+  /** A room moved to a new epoch (src/epochs): what was opened under its old id is the old epoch's. */
+  private readonly onEpoch = (_room: Room, oldId: string): void => { this.rooms.delete(oldId) }
 
   /** Open (once) the logs, index and blobs cores of a room. */
   async open (room: Room): Promise<RoomDocs> {
@@ -330,6 +333,7 @@ export class Documents extends EventEmitter {
     this.closing.abort()
     this.tt.off('store-closing', this.onStoreClosing)
     this.tt.off('room-wiping', this.onRoomWiping)
+    this.tt.off('epoch', this.onEpoch)
     this.emit('close')
     const rooms = [...this.rooms.values()]
     this.rooms.clear()

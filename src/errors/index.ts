@@ -65,7 +65,9 @@ export const ERROR_CODES = {
   HOME_KEY_MISMATCH: "this home's files do not open with the key in lock.json (a lock.json or a file copied from another home?); nothing was changed",
   LOCK_ALREADY_SET: 'this home already has a passphrase: use `tamtam lock change`',
   LOCK_NOT_SET: 'this home has no passphrase: set one with `tamtam lock set`',
-  HOME_WIPED: 'this home was wiped by `tamtam panic`; nothing more is written to it'
+  HOME_WIPED: 'this home was wiped by `tamtam panic`; nothing more is written to it',
+  ROOM_OUT_OF_DATE: "this room's keys changed without you: you were removed, or your invite is out of date; ask a member for a new invite",
+  REKEY_TOO_MANY: 'a key rotation seals the new key to at most 2,040 members: remove members who left first'
 } as const
 
 /** A stable error code. */

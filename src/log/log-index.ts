@@ -9,10 +9,11 @@
 /**
  * The user-data key of the index. v3 added the positions of private messages and drill
  * records, v4 those of documents, v5 when future-dated blocks were first seen, v6 room
- * settings (kept with the moderation records, action `expire`); an index under an older
+ * settings (kept with the moderation records, action `expire`), v7 key rotations (action
+ * `rekey`, target `NEXT/PART/PARTS`); an index under an older
  * key is ignored and rebuilt once.
  */
-export const INDEX_KEY = 'tamtam/index/v6'
+export const INDEX_KEY = 'tamtam/index/v7'
 
 /**
  * Most "first seen" bounds kept per log. Past it the oldest is dropped: its blocks then fall
@@ -131,9 +132,13 @@ function indexFields (index: LogIndex, seq: number, r: Record<string, unknown>):
   }
   if (isPositionType(r.type)) return indexPosition(index, r.type, seq)
   // Capped so a member writing mod records in a loop cannot grow everyone's index forever.
-  if ((r.type !== 'mod' && r.type !== 'room-setting') || index.mods.length >= MAX_INDEXED_MODS) return false
+  if ((r.type !== 'mod' && r.type !== 'room-setting' && r.type !== 'rekey') || index.mods.length >= MAX_INDEXED_MODS) return false
   if (r.type === 'room-setting') {
     index.mods.push({ seq, ts: index.lastTs, action: 'expire', target: String(r.expire) })
+    return true
+  }
+  if (r.type === 'rekey') {
+    index.mods.push({ seq, ts: index.lastTs, action: 'rekey', target: `${String(r.next)}/${Number(r.part)}/${Number(r.parts)}` })
     return true
   }
   const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined

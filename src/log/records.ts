@@ -31,7 +31,7 @@ export const MAX_TS = 253_402_300_799_999
 export const MAX_SEEN_PER_RECORD = 200
 
 /** The record types this version understands. */
-export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete', 'dm', 'mod', 'room-setting'] as const
+export const RECORD_TYPES = ['binding', 'msg', 'nick', 'doc', 'drill-probe', 'drill-ack', 'drill-seen', 'edit', 'delete', 'dm', 'mod', 'room-setting', 'rekey'] as const
 /** A known record type. */
 export type RecordType = typeof RECORD_TYPES[number]
 
@@ -71,11 +71,23 @@ export function isExpire (v: unknown): v is number {
 }
 /** A room setting a moderator writes (src/moderation/room-settings.ts): `expire`, seconds a record is kept (0: forever). */
 export interface RoomSettingRecord extends BaseRecord { type: 'room-setting', expire: number, [extra: string]: unknown }
+/** Most recipients one rekey record seals the new secret to (keeps it under MAX_RECORD_BYTES). */
+export const REKEY_BOXES_PER_RECORD = 120
+/** Bytes of one sealed box in a rekey record: the previous epoch's id and the new secret (64), plus the MAC. */
+export const REKEY_BOX_BYTES = 80
+/** Most records one rotation may span: MAX_ROOM_MEMBERS (2,000) over REKEY_BOXES_PER_RECORD, rounded up. */
+export const MAX_REKEY_PARTS = 17
+/**
+ * Part `part` of `parts` of a key rotation (src/epochs, protocol.md §20): the new epoch's
+ * id, and the new secret sealed to each remaining member, boxes of REKEY_BOX_BYTES one after
+ * another under one nonce. Part 0 may name the members removed with it.
+ */
+export interface RekeyRecord extends BaseRecord { type: 'rekey', next: string, part: number, parts: number, nonce: string, boxes: string, removed?: string[] }
 /** A record of a type this version does not know (kept, then skipped by views). */
 export interface UnknownRecord extends BaseRecord { unknown: true }
 
 /** Any decoded record. */
-export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | DmRecord | ModRecord | RoomSettingRecord | EditRecord | DeleteRecord | UnknownRecord
+export type LogRecord = BindingRecord | MessageRecord | NickRecord | DocRecord | DrillProbeRecord | DrillAckRecord | DrillSeenRecord | DmRecord | ModRecord | RoomSettingRecord | RekeyRecord | EditRecord | DeleteRecord | UnknownRecord
 
 /** A record as the caller writes it: the library adds `v` and `ts`. */
 export type NewRecord = LogRecord extends infer R ? R extends LogRecord ? Omit<R, 'v' | 'ts'> : never : never
@@ -108,8 +120,16 @@ const CHECKS: Record<RecordType, (r: Record<string, unknown>) => string | null> 
   dm: (r) => isStr(r.nonce, 64) && isStr(r.box, MAX_DM_BOX_CHARS) && BASE64.test(r.nonce) && BASE64.test(r.box) ? null : 'bad private message',
   mod: (r) => (MOD_ACTIONS as readonly string[]).includes(String(r.action)) && isStr(r.target, 128) && r.target.length > 0 ? null : 'bad moderation record',
   'room-setting': (r) => isExpire(r.expire) ? null : 'bad room setting',
+  rekey: (r) => checkRekey(r),
   edit: (r) => isNat(r.target) && isStr(r.text, MAX_TEXT_BYTES) ? null : 'bad edit',
   delete: (r) => isNat(r.target) ? null : 'bad delete'
+}
+
+function checkRekey (r: Record<string, unknown>): string | null {
+  if (!isHex(r.next, HEX32) || !isNat(r.part) || !isNat(r.parts) || r.parts < 1 || r.parts > MAX_REKEY_PARTS || r.part >= r.parts) return 'bad rekey part'
+  if (!isStr(r.nonce, 64) || !BASE64.test(r.nonce) || !isStr(r.boxes, Math.ceil(REKEY_BOXES_PER_RECORD * REKEY_BOX_BYTES / 3) * 4) || !BASE64.test(r.boxes)) return 'bad rekey boxes'
+  if (r.removed !== undefined && !(Array.isArray(r.removed) && r.removed.length <= 16 && r.removed.every((x) => isHex(x, HEX32)))) return 'bad rekey removal list'
+  return null
 }
 
 /** Decode and validate one block. Never throws. */

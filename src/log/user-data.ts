@@ -38,13 +38,13 @@ const NONCE_BYTES = 24
  */
 export const legacyRewrites = new EventEmitter().setMaxListeners(0)
 
-/** The user-data key of each room, derived once. */
-const roomKeys = new WeakMap<Room, Buffer>()
+/** The user-data key of each room, derived once per secret (a rekeyed Room changes secret in place, src/epochs). */
+const roomKeys = new WeakMap<Room, { secret: Buffer, key: Buffer }>()
 
 function roomKey (room: Room): Buffer {
-  let key = roomKeys.get(room)
-  if (key === undefined) roomKeys.set(room, key = deriveKey(room.secret, USER_DATA_LABEL))
-  return key
+  let cached = roomKeys.get(room)
+  if (cached === undefined || cached.secret !== room.secret) roomKeys.set(room, cached = { secret: room.secret, key: deriveKey(room.secret, USER_DATA_LABEL) })
+  return cached.key
 }
 
 /** The secretbox key of value `name` of `core`: binds a value to its core and its key name. */

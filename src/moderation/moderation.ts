@@ -7,11 +7,10 @@
  * a record counts only if its author is a moderator at that point in the order.
  */
 import type { MemberLog } from '../log/member-log.js'
-import type { RoomLogs } from '../log/room-logs.js'
 import { modsPastPrefix } from '../log/tail-peek.js'
 import { isRoomCreator, type Room } from '../room/index.js'
 import { messageId } from '../timeline/index.js'
-import { chooseExpiry, EXPIRE_ACTION, type RoomExpiry } from './room-settings.js'
+import { chooseExpiry, EXPIRE_ACTION, REKEY_ACTION, type RoomExpiry } from './room-settings.js'
 
 /** One moderation record, with where it sits in the order. */
 export interface ModEntry {
@@ -42,15 +41,21 @@ export interface ModState {
   ignored: ModEntry[]
   /** The room's message expiry (room-settings.ts), or null when no moderator set one. */
   expiry: RoomExpiry | null
+  /** Rekey records written by a moderator at their point in the order (src/epochs picks among them). */
+  rekeys: ModEntry[]
 }
 
-/** A room's moderation, from each log's index (MemberLog.modRecords): no block is read twice. */
+/**
+ * A room's moderation, from each log's index (MemberLog.modRecords): no block is read twice.
+ * It runs over the logs of every epoch (src/epochs), so moderators, removals and settings
+ * carry over a key rotation; the creator is the one the first epoch's secret commits to.
+ */
 export class ModScan {
-  private readonly logs: RoomLogs
+  private readonly logs: () => Promise<MemberLog[]>
   private readonly room: Room
   private creator: string | null = null
 
-  constructor (logs: RoomLogs, room: Room) {
+  constructor (logs: () => Promise<MemberLog[]>, room: Room) {
     this.logs = logs
     this.room = room
   }
@@ -58,14 +63,15 @@ export class ModScan {
   /** The current verdict. */
   async state (): Promise<ModState> {
     const entries: ModEntry[] = []
-    for (const log of this.logs.list()) entries.push(...await this.entriesOf(log))
+    for (const log of await this.logs()) entries.push(...await this.entriesOf(log))
     return decide(this.creator, entries)
   }
 
   private async entriesOf (log: MemberLog): Promise<ModEntry[]> {
     const author = await log.verifyBinding()
     if (author === null) return []
-    if (this.creator === null && isRoomCreator(this.room.secret, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
+    const root = this.room.past[0]?.secret ?? this.room.secret
+    if (this.creator === null && isRoomCreator(root, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
     // A late joiner's log has a hole where expired blocks were: its setting may lie past it (tail-peek.ts).
     const mods = [...await log.modRecords(), ...await modsPastPrefix(log)]
     return mods.map((m) => ({ ...m, core: log.key, id: messageId(log.key, m.seq), author: author.identity }))
@@ -90,6 +96,7 @@ export function decide (creator: string | null, all: ModEntry[]): ModState {
     state = pass(creator, entries, cut)
   }
   state.expiry = chooseExpiry(all, state.moderators, cut)
+  state.rekeys = state.applied.filter((e) => e.action === REKEY_ACTION)
   return state
 }
 
@@ -98,7 +105,7 @@ function sameCuts (a: Map<string, number>, b: Map<string, number>): boolean {
 }
 
 function pass (creator: string | null, entries: ModEntry[], cut: Map<string, number>): ModState {
-  const state: ModState = { creator, moderators: new Set(creator === null ? [] : [creator]), hidden: new Set(), removed: new Set(), applied: [], ignored: [], expiry: null }
+  const state: ModState = { creator, moderators: new Set(creator === null ? [] : [creator]), hidden: new Set(), removed: new Set(), applied: [], ignored: [], expiry: null, rekeys: [] }
   const ordered = [...entries].sort((a, b) => a.ts - b.ts || (a.core < b.core ? -1 : a.core > b.core ? 1 : 0) || a.seq - b.seq)
   for (const e of ordered) {
     if (e.seq >= (cut.get(e.core) ?? Infinity) || !state.moderators.has(e.author) || !apply(state, e)) {
@@ -121,6 +128,8 @@ function apply (state: ModState, e: ModEntry): boolean {
     case 'restore': return state.removed.delete(e.target)
     case 'add-mod': if (!isIdentity) return false; state.moderators.add(e.target); return true
     case 'revoke-mod': if (e.target === state.creator) return false; return state.moderators.delete(e.target)
+    // A key rotation changes no verdict: it counts (state.rekeys) when its author may rotate here.
+    case REKEY_ACTION: return true
     default: return false
   }
 }

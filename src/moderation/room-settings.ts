@@ -10,6 +10,8 @@ export interface SettingEntry { ts: number, core: string, seq: number, id: strin
 
 /** The action name room-setting records get in the moderation index (log-index.ts). */
 export const EXPIRE_ACTION = 'expire'
+/** The action name rekey records get in the moderation index: target `NEXT_ID/PART/PARTS` (src/epochs). */
+export const REKEY_ACTION = 'rekey'
 
 /** The room's expiry: seconds records are kept (0: forever), and the record that set it. */
 export interface RoomExpiry { seconds: number, by: string, ts: number, id: string }

@@ -86,9 +86,9 @@ export class Network extends EventEmitter implements NetworkHandle {
     await this.source.start(() => this.topics())
   }
 
-  /** Discovery topics of every room we sync, relayed ones included. */
+  /** Discovery topics of every room we sync: past epochs (src/epochs) and relayed rooms included. */
   private topics (): Buffer[] {
-    return [...this.tt.rooms.list().map((r) => r.keys.topic), ...this.tt.relays.list().map((r) => r.topic)]
+    return [...this.tt.rooms.list().flatMap((r) => [r, ...r.past]).map((r) => r.keys.topic), ...this.tt.relays.list().map((r) => r.topic)]
   }
 
   /** Keep a manual peer connected (for networks that block multicast). */

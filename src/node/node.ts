@@ -12,6 +12,7 @@ import { nodeListening } from '../control/client.js'
 import type { ControlServer } from '../control/server.js'
 import { fail } from '../errors/index.js'
 import type { AutoFetcher, AutoFetchOptions } from '../documents/index.js'
+import { EpochRunner } from '../epochs/runner.js'
 import { ExpiryRunner, type ExpiryOptions } from '../expiry/index.js'
 import type { ConnectionSource, Network, NetworkOptions } from '../network/index.js'
 import { Tamtam } from '../tamtam.js'
@@ -61,6 +62,8 @@ export class TamtamNode extends EventEmitter {
   private autoFetcher: AutoFetcher | null = null
   /** Clears expired records at open and then periodically (src/expiry). */
   expiry: ExpiryRunner | null = null
+  /** Moves rooms to the epoch their key rotations lead to (src/epochs). */
+  epochs: EpochRunner | null = null
   private startingNetwork: Promise<Network> | null = null
   private openingLocal: Promise<void> | null = null
   private opening: Promise<void> | null = null
@@ -114,6 +117,7 @@ export class TamtamNode extends EventEmitter {
     if (this.closing !== null) return
     this.opening ??= (async () => {
       await this.openLocal()
+      await this.startEpochs()
       await this.startExpiry()
       if (this.opts.control !== false) await this.listenControl()
       if (this.opts.web !== undefined) await this.startWeb(this.opts.web)
@@ -131,6 +135,23 @@ export class TamtamNode extends EventEmitter {
       if (online) await parts(network)
     })()
     await this.opening
+  }
+
+  /**
+   * Follow key rotations (src/epochs) before anything replicates, then after every update.
+   * A rotation that left this home out is a warning people see: its invite is out of date.
+   */
+  private async startEpochs (): Promise<void> {
+    if (this.opts.relay === true) return
+    const runner = new EpochRunner(this.tt)
+    this.epochs = runner
+    runner.on('warning', (err: unknown) => this.emit('warning', err))
+    runner.on('epoch', (info: unknown) => this.emit('epoch', info))
+    runner.on('out-of-date', (info: { room: string }) => {
+      this.emit('out-of-date', info)
+      this.emit('warning', fail('ROOM_OUT_OF_DATE', info.room))
+    })
+    await runner.start()
   }
 
   /** Sweep what expired before anything replicates, then on a timer (not in one-shot runs). */
@@ -238,6 +259,7 @@ export class TamtamNode extends EventEmitter {
       await this.openingLocal?.catch(() => {})
       await this.opening?.catch(() => {})
       this.autoFetcher?.stop()
+      await this.epochs?.stop()
       await this.expiry?.stop()
       await this.startingNetwork?.catch(() => {})
       await this.network?.stop()

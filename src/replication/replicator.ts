@@ -103,7 +103,7 @@ export class Replicator extends EventEmitter {
 
   /** Push the member logs (and relayed logs) of a room that became shared. */
   private async enablePush (roomId: string): Promise<void> {
-    const room = this.tt.rooms.byId(roomId)
+    const room = this.tt.rooms.epochById(roomId)
     const logs = room === undefined ? [] : (await this.tt.logs(room)).list().map((l) => l.core)
     for (const core of [...logs, ...this.tt.relays.coresOf(roomId)]) this.push?.enable(core, roomId)
   }

@@ -57,9 +57,14 @@ export function relayRoom (tt: Tamtam, room: RelayRoom): SyncRoom {
   }
 }
 
-/** Every room this home syncs: member rooms, then relayed rooms it is not a member of. */
+/**
+ * Every room this home syncs: member rooms, their past epochs (src/epochs: still served, so
+ * a member who missed a rotation fetches its records from us), then relayed rooms it is
+ * not a member of. Each epoch is a room of its own here: a connection that proved an old
+ * epoch is offered that epoch's logs only.
+ */
 export function syncRooms (tt: Tamtam): SyncRoom[] {
-  const rooms = tt.rooms.list()
+  const rooms = tt.rooms.list().flatMap((r) => [r, ...r.past])
   const member = new Set(rooms.map((r) => r.id))
   return [...rooms.map((r) => memberRoom(tt, r)), ...tt.relays.list().filter((r) => !member.has(r.id)).map((r) => relayRoom(tt, r))]
 }

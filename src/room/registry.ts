@@ -23,6 +23,17 @@ export interface Room {
   members: string[]
   /** Choices made on this computer for this room: read and changed only through settings.ts. */
   settings: Record<string, unknown>
+  /**
+   * How many key rotations lead from the invite's secret to `secret` (src/epochs). 0 for a
+   * room never rekeyed; `secret`, `keys`, `id` and `members` are always the current epoch's.
+   */
+  epoch: number
+  /**
+   * Earlier epochs this home was in, oldest first, each a Room of its own (its own secret,
+   * id and member logs; `past` empty). Kept so their history stays readable and so members
+   * who missed a rotation can still fetch it from us.
+   */
+  past: Room[]
 }
 
 /**
@@ -87,8 +98,8 @@ export class RoomRegistry {
       throw fail('HOME_INVALID', `rooms.json cannot be read (${(err as Error).message})`, err)
     }
     if (raw !== undefined && raw.version !== ROOMS_FILE_VERSION) throw fail('HOME_INVALID', 'rooms.json has an unknown version')
-    this.rooms = (raw?.rooms ?? []).map(parseRoom)
-    for (const room of this.rooms) owners.set(room, this)
+    this.rooms = (raw?.rooms ?? []).map((r) => parseRoom(r))
+    for (const room of this.rooms) for (const r of [room, ...room.past]) owners.set(r, this)
     this.loaded = true
   }
 
@@ -111,10 +122,62 @@ export class RoomRegistry {
     throw fail('ROOM_NOT_FOUND', `no room "${sanitizeName(query)}"`)
   }
 
-  /** Find a room by its id bytes, or undefined. */
+  /** Find a room by its current id bytes, or undefined (a past epoch's id finds nothing: see epochById). */
   byId (id: Buffer | string): Room | undefined {
     const hex = typeof id === 'string' ? id : id.toString('hex')
     return this.rooms.find((r) => r.id === hex)
+  }
+
+  /**
+   * The room of any epoch by its id: a current room, or a past epoch (a Room of its own).
+   * Replication serves a past epoch's logs only on connections that proved that epoch.
+   */
+  epochById (id: string): Room | undefined {
+    return this.byId(id) ?? this.rooms.flatMap((r) => r.past).find((p) => p.id === id)
+  }
+
+  /** The current room an id of any of its epochs belongs to (what views show), or undefined. */
+  currentOf (id: string): Room | undefined {
+    return this.byId(id) ?? this.rooms.find((r) => r.past.some((p) => p.id === id))
+  }
+
+  /**
+   * Keep an epoch this room did not choose (a concurrent rotation that lost, src/epochs) as
+   * a past one, so what its members wrote there stays in the one timeline. False when the
+   * room already holds it.
+   */
+  async addPastEpoch (room: Room, secret: Buffer, epoch: number): Promise<Room | null> {
+    const keys = deriveRoomKeys(secret)
+    const id = keys.id.toString('hex')
+    if (room.id === id || room.past.some((p) => p.id === id)) return null
+    const side: Room = { ...room, secret, keys, id, epoch, members: [], past: [] }
+    owners.set(side, this)
+    room.past.push(side)
+    await this.save()
+    return side
+  }
+
+  /**
+   * Move a room to another epoch, in place so every holder of the Room sees the new keys:
+   * the current epoch joins `past` and `secret` becomes current. When `secret` is a past
+   * epoch's (convergence went back to a sibling), that one leaves `past`. Saved at once.
+   */
+  async switchEpoch (room: Room, secret: Buffer, epoch: number): Promise<Room> {
+    const keys = deriveRoomKeys(secret)
+    const id = keys.id.toString('hex')
+    const leaving: Room = { ...room, past: [], members: [...room.members] }
+    owners.set(leaving, this)
+    const pastMembers = room.past.find((p) => p.id === id)?.members ?? []
+    room.past = [...room.past.filter((p) => p.id !== id), leaving]
+    this.pending.set(leaving.id, this.pendingOf(room))
+    this.pending.delete(id)
+    room.secret = secret
+    room.keys = keys
+    room.id = id
+    room.epoch = epoch
+    room.members = [...pastMembers]
+    await this.save()
+    return leaving
   }
 
   /** Add a room; fails on a duplicate name or secret. */
@@ -123,10 +186,10 @@ export class RoomRegistry {
     if (clean.length === 0) throw fail('INVALID_NAME', 'a room needs a name')
     if (/^[0-9a-f]{6,64}$/.test(clean)) throw fail('INVALID_NAME', 'a room name cannot look like a room id (hex)')
     const keys = deriveRoomKeys(secret)
-    const existing = this.byId(keys.id)
+    const existing = this.currentOf(keys.id.toString('hex'))
     if (existing !== undefined) throw fail('ROOM_EXISTS', `you are already in this room, as "${existing.name}"`)
     if (this.rooms.some((r) => r.name === clean)) throw fail('ROOM_EXISTS', `a room named "${clean}" already exists`)
-    const room: Room = { name: clean, secret, keys, id: keys.id.toString('hex'), createdAt: now, members: [], settings: {} }
+    const room: Room = { name: clean, secret, keys, id: keys.id.toString('hex'), createdAt: now, members: [], settings: {}, epoch: 0, past: [] }
     this.rooms.push(room)
     owners.set(room, this)
     await this.save()
@@ -211,23 +274,35 @@ export class RoomRegistry {
   private async write (): Promise<void> {
     await writeJsonPrivate(this.file, {
       version: ROOMS_FILE_VERSION,
-      rooms: this.rooms.map((r) => ({ name: r.name, secret: r.secret.toString('hex'), createdAt: r.createdAt, members: r.members, settings: r.settings }))
+      rooms: this.rooms.map((r) => ({
+        name: r.name,
+        secret: r.secret.toString('hex'),
+        createdAt: r.createdAt,
+        members: r.members,
+        settings: r.settings,
+        // Written only for rekeyed rooms, so a never-rekeyed room's entry is as before.
+        ...(r.past.length === 0 ? {} : { epoch: r.epoch, past: r.past.map((p) => ({ secret: p.secret.toString('hex'), epoch: p.epoch, members: p.members })) })
+      }))
     })
   }
 }
 
-function parseRoom (raw: unknown): Room {
+function parseRoom (raw: unknown, parent?: Room): Room {
   const r = raw as Record<string, unknown>
   if (typeof r?.secret !== 'string' || !/^[0-9a-f]{64}$/.test(r.secret)) throw fail('HOME_INVALID', 'rooms.json holds a damaged room secret')
   const secret = Buffer.from(r.secret, 'hex')
   const keys = deriveRoomKeys(secret)
-  return {
-    name: String(r.name),
+  const room: Room = {
+    name: parent?.name ?? String(r.name),
     secret,
     keys,
     id: keys.id.toString('hex'),
-    createdAt: Number(r.createdAt) || 0,
+    createdAt: parent?.createdAt ?? (Number(r.createdAt) || 0),
     members: Array.isArray(r.members) ? r.members.filter((k): k is string => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)) : [],
-    settings: typeof r.settings === 'object' && r.settings !== null ? r.settings as Record<string, unknown> : {}
+    settings: parent?.settings ?? (typeof r.settings === 'object' && r.settings !== null ? r.settings as Record<string, unknown> : {}),
+    epoch: Number.isSafeInteger(r.epoch) && Number(r.epoch) >= 0 ? Number(r.epoch) : 0,
+    past: []
   }
+  if (parent === undefined && Array.isArray(r.past)) room.past = r.past.map((p) => parseRoom(p, room))
+  return room
 }

@@ -86,9 +86,13 @@ export class WebServer {
   private readonly onUpdate = (room: Room): void => { for (const s of this.sessions) s.session?.roomChanged(room) }
   private readonly onMember = (room: Room): void => { for (const s of this.sessions) s.session?.membersChanged(room) }
   /** The room is being wiped (Tamtam.wipeRoom): its phones are sent away and its cores let go. */
-  private readonly onWiping = (room: Room): void => {
-    for (const s of this.sessions) if (s.session?.roomId === room.id) s.socket.close(CLOSE.going, 'room left')
-    this.shelf.forget(room.id)
+  private readonly onWiping = (room: Room): void => { this.sendAway(room.id, 'room left') }
+  /** The room's keys changed (src/epochs): phones on the old epoch need a new link. */
+  private readonly onEpoch = (_room: Room, oldId: string): void => { this.sendAway(oldId, 'room keys changed') }
+
+  private sendAway (roomId: string, reason: string): void {
+    for (const s of this.sessions) if (s.session?.roomId === roomId) s.socket.close(CLOSE.going, reason)
+    this.shelf.forget(roomId)
   }
 
   constructor (tt: Tamtam, opts: WebOptions = {}, events: WebEvents = { warn: () => {} }) {
@@ -124,6 +128,7 @@ export class WebServer {
       this.tt.on('update', this.onUpdate)
       this.tt.on('member', this.onMember)
       this.tt.on('room-wiping', this.onWiping)
+      this.tt.on('epoch', this.onEpoch)
     })()
     await this.listening
   }
@@ -227,6 +232,7 @@ export class WebServer {
       this.tt.off('update', this.onUpdate)
       this.tt.off('member', this.onMember)
       this.tt.off('room-wiping', this.onWiping)
+      this.tt.off('epoch', this.onEpoch)
       const sessions = [...this.sessions]
       for (const s of sessions) s.socket.close(CLOSE.going, 'host stopping')
       for (const s of sessions) await s.session?.close().catch(this.events.warn)

@@ -3,12 +3,14 @@ import { drill } from './en-drill.js'
 import { web } from './en-web.js'
 import { expiry } from './en-expiry.js'
 import { lock } from './en-lock.js'
+import { rekey } from './en-rekey.js'
 
 export const messages = {
   ...drill,
   ...web,
   ...expiry,
   ...lock,
+  ...rekey,
   // --help texts of the CLI.
   'help.default': 'default:',
   'help.usage': 'Usage:',
@@ -89,6 +91,8 @@ export const messages = {
   'error.LOCK_ALREADY_SET': 'this home already has a passphrase: use `tamtam lock change`',
   'error.LOCK_NOT_SET': 'this home has no passphrase: set one with `tamtam lock set`',
   'error.HOME_WIPED': 'this home was wiped by `tamtam panic`; nothing more is written to it',
+  'error.ROOM_OUT_OF_DATE': "this room's keys changed without you: you were removed, or your invite is out of date; ask a member for a new invite",
+  'error.REKEY_TOO_MANY': 'a key rotation seals the new key to at most 2,040 members: remove members who left first',
   'error.internal': 'internal error',
   'cli.error': 'tamtam: {code}: {message}',
 

@@ -3,6 +3,7 @@ import { drill } from './fr-drill.js'
 import { web } from './fr-web.js'
 import { expiry } from './fr-expiry.js'
 import { lock } from './fr-lock.js'
+import { rekey } from './fr-rekey.js'
 import type { Catalogue } from '../index.js'
 
 export const messages: Catalogue = {
@@ -10,6 +11,7 @@ export const messages: Catalogue = {
   ...web,
   ...expiry,
   ...lock,
+  ...rekey,
   'help.default': 'par défaut :',
   'help.usage': 'Utilisation :',
   'help.options': 'Options :',
@@ -88,6 +90,8 @@ export const messages: Catalogue = {
   'error.LOCK_ALREADY_SET': 'ce dossier a déjà une phrase de passe : utilisez `tamtam lock change`',
   'error.LOCK_NOT_SET': "ce dossier n'a pas de phrase de passe : définissez-en une avec `tamtam lock set`",
   'error.HOME_WIPED': "ce dossier a été effacé par `tamtam panic` ; plus rien n'y est écrit",
+  'error.ROOM_OUT_OF_DATE': "les clés de ce salon ont changé sans vous : vous avez été retiré, ou votre invitation est périmée ; demandez une nouvelle invitation à un membre",
+  'error.REKEY_TOO_MANY': "un changement de clés scelle la nouvelle clé pour 2 040 membres au plus : retirez d'abord les membres partis",
   'error.internal': 'erreur interne',
   'cli.error': 'tamtam : {code} : {message}',
 
