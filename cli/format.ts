@@ -36,7 +36,9 @@ export function formatResult (command: string, result: unknown, f: Formatter): s
       if (rooms.length === 0) return t('cli.noRooms')
       // A room whose messages expire says so at the end of its line (room set --expire).
       const expiry = (x: Result): string => typeof x.expire === 'number' && x.expire > 0 ? `  ${t('expiry.tag', { after: String(x.expireText) })}` : ''
-      return rooms.map((x) => t('cli.roomLine', { room: String(x.room).padEnd(20), id: short(x.id), members: String(x.members) }) + expiry(x)).join('\n')
+      // A rekeyed room says how often; one whose keys changed without us says to ask for a new invite.
+      const epoch = (x: Result): string => (typeof x.epoch === 'number' && x.epoch > 0 ? `  ${t('rekey.epoch', { epoch: String(x.epoch) })}` : '') + (x.outOfDate === true ? `\n  ${t('rekey.outOfDate', { room: String(x.room) })}` : '')
+      return rooms.map((x) => t('cli.roomLine', { room: String(x.room).padEnd(20), id: short(x.id), members: String(x.members) }) + expiry(x) + epoch(x)).join('\n')
     }
     case 'send':
       return t('cli.sent', { id: String(r.id) })

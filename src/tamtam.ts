@@ -400,7 +400,12 @@ export class Tamtam extends EventEmitter {
     if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
     await this.rooms.switchEpoch(room, secret, epoch)
     // Reopened under their own Room objects: a MemberLog verifies bindings against its room's id.
-    for (const past of room.past) await this.logs(past)
+    // Their cores are new sessions: 'member' attaches them again on connections that proved
+    // that epoch, and announces them, as for a log just admitted.
+    for (const past of room.past) {
+      const logs = await this.logs(past)
+      if (past.id === oldId) for (const log of logs.list()) this.emit('member', past, log)
+    }
     await this.logs(room)
     this.emit('epoch', room, oldId)
     this.emit('rooms')

@@ -17,6 +17,7 @@ export function lineText (item: TimelineItem, who: string, t: Translate): string
     case 'nick': return t('line.nick', { who, text: item.text })
     case 'doc': return t('line.doc', { who, text: item.text })
     case 'drill-probe': return item.probe === undefined ? `${who}: ${item.text}` : t('line.drill', { who, number: item.probe.number, total: item.probe.total ?? '?', name: item.probe.name })
+    case 'rekey': return item.text === '' ? `${who}: ${t('rekey.line')}` : `${who}: ${t('rekey.lineRemoved', { names: item.text })}`
     case 'skipped': return t('line.skipped', { who, count: String(item.skipped ?? 0) })
     default: {
       const text = item.deleted === true ? t('line.deleted') : item.edited === true ? `${item.text} ${t('line.edited')}` : item.text

@@ -5,6 +5,7 @@ import type { Tamtam } from '../tamtam.js'
 import type { Command, Output } from './types.js'
 import { optStr, str } from './args.js'
 import { expiryOf } from './room-set.js'
+import { chainEnd } from '../epochs/follow.js'
 
 /** Resolve a ROOM argument (local name or id) after loading the room list. */
 export async function roomArg (tt: Tamtam, args: Record<string, unknown>): Promise<Room> {
@@ -40,8 +41,11 @@ export const roomList: Command = {
   summary: 'list your rooms',
   run: async ({ tt }) => {
     await tt.open()
-    const rooms = tt.rooms.list().map((r) => ({ room: r.name, id: r.id, members: r.members.length + 1, createdAt: r.createdAt }))
-    return await withExpiry(tt, rooms)
+    const rooms = tt.rooms.list().map((r) => ({ room: r.name, id: r.id, members: r.members.length + 1, createdAt: r.createdAt, epoch: r.epoch }))
+    const out = []
+    // outOfDate: a counted rotation left this home out (src/epochs): nothing new can be read.
+    for (const r of await withExpiry(tt, rooms)) out.push({ ...r, outOfDate: (await chainEnd(tt, tt.rooms.resolve(r.id)).catch(() => null))?.leftOut != null })
+    return out
   }
 }
 

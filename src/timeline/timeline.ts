@@ -16,7 +16,7 @@ import type { LogRecord } from '../log/records.js'
 import { claimedTs, Placement } from './placement.js'
 
 /** Record types shown in the timeline; the rest (acks, unknown) are skipped. */
-const SHOWN = new Set(['binding', 'msg', 'nick', 'doc', 'drill-probe'])
+const SHOWN = new Set(['binding', 'msg', 'nick', 'doc', 'drill-probe', 'rekey'])
 
 /**
  * Flood limit in views: of another member's records, only the first FLOOD_MAX_PER_WINDOW
@@ -78,8 +78,11 @@ export interface TimelineItem {
   skipped?: number
 }
 
-/** What moderators hid (see src/moderation): message ids, and members removed from view. */
-export interface Moderated { hidden: Set<string>, removed: Set<string> }
+/**
+ * What moderators hid (see src/moderation): message ids, and members removed from view;
+ * with `rekeys`, the key rotations that counted (src/epochs), shown as one "keys changed" line each.
+ */
+export interface Moderated { hidden: Set<string>, removed: Set<string>, rekeys?: Array<{ id: string }> }
 
 /** Options of a timeline view. */
 export interface TimelineOptions {
@@ -162,6 +165,12 @@ export class Timeline {
     this.placement = new Placement(opts.now ?? Date.now())
   }
 
+  /** A rotation's first part that the moderation verdict counts: the one line its rotation gets. */
+  private isCountedRekey (log: MemberLog, entry: Entry): boolean {
+    const id = messageId(log.key, entry.seq)
+    return (entry.record as { part?: number }).part === 0 && (this.opts.moderation?.rekeys ?? []).some((r) => r.id === id)
+  }
+
   /** Whether moderators hid this entry (its id, or its author). */
   private isModerated (log: MemberLog, entry: Entry): boolean {
     const m = this.opts.moderation
@@ -217,7 +226,7 @@ export class Timeline {
   /** Whether an entry is shown; counts it as flood-hidden or moderated, and keeps edits and deletes to fold. */
   private async shows (log: MemberLog, entry: Entry, folds: Entry[]): Promise<boolean> {
     const type = entry.record.type
-    const visible = SHOWN.has(type) && !('unknown' in entry.record)
+    const visible = SHOWN.has(type) && !('unknown' in entry.record) && (type !== 'rekey' || this.isCountedRekey(log, entry))
     // Records no view shows cost no flood search: only what could be shown or folded is limited.
     if (!visible && type !== 'edit' && type !== 'delete') return false
     if (await this.overFloodLimit(log, entry)) {
@@ -364,6 +373,7 @@ export class Timeline {
       }
       if (skipped > 0) return { ...item, id: `skipped:${item.id}`, type: 'skipped', text: '', skipped }
       if (e.record.type === 'drill-probe') item.probe = probeOf(e.record)
+      if (e.record.type === 'rekey') item.text = removedNames(e.record, this.logs, names)
       const fold = edits.get(`${e.core}.${e.seq}`)
       if (fold?.record.type === 'edit') Object.assign(item, { text: sanitizeText((fold.record as { text: string }).text, { multiline: true }), edited: true })
       if (fold?.record.type === 'delete') Object.assign(item, { text: '', deleted: true })
@@ -372,6 +382,15 @@ export class Timeline {
       return item
     })
   }
+}
+
+/** The names of the members a rotation removed, as the logs here know them (a fingerprint otherwise). */
+function removedNames (record: LogRecord, logs: MemberLog[], names: Map<string, string>): string {
+  const removed = (record as { removed?: string[] }).removed ?? []
+  return removed.map((identity) => {
+    const log = logs.find((l) => l.author?.identity === identity)
+    return log === undefined ? shortFingerprint(Buffer.from(identity, 'hex')) : names.get(log.key) ?? '?'
+  }).join(', ')
 }
 
 /** What a chat line says about a probe: "probe 1/5 (Coupure J1)" rather than its ids. */
