@@ -99,7 +99,8 @@ export class DirectMessages {
       dms = new RoomDms(keys)
       this.rooms.set(room.id, dms)
     }
-    await dms.scan(await this.tt.logs(room))
+    // Every epoch (src/epochs): messages exchanged before a key rotation stay in the conversation.
+    for (const epoch of [...room.past, room]) await dms.scan(await this.tt.logs(epoch))
     return dms
   }
 

@@ -27,7 +27,7 @@ export async function saveExpiredTo (core: Hypercore, room: Room, to: number): P
 }
 
 /** Record types expiry never clears: the binding, moderation, room settings and nicknames (protocol.md §13). */
-export const KEPT_TYPES: ReadonlySet<string> = new Set(['binding', 'mod', 'room-setting', 'nick'])
+export const KEPT_TYPES: ReadonlySet<string> = new Set(['binding', 'mod', 'room-setting', 'nick', 'rekey'])
 
 /** The first block at or after `from` held here, or -1. */
 export function nextHeld (core: Hypercore, from: number): number {

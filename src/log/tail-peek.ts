@@ -41,6 +41,7 @@ export class TailPeek {
       const r = entry.record as unknown as Record<string, unknown>
       this.lastTs = Math.max(this.lastTs, Number(r.ts) || 0)
       if (r.type === 'room-setting') this.found.set(seq, { seq, ts: this.lastTs, action: 'expire', target: String(r.expire) })
+      if (r.type === 'rekey') this.found.set(seq, { seq, ts: this.lastTs, action: 'rekey', target: `${String(r.next)}/${Number(r.part)}/${Number(r.parts)}` })
       if (r.type !== 'mod') continue
       const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
       const pinned = typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { cutoff: { core: cutoff.core, length: Number(cutoff.length) } } : {}
