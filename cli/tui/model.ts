@@ -54,7 +54,8 @@ export class TuiModel extends BaseModel {
   /** The current room (the room of the conversation on screen, if one is), or null. */
   currentRoom (): Room | null {
     const id = this.state.current
-    return id === null ? null : this.node.tt.rooms.byId(id.split('/')[0]) ?? null
+    // currentOf: after a key rotation (src/epochs) the room on screen has a new id; it stays on screen.
+    return id === null ? null : this.node.tt.rooms.currentOf(id.split('/')[0]) ?? null
   }
 
   /** Reload everything from the node; calls are coalesced so bursts cost one refresh (and one redraw). */
@@ -74,6 +75,7 @@ export class TuiModel extends BaseModel {
     this.state.rooms = entries
     // A conversation no longer listed (its room left, say): back to its room.
     if (room !== null && !entries.some((e) => e.id === this.state.current)) this.state.current = room.id
+    if (room !== null && this.state.current?.split('/')[0] !== room.id) this.state.current = room.id
     if (room === null) {
       Object.assign(this.state, { timeline: [], members: [], drill: null, dm: null })
       return
