@@ -53,6 +53,8 @@ export class Tamtam extends EventEmitter {
   /** Our own log of rooms whose logs are not open, opened alone for a write (see ownLog). */
   private readonly ownAlone = new Map<string, Promise<MemberLog>>()
   private readonly modScans = new Map<string, ModScan>()
+  /** Rooms moving to another epoch (switchEpoch), until their new logs are open. */
+  private readonly switching = new Map<Room, Promise<void>>()
   /** Cores of a room other than its member logs (blobs cores), by room id. */
   private readonly extraCores = new Map<string, Set<Hypercore>>()
   private closing: Promise<void> | null = null
@@ -145,17 +147,24 @@ export class Tamtam extends EventEmitter {
     return this.closing === null ? this.storeInstance : null
   }
 
-  /** The open logs of a room (opened once, then shared). */
+  /** The open logs of a room (opened once, then shared); during a key rotation, the new epoch's. */
   async logs (room: Room): Promise<RoomLogs> {
+    const switching = this.switching.get(room)
+    if (switching !== undefined) await switching.catch(() => {})
+    return await this.openLogs(room)
+  }
+
+  private async openLogs (room: Room): Promise<RoomLogs> {
     let session = this.sessions.get(room.id)
     if (session === undefined) {
       session = (async () => {
         const logs = await RoomLogs.open(await this.store(), room, await this.identity())
-        logs.on('update', (log) => this.emit('update', room, log))
-        logs.on('member', (log) => this.emit('member', room, log))
+        // logs.room, not room: after a key rotation these logs belong to a past epoch (rebind).
+        logs.on('update', (log) => this.emit('update', logs.room, log))
+        logs.on('member', (log) => this.emit('member', logs.room, log))
         // A log announced but not yet bound: replicate it (to fetch its binding), never announce it.
-        logs.on('pending', (log) => this.addRoomCore(room.id, log.core))
-        logs.on('flood', (log, grown) => this.emit('flood', room, log, grown))
+        logs.on('pending', (log) => this.addRoomCore(logs.room.id, log.core))
+        logs.on('flood', (log, grown) => this.emit('flood', logs.room, log, grown))
         logs.on('error', (err) => this.emit('warning', err))
         return logs
       })()
@@ -327,6 +336,9 @@ export class Tamtam extends EventEmitter {
    * cores for one block. Once the room's logs are open, they are the ones used.
    */
   private async ownLog (room: Room): Promise<MemberLog> {
+    // Never the old epoch's log while the room changes keys (src/epochs).
+    const switching = this.switching.get(room)
+    if (switching !== undefined) await switching.catch(() => {})
     const session = this.sessions.get(room.id)
     if (session !== undefined) return (await session).own
     let alone = this.ownAlone.get(room.id)
@@ -390,25 +402,43 @@ export class Tamtam extends EventEmitter {
    * the id it left) and 'rooms'.
    */
   async switchEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
+    if (this.switching.has(room)) throw new Error('a room switches epoch once at a time')
+    const switched = this.moveEpoch(room, secret, epoch)
+    // Until the move is done, logs(room) and writes to the room wait: a session opened in
+    // between would be the old epoch's, or would check the old logs against the new id.
+    this.switching.set(room, switched)
+    try {
+      await switched
+    } finally {
+      this.switching.delete(room)
+    }
+    this.emit('epoch', room, room.past[room.past.length - 1].id)
+    this.emit('rooms')
+  }
+
+  /**
+   * The open logs of the epoch left stay open and become the past epoch's (rebind): closing
+   * and reopening the same cores at once gave sessions with nothing readable (measured:
+   * contiguousLength 0 on a full log). Only the own log opened alone for a write is closed.
+   */
+  private async moveEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
     const oldId = room.id
-    const session = this.sessions.get(oldId)
-    this.sessions.delete(oldId)
+    const session = await this.sessions.get(oldId)?.catch(() => undefined)
     this.modScans.delete(oldId)
-    if (session !== undefined) await session.then(async (l) => await l.close(), () => {})
     const alone = this.ownAlone.get(oldId)
     this.ownAlone.delete(oldId)
-    if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
-    await this.rooms.switchEpoch(room, secret, epoch)
-    // Reopened under their own Room objects: a MemberLog verifies bindings against its room's id.
-    // Their cores are new sessions: 'member' attaches them again on connections that proved
-    // that epoch, and announces them, as for a log just admitted.
-    for (const past of room.past) {
-      const logs = await this.logs(past)
-      if (past.id === oldId) for (const log of logs.list()) this.emit('member', past, log)
-    }
-    await this.logs(room)
-    this.emit('epoch', room, oldId)
-    this.emit('rooms')
+    if (alone !== undefined) await alone.then(async (l) => { if (l !== session?.own) await l.close() }, () => {})
+    // Synchronous from here to the rebind: the Room changes and its old logs move with it.
+    const saved = this.rooms.switchEpoch(room, secret, epoch)
+    const left = room.past[room.past.length - 1]
+    session?.rebind(left)
+    // Back to an epoch held as a past one (a concurrent rotation won after all): its open
+    // logs become the room's again.
+    const returning = this.sessions.get(room.id)
+    await saved
+    ;(await returning?.catch(() => undefined))?.rebind(room)
+    for (const past of room.past) await this.logs(past)
+    await this.openLogs(room)
   }
 
   /** Close every room session, then the store (idempotent). */

@@ -80,6 +80,17 @@ async function walk (tt: Tamtam, room: Room): Promise<{ end: ChainEnd, all: Rota
  * room's status after. Safe to call often: it reads only records not read before.
  */
 export async function followEpoch (tt: Tamtam, room: Room): Promise<EpochStatus> {
+  // One walk per room at a time: the node's runner and a command (rekeyRoom) may both ask.
+  const before = following.get(room) ?? Promise.resolve()
+  const run = before.catch(() => {}).then(async () => await followOnce(tt, room))
+  following.set(room, run)
+  return await run
+}
+
+/** The walk in progress per room, so walks run one after another. */
+const following = new WeakMap<Room, Promise<EpochStatus>>()
+
+async function followOnce (tt: Tamtam, room: Room): Promise<EpochStatus> {
   const { end, all } = await walk(tt, room)
   if (end.id !== room.id) {
     const secret = end.secret ?? (room.past.find((p) => p.id === end.id)?.secret)

@@ -52,7 +52,8 @@ export type { IndexedMod } from './log-index.js'
 /** A member log. Use `MemberLog.own` for ours and `MemberLog.remote` for others'. */
 export class MemberLog {
   readonly core: Hypercore
-  readonly room: Room
+  /** The room (the epoch, src/epochs) this log belongs to; RoomLogs.rebind moves it to a past epoch's Room. */
+  room: Room
   /** Verified author, or null while unknown; `invalid` once the binding failed. */
   author: Author | null = null
   invalid = false

@@ -57,7 +57,8 @@ export type { LogLimit } from './stored-values.js'
 
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
-  readonly room: Room
+  /** The room (the epoch) of these logs; changed only by rebind. */
+  room: Room
   readonly own: MemberLog
   private readonly store: Corestore
   private readonly logs = new Map<string, MemberLog>()
@@ -88,6 +89,16 @@ export class RoomLogs extends EventEmitter {
     const logs = new RoomLogs(store, room, own)
     for (const key of [...room.members]) await logs.addMember(Buffer.from(key, 'hex'))
     return logs
+  }
+
+  /**
+   * The room moved to a new epoch (Tamtam.switchEpoch): these logs now belong to `past`, the
+   * Room object of the epoch they were opened in (same secret and id as before). Nothing is
+   * closed or reopened, so replication of these cores goes on untouched.
+   */
+  rebind (past: Room): void {
+    this.room = past
+    for (const log of [...this.logs.values(), ...[...this.pending.values()].map((p) => p.log)]) log.room = past
   }
 
   /** Every open log whose binding verified, ours included (what views and peers get). */
