@@ -155,8 +155,14 @@ export class Documents extends EventEmitter {
     return { room: room.name, id: messageId(rd.logs.own.key, seq), name, size: stored.size, mime, sha256: stored.sha256 }
   }
 
-  /** Every document announced in the room, oldest first. */
+  /** Every document announced in the room, in every epoch (src/epochs), oldest epoch first. */
   async list (room: Room): Promise<DocView[]> {
+    const views: DocView[] = []
+    for (const epoch of [...room.past, room]) views.push(...await this.listEpoch(epoch))
+    return views
+  }
+
+  private async listEpoch (room: Room): Promise<DocView[]> {
     const rd = await this.open(room)
     await rd.index.refresh()
     const limits = this.limits(room)
@@ -170,14 +176,19 @@ export class Documents extends EventEmitter {
     return views
   }
 
-  /** Find a document by id or id prefix, waiting up to `waitMs` for it to arrive. */
+  /**
+   * Find a document by id or id prefix, waiting up to `waitMs` for it to arrive: in the
+   * current epoch first, then in earlier ones (a document shared before a key rotation).
+   */
   async find (room: Room, query: string, waitMs = 0): Promise<IndexedDoc> {
-    const rd = await this.open(room)
     const deadline = Date.now() + waitMs
     for (let i = 0; i < 1_000_000; i++) {
-      await rd.index.refresh()
-      const hit = rd.index.find(query)
-      if (hit !== null) return hit
+      for (const epoch of [room, ...[...room.past].reverse()]) {
+        const rd = await this.open(epoch)
+        await rd.index.refresh()
+        const hit = rd.index.find(query)
+        if (hit !== null) return hit
+      }
       if (Date.now() >= deadline || this.closed) break
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
@@ -229,7 +240,9 @@ export class Documents extends EventEmitter {
    * Bring every block of a document into the store, after checking the limits: a document
    * over the per-file limit, found bad before, or over the quota is never fetched.
    */
-  async fetch (room: Room, item: IndexedDoc, opts: { stallMs?: number, onProgress?: (e: ProgressEvent) => void, signal?: AbortSignal } = {}): Promise<{ core: Hypercore, stats: FetchStats }> {
+  async fetch (asked: Room, item: IndexedDoc, opts: { stallMs?: number, onProgress?: (e: ProgressEvent) => void, signal?: AbortSignal } = {}): Promise<{ core: Hypercore, stats: FetchStats }> {
+    // The epoch the document was announced in (src/epochs): its blobs core has that epoch's keys.
+    const room = item.log.room ?? asked
     const rd = await this.open(room)
     const { doc } = item
     if (doc.blobs === null || doc.blob === null) throw fail('DOC_INVALID', `${doc.name}: ${doc.problem ?? 'no storage'}`)
@@ -306,7 +319,8 @@ export class Documents extends EventEmitter {
    * never from a core its author does not own (a lure pointing at someone else's blocks),
    * and never a block that another document not found bad still uses.
    */
-  async discard (room: Room, core: Hypercore, item: IndexedDoc): Promise<void> {
+  async discard (asked: Room, core: Hypercore, item: IndexedDoc): Promise<void> {
+    const room = item.log.room ?? asked
     const blob = item.doc.blob
     if (blob === null) return
     const bad = await readBad(core, room)

@@ -2,8 +2,12 @@
  * Key rotation in process, on real stores over real Noise streams (src/epochs): a moderator
  * removes a member with a rotation; the members who stay switch by themselves, read each
  * other and keep the history; the removed member reads nothing new and learns it was left
- * out. Forged and replayed rotations change nothing; concurrent ones converge.
+ * out. Forged and replayed rotations change nothing; concurrent ones converge; documents
+ * shared before a rotation are still listed and fetched.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import t from 'tap'
 import { COMMANDS, SILENT } from '../../src/commands/index.js'
 import { isTamtamError } from '../../src/errors/index.js'
@@ -138,4 +142,25 @@ t.test('two moderators rotating apart converge on one epoch', async (t) => {
   t.ok(oneTimeline, 'one timeline: both sides\' messages show everywhere')
   await B.send(r(B), 'après la réunion')
   t.ok(await eventually(async () => await has(A, 'après la réunion') && await has(C, 'après la réunion'), 15_000, 50), 'the room works on the agreed epoch')
+})
+
+t.test('a document shared before a rotation is still listed and fetched after it', async (t) => {
+  const peers = await Promise.all(['A', 'B'].map(async (n) => await peer(t, n)))
+  const [A, B] = peers
+  const { invite } = await A.createRoom('atelier')
+  await B.joinRoom(invite)
+  await link(t, A, B)
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rekey-doc-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'rapport.txt')
+  writeFileSync(file, 'rapport de l\'atelier, avant les nouvelles clés')
+  const shared = await run(A, 'share', { room: 'atelier', path: file })
+  t.ok(await eventually(async () => (await run(B, 'docs', { room: 'atelier' })).some((d: any) => d.id === shared.id), 15_000, 50), 'B sees the document')
+  await run(A, 'room.rekey', { room: 'atelier' })
+  t.ok(await eventually(() => r(B).id === r(A).id, 15_000, 50), 'B follows the rotation')
+  const listed = await run(B, 'docs', { room: 'atelier' })
+  t.ok(listed.some((d: any) => d.id === shared.id), 'B still lists the document after the rotation')
+  const got = await run(B, 'get', { room: 'atelier', id: shared.id, output: path.join(dir, 'copie.txt'), stallTimeout: 10 })
+  t.equal(got.event, 'done', 'B fetches it from A, over the old epoch')
+  t.equal(readFileSync(path.join(dir, 'copie.txt'), 'utf8'), 'rapport de l\'atelier, avant les nouvelles clés', 'byte for byte')
 })
