@@ -33,6 +33,8 @@ export interface ChainEnd {
   secret: Buffer | null
   /** The rotation that left us out, if the walk ended on one. */
   leftOut: Rotation | null
+  /** The epochs passed, from the first to `id`. */
+  path: string[]
 }
 
 /** Earlier of two rotations in the (ts, core, seq) order. */
@@ -47,7 +49,7 @@ function before (a: Rotation, b: Rotation): boolean {
  * without a verdict: the rest may still hold our box.
  */
 export function walkChain (root: string, rotations: Rotation[]): ChainEnd {
-  let end: ChainEnd = { id: root, depth: 0, secret: null, leftOut: null }
+  let end: ChainEnd = { id: root, depth: 0, secret: null, leftOut: null, path: [root] }
   const passed = new Set([root])
   for (let step = 0; step <= rotations.length; step++) {
     let winner: Rotation | null = null
@@ -55,7 +57,7 @@ export function walkChain (root: string, rotations: Rotation[]): ChainEnd {
     if (winner === null) return end
     if (winner.secret === null) return winner.complete ? { ...end, leftOut: winner } : end
     passed.add(winner.next)
-    end = { id: winner.next, depth: end.depth + 1, secret: winner.secret, leftOut: null }
+    end = { id: winner.next, depth: end.depth + 1, secret: winner.secret, leftOut: null, path: [...end.path, winner.next] }
   }
   return end
 }

@@ -70,7 +70,7 @@ export async function chainEnd (tt: Tamtam, room: Room): Promise<ChainEnd> {
 }
 
 async function walk (tt: Tamtam, room: Room): Promise<{ end: ChainEnd, all: Rotation[] }> {
-  const root = room.past[0] ?? room
+  const root = tt.rooms.rootOf(room)
   const all = await rotations(tt, room)
   return { end: walkChain(root.id, all), all }
 }
@@ -97,8 +97,12 @@ async function followOnce (tt: Tamtam, room: Room): Promise<EpochStatus> {
     if (secret !== undefined) await tt.switchEpoch(room, secret, end.depth)
   }
   // A concurrent rotation that lost still holds what its side wrote before the partition
-  // healed: we hold its key too (it was sealed to us), so it joins the past epochs.
-  for (const r of all) if (r.secret !== null) await tt.addPastEpoch(room, r.secret, room.epoch)
+  // healed: we hold its key too (it was sealed to us), so it joins the past epochs. Only one
+  // that leaves an epoch the walk passed and leads off it: never one still ahead of us.
+  for (const r of all) {
+    const from = end.path.indexOf(r.from)
+    if (r.secret !== null && from >= 0 && from < end.path.length - 1 && !end.path.includes(r.next)) await tt.addPastEpoch(room, r.secret, from + 1)
+  }
   const left = end.id === room.id ? end.leftOut : null
   return { epoch: room.epoch, id: room.id, outOfDate: left === null ? null : { by: left.author, ts: left.ts } }
 }

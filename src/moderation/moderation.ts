@@ -70,7 +70,7 @@ export class ModScan {
   private async entriesOf (log: MemberLog): Promise<ModEntry[]> {
     const author = await log.verifyBinding()
     if (author === null) return []
-    const root = this.room.past[0]?.secret ?? this.room.secret
+    const root = [...this.room.past, this.room].reduce((a, b) => b.epoch < a.epoch ? b : a).secret
     if (this.creator === null && isRoomCreator(root, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
     // A late joiner's log has a hole where expired blocks were: its setting may lie past it (tail-peek.ts).
     const mods = [...await log.modRecords(), ...await modsPastPrefix(log)]

@@ -129,6 +129,15 @@ export class RoomRegistry {
   }
 
   /**
+   * The first epoch this home holds of `room` (its chain starts there, src/epochs): the
+   * lowest epoch number, the earliest kept on a tie. Not simply past[0]: an epoch kept from a
+   * rotation that lost is appended to `past` whenever it is found.
+   */
+  rootOf (room: Room): Room {
+    return [...room.past, room].reduce((a, b) => b.epoch < a.epoch ? b : a)
+  }
+
+  /**
    * The room of any epoch by its id: a current room, or a past epoch (a Room of its own).
    * Replication serves a past epoch's logs only on connections that proved that epoch.
    */
