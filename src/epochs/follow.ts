@@ -92,7 +92,11 @@ const following = new WeakMap<Room, Promise<EpochStatus>>()
 
 async function followOnce (tt: Tamtam, room: Room): Promise<EpochStatus> {
   const { end, all } = await walk(tt, room)
-  if (end.id !== room.id) {
+  // Never back to an earlier epoch we hold: a walk that ends there is missing records (logs
+  // still opening or being indexed after a restart), not a verdict. Measured in namespaces:
+  // a restarted node went back to the first epoch for a moment and wrote there.
+  const backwards = end.depth < room.epoch && room.past.some((p) => p.id === end.id)
+  if (end.id !== room.id && !backwards) {
     const secret = end.secret ?? (room.past.find((p) => p.id === end.id)?.secret)
     if (secret !== undefined) await tt.switchEpoch(room, secret, end.depth)
   }
