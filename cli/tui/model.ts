@@ -54,7 +54,12 @@ export class TuiModel extends BaseModel {
   /** The current room (the room of the conversation on screen, if one is), or null. */
   currentRoom (): Room | null {
     const id = this.state.current
-    return id === null ? null : this.node.tt.rooms.byId(id.split('/')[0]) ?? null
+    if (id === null) return null
+    const [roomId, ...rest] = id.split('/')
+    // A key rotation moved the room to a new id (src/epochs): keep it on screen under that id.
+    const room = this.node.tt.rooms.currentOf(roomId) ?? null
+    if (room !== null && room.id !== roomId) this.state.current = [room.id, ...rest].join('/')
+    return room
   }
 
   /** Reload everything from the node; calls are coalesced so bursts cost one refresh (and one redraw). */

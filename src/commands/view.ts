@@ -128,7 +128,8 @@ export const view: Command = {
     const rooms: RoomSummaryView[] = []
     for (const r of tt.rooms.list()) rooms.push({ id: r.id, name: r.name, length: await totalLength(tt, r), bell: mentionBellOn(r), conversations: await conversationsOf(ctx, r) })
     const asked = optStr(args, 'room')
-    const room = asked === undefined ? null : tt.rooms.byId(asked) ?? null
+    // An id of an earlier epoch (the app asked before a key rotation) finds the room as it is now.
+    const room = asked === undefined ? null : tt.rooms.currentOf(asked) ?? null
     const limit = Math.min(VIEW_MAX_ITEMS, Math.max(1, optInt(args, 'limit') ?? 60))
     const result: NodeView = { v: VIEW_VERSION, me, rooms, room: room === null ? null : await roomView(ctx, room, limit, optStr(args, 'dm')) }
     return result

@@ -1,5 +1,6 @@
 /** English: the keys of key rotation (`room rekey`, `mod remove --rekey`, issue 22), kept apart so each catalogue file stays short. */
 export const rekey = {
+  'tui.helpRekey': '/rekey: give this room new keys, sent only to the members who stay (moderators): after a lost phone or a removal; hand out invites, relay codes and phone links again.',
   'help.roomRekey': 'give the room new keys, sent only to the members who stay (moderators only): after a lost phone or a removal',
   'help.roomRekeyAfter': '\nThe new key is sealed to each remaining member in signed records in your log; their tamtam switches by itself, now or when it next meets anyone who carries your log. Whoever holds the old key (a removed member, an old invite, a seized phone) reads nothing written after this.\nHand out again: new invites, relay codes (`tamtam room relay-code ROOM`) and phone links.\n\nExamples:\n  tamtam room rekey atelier\n  tamtam mod atelier remove Moussa --rekey\n',
   'help.modRekey': 'with remove: also give the room new keys that the removed member never gets',
