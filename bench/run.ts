@@ -4,7 +4,7 @@
  *   node dist/bench/run.js [SUITE...] [--only SUITE[,SUITE]] [--json] [--no-docs] [--cabal]
  *
  *   SUITE       run only these suites (foundation, lan, tui, documents, drills, mesh, scale,
- *               cold-send, storage, wifi, phones, lock);
+ *               cold-send, storage, wifi, phones, lock, rekey);
  *               default: all, in that order
  *   --json      print the results as JSON on stdout (the tables go to stderr): one object
  *               for one suite, an array of them for several
@@ -31,6 +31,7 @@ import { storageSuite } from './suites/storage.js'
 import { wifiSuite } from './suites/wifi.js'
 import { phonesSuite } from './suites/phones.js'
 import { lockSuite } from './suites/lock.js'
+import { rekeySuite } from './suites/rekey.js'
 import { lanTextTable, updateLanDoc } from './report/lan-report.js'
 import { Scratch, type BenchContext, type Figure, type Measure } from './lib/measure.js'
 import { tuiMeasures, tuiTextTable, updateTuiDoc } from './suites/tui.js'
@@ -60,7 +61,8 @@ const SUITES: Suite[] = [
   storageSuite,
   wifiSuite,
   phonesSuite,
-  lockSuite
+  lockSuite,
+  rekeySuite
 ]
 
 /** The suites named on the command line (positional or --only a,b), or all of them. */

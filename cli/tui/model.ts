@@ -54,8 +54,12 @@ export class TuiModel extends BaseModel {
   /** The current room (the room of the conversation on screen, if one is), or null. */
   currentRoom (): Room | null {
     const id = this.state.current
-    // currentOf: after a key rotation (src/epochs) the room on screen has a new id; it stays on screen.
-    return id === null ? null : this.node.tt.rooms.currentOf(id.split('/')[0]) ?? null
+    if (id === null) return null
+    const [roomId, ...rest] = id.split('/')
+    // A key rotation moved the room to a new id (src/epochs): keep it on screen under that id.
+    const room = this.node.tt.rooms.currentOf(roomId) ?? null
+    if (room !== null && room.id !== roomId) this.state.current = [room.id, ...rest].join('/')
+    return room
   }
 
   /** Reload everything from the node; calls are coalesced so bursts cost one refresh (and one redraw). */
@@ -75,7 +79,6 @@ export class TuiModel extends BaseModel {
     this.state.rooms = entries
     // A conversation no longer listed (its room left, say): back to its room.
     if (room !== null && !entries.some((e) => e.id === this.state.current)) this.state.current = room.id
-    if (room !== null && this.state.current?.split('/')[0] !== room.id) this.state.current = room.id
     if (room === null) {
       Object.assign(this.state, { timeline: [], members: [], drill: null, dm: null })
       return

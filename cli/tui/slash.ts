@@ -11,6 +11,7 @@ import { DRILL_ENTRIES } from './slash-drill.js'
 import { needRoom, type SlashEntry, type SlashHost, type SlashLine } from './slash-host.js'
 import { EXPIRE_ENTRY, PANIC_ENTRY } from './slash-panic.js'
 import { PEOPLE_ENTRIES } from './slash-people.js'
+import { REKEY_ENTRY } from './slash-rekey.js'
 
 /** `/get` shows its progress at most this often: it must not flood the screen. */
 const PROGRESS_EVERY_MS = 500
@@ -146,7 +147,7 @@ const DOCUMENT_ENTRIES: SlashEntry[] = [
 ]
 
 /** Every slash command, in the order `/help` tells about them. */
-export const SLASH_ENTRIES: readonly SlashEntry[] = [...GENERAL_ENTRIES, ...DOCUMENT_ENTRIES, ...DRILL_ENTRIES, ...PEOPLE_ENTRIES, EXPIRE_ENTRY, PANIC_ENTRY]
+export const SLASH_ENTRIES: readonly SlashEntry[] = [...GENERAL_ENTRIES, ...DOCUMENT_ENTRIES, ...DRILL_ENTRIES, ...PEOPLE_ENTRIES, EXPIRE_ENTRY, REKEY_ENTRY, PANIC_ENTRY]
 
 const BY_NAME = new Map(SLASH_ENTRIES.map((e) => [e.name, e]))
 
