@@ -14,7 +14,8 @@ import { scrubStore } from './home/scrub.js'
 import { legacyRewrites } from './log/user-data.js'
 import { checkName, createIdentity, loadIdentity, saveIdentity, type Identity } from './identity/index.js'
 import { MemberLog } from './log/member-log.js'
-import { RoomLogs } from './log/room-logs.js'
+import type { RoomLogs } from './log/room-logs.js'
+import { RoomSessions } from './log/room-sessions.js'
 import { ModScan, type ModState } from './moderation/moderation.js'
 import { horizonOf } from './moderation/room-settings.js'
 import { RelayRooms, type RelayRoom } from './relay/relay-rooms.js'
@@ -49,12 +50,9 @@ export class Tamtam extends EventEmitter {
   private identityCache: Identity | null = null
   private storeInstance: Corestore | null = null
   private storeOpening: Promise<Corestore> | null = null
-  private readonly sessions = new Map<string, Promise<RoomLogs>>()
-  /** Our own log of rooms whose logs are not open, opened alone for a write (see ownLog). */
-  private readonly ownAlone = new Map<string, Promise<MemberLog>>()
+  /** The open logs of every room, per epoch. */
+  private readonly sessions: RoomSessions
   private readonly modScans = new Map<string, ModScan>()
-  /** Rooms moving to another epoch (switchEpoch), until their new logs are open. */
-  private readonly switching = new Map<Room, Promise<void>>()
   /** Cores of a room other than its member logs (blobs cores), by room id. */
   private readonly extraCores = new Map<string, Set<Hypercore>>()
   private closing: Promise<void> | null = null
@@ -82,6 +80,7 @@ export class Tamtam extends EventEmitter {
     this.rooms = new RoomRegistry(this.paths.rooms)
     this.relays = new RelayRooms(this.paths.relays)
     this.clock = opts.clock ?? Date.now
+    this.sessions = new RoomSessions(this)
   }
 
   /** Create the home dir, unlock it if it has a passphrase, and read the room list (idempotent). */
@@ -149,29 +148,7 @@ export class Tamtam extends EventEmitter {
 
   /** The open logs of a room (opened once, then shared); during a key rotation, the new epoch's. */
   async logs (room: Room): Promise<RoomLogs> {
-    const switching = this.switching.get(room)
-    if (switching !== undefined) await switching.catch(() => {})
-    return await this.openLogs(room)
-  }
-
-  private async openLogs (room: Room): Promise<RoomLogs> {
-    let session = this.sessions.get(room.id)
-    if (session === undefined) {
-      session = (async () => {
-        const logs = await RoomLogs.open(await this.store(), room, await this.identity())
-        // logs.room, not room: after a key rotation these logs belong to a past epoch (rebind).
-        logs.on('update', (log) => this.emit('update', logs.room, log))
-        logs.on('member', (log) => this.emit('member', logs.room, log))
-        // A log announced but not yet bound: replicate it (to fetch its binding), never announce it.
-        logs.on('pending', (log) => this.addRoomCore(logs.room.id, log.core))
-        logs.on('flood', (log, grown) => this.emit('flood', logs.room, log, grown))
-        logs.on('error', (err) => this.emit('warning', err))
-        return logs
-      })()
-      session.catch(() => this.sessions.delete(room.id))
-      this.sessions.set(room.id, session)
-    }
-    return await session
+    return await this.sessions.logs(room)
   }
 
   /**
@@ -192,12 +169,9 @@ export class Tamtam extends EventEmitter {
 
   private async reopenStore (): Promise<void> {
     this.reopening ??= (async () => {
-      const sessions = [...this.sessions.values()]
-      this.sessions.clear()
       this.modScans.clear()
       this.emit('store-closing')
-      for (const s of sessions) await s.then((l) => l.close(), () => {})
-      await this.closeAlone()
+      await this.sessions.closeAll()
       await this.relays.close()
       const old = this.storeOpening
       this.storeOpening = null
@@ -277,10 +251,8 @@ export class Tamtam extends EventEmitter {
 
   /** Forget a room: it leaves the list and stops syncing; its logs stay on disk. */
   async leaveRoom (room: Room): Promise<void> {
-    const session = this.sessions.get(room.id)
-    this.sessions.delete(room.id)
     this.modScans.delete(room.id)
-    if (session !== undefined) await (await session).close()
+    await this.sessions.drop(room.id)
     await this.rooms.remove(room)
     this.emit('rooms')
   }
@@ -294,13 +266,8 @@ export class Tamtam extends EventEmitter {
   async wipeRoom (room: Room, progress?: (event: Record<string, unknown>) => void): Promise<WipeReport> {
     const store = await this.store()
     this.emit('room-wiping', room)
-    const session = this.sessions.get(room.id)
-    this.sessions.delete(room.id)
     this.modScans.delete(room.id)
-    if (session !== undefined) await session.then(async (l) => await l.close(), () => {})
-    const alone = this.ownAlone.get(room.id)
-    this.ownAlone.delete(room.id)
-    if (alone !== undefined) await alone.then(async (l) => await l.close(), () => {})
+    await this.sessions.drop(room.id, { alone: true })
     for (const core of this.extraCores.get(room.id) ?? []) await core.close().catch(() => {})
     this.extraCores.delete(room.id)
     const report = await this.write(async () => await wipeRoomCores(store, room, this.paths.store, progress))
@@ -329,42 +296,14 @@ export class Tamtam extends EventEmitter {
     })
   }
 
-  /**
-   * Our own log of `room`, to append to. When the room's logs are open (a node), it is
-   * theirs. Otherwise it is opened alone and kept until close: a one-shot `send` with no
-   * node needs no other member's log, and a room of a hundred members would open a hundred
-   * cores for one block. Once the room's logs are open, they are the ones used.
-   */
+  /** Our own log of `room`, to append to (the room's logs' own, or opened alone: RoomSessions.ownLog). */
   private async ownLog (room: Room): Promise<MemberLog> {
-    // Never the old epoch's log while the room changes keys (src/epochs).
-    const switching = this.switching.get(room)
-    if (switching !== undefined) await switching.catch(() => {})
-    const session = this.sessions.get(room.id)
-    if (session !== undefined) return (await session).own
-    let alone = this.ownAlone.get(room.id)
-    if (alone === undefined) {
-      alone = (async () => await MemberLog.own(await this.store(), room, await this.identity()))()
-      alone.catch(() => this.ownAlone.delete(room.id))
-      this.ownAlone.set(room.id, alone)
-    }
-    return await alone
+    return await this.sessions.ownLog(room)
   }
 
-  /** Close the logs opened alone by ownLog. */
-  private async closeAlone (): Promise<void> {
-    const alone = [...this.ownAlone.values()]
-    this.ownAlone.clear()
-    for (const log of alone) await log.then((l) => l.close(), () => {})
-  }
-
-  /**
-   * The member logs of every epoch of a room (src/epochs): its past epochs' then the current
-   * one's. One timeline and one moderation verdict run over all of them.
-   */
+  /** The member logs of every epoch of a room (src/epochs): one timeline and one moderation verdict run over all of them. */
   async allLogs (room: Room): Promise<MemberLog[]> {
-    const logs: MemberLog[] = []
-    for (const epoch of [...room.past, room]) logs.push(...(await this.logs(epoch)).list())
-    return logs
+    return await this.sessions.allLogs(room)
   }
 
   /** The timeline of a room over every log held locally, of every epoch, with moderation applied. */
@@ -389,56 +328,22 @@ export class Tamtam extends EventEmitter {
   async addPastEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
     const side = await this.rooms.addPastEpoch(room, secret, epoch)
     if (side === null) return
-    await this.logs(side)
+    await this.sessions.openPast(side)
     this.modScans.delete(room.id)
     this.emit('rooms')
   }
 
   /**
-   * Move a room to another epoch (src/epochs decides which): the current epoch's logs close
-   * and reopen as a past epoch, so its history stays readable and is still served to
-   * members who missed the rotation; the new epoch's logs open with our own new log. The
-   * Room changes in place, so every part of the node follows it. Emits 'epoch' (room,
-   * the id it left) and 'rooms'.
+   * Move a room to another epoch (src/epochs decides which): the current epoch's logs stay
+   * open as a past epoch, so its history stays readable and is still served to members who
+   * missed the rotation; the new epoch's logs open with our own new log. The Room changes in
+   * place, so every part of the node follows it. Emits 'epoch' (room, the id it left) and 'rooms'.
    */
   async switchEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
-    if (this.switching.has(room)) throw new Error('a room switches epoch once at a time')
-    const switched = this.moveEpoch(room, secret, epoch)
-    // Until the move is done, logs(room) and writes to the room wait: a session opened in
-    // between would be the old epoch's, or would check the old logs against the new id.
-    this.switching.set(room, switched)
-    try {
-      await switched
-    } finally {
-      this.switching.delete(room)
-    }
+    this.modScans.delete(room.id)
+    await this.sessions.switchEpoch(room, secret, epoch)
     this.emit('epoch', room, room.past[room.past.length - 1].id)
     this.emit('rooms')
-  }
-
-  /**
-   * The open logs of the epoch left stay open and become the past epoch's (rebind): closing
-   * and reopening the same cores at once gave sessions with nothing readable (measured:
-   * contiguousLength 0 on a full log). Only the own log opened alone for a write is closed.
-   */
-  private async moveEpoch (room: Room, secret: Buffer, epoch: number): Promise<void> {
-    const oldId = room.id
-    const session = await this.sessions.get(oldId)?.catch(() => undefined)
-    this.modScans.delete(oldId)
-    const alone = this.ownAlone.get(oldId)
-    this.ownAlone.delete(oldId)
-    if (alone !== undefined) await alone.then(async (l) => { if (l !== session?.own) await l.close() }, () => {})
-    // Synchronous from here to the rebind: the Room changes and its old logs move with it.
-    const saved = this.rooms.switchEpoch(room, secret, epoch)
-    const left = room.past[room.past.length - 1]
-    session?.rebind(left)
-    // Back to an epoch held as a past one (a concurrent rotation won after all): its open
-    // logs become the room's again.
-    const returning = this.sessions.get(room.id)
-    await saved
-    ;(await returning?.catch(() => undefined))?.rebind(room)
-    for (const past of room.past) await this.logs(past)
-    await this.openLogs(room)
   }
 
   /** Close every room session, then the store (idempotent). */
@@ -446,10 +351,7 @@ export class Tamtam extends EventEmitter {
     this.closing ??= (async () => {
       legacyRewrites.off('rewrite', this.onLegacyRewrite)
       if (this.legacyScrubTimer !== null) clearTimeout(this.legacyScrubTimer)
-      const sessions = [...this.sessions.values()]
-      this.sessions.clear()
-      for (const s of sessions) await s.then((l) => l.close(), () => {})
-      await this.closeAlone()
+      await this.sessions.closeAll()
       await this.relays.close()
       if (this.storeOpening !== null) await this.storeOpening.then(closeCorestore, () => {})
     })()

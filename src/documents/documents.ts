@@ -24,10 +24,9 @@ import { cleanMime, guessMime } from './mime.js'
 import { RateMeter, throttleProgress, type ProgressEvent } from './progress.js'
 import { RoomBlobs } from './room-blobs.js'
 import { safeFileName } from './safe-name.js'
+import { announcedName, fileSize } from './share-input.js'
 import { docView, type DocView } from './view.js'
 
-/** Longest announced name, in UTF-8 bytes (the record schema's limit). */
-const MAX_DOC_NAME_BYTES = 1024
 /** User-data key, on a blobs core, listing its blobs found not to match their sha256. */
 const BAD_KEY = 'tamtam/bad-blobs/v1'
 
@@ -387,24 +386,4 @@ async function readBad (core: Hypercore, room: Room): Promise<Set<string>> {
 
 async function isBad (core: Hypercore, item: IndexedDoc): Promise<boolean> {
   return (await readBad(core, item.log.room)).has(badKey(item))
-}
-
-/** Size of a regular file to share; FILE_NOT_FOUND or USAGE otherwise. */
-async function fileSize (file: string): Promise<number> {
-  let stat
-  try {
-    stat = await fs.stat(file)
-  } catch (err) {
-    throw fail('FILE_NOT_FOUND', `${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, err)
-  }
-  if (!stat.isFile()) throw fail('USAGE', `${file} is not a regular file`)
-  return stat.size
-}
-
-/** A name to announce: printable, one line, 1 to 1024 bytes. */
-function announcedName (name: string): string {
-  const clean = sanitizeText(name).trim()
-  if (clean.length === 0) throw fail('USAGE', 'a document needs a name (--name)')
-  if (Buffer.byteLength(clean) > MAX_DOC_NAME_BYTES) throw fail('USAGE', `the document name is over ${MAX_DOC_NAME_BYTES} bytes`)
-  return clean
 }

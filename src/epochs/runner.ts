@@ -6,12 +6,18 @@
  * left this home out, and 'warning'.
  */
 import { EventEmitter } from 'node:events'
+import type { MemberLog } from '../log/member-log.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
 import { followEpoch } from './follow.js'
 
 /** How long after a log grows the room's chain is walked again (records come in bursts). */
 export const FOLLOW_DELAY_MS = 100
+/**
+ * How often every log's moderation index is compared with the last walk's: a log indexed in
+ * the background (a long backlog) grows its index with no update event of its own.
+ */
+export const RECHECK_MS = 2_000
 
 /** Follows every room's epoch in a node. */
 export class EpochRunner extends EventEmitter {
@@ -21,10 +27,23 @@ export class EpochRunner extends EventEmitter {
   private readonly again = new Set<Room>()
   private readonly told = new Set<string>()
   private stopped = false
-  /** Any epoch's log grew: its room may have a rotation to follow. */
-  private readonly onUpdate = (room: Room): void => {
+  private recheck: NodeJS.Timeout | null = null
+  /** Moderation records (rekeys among them) indexed per log when last looked at. */
+  private readonly modsSeen = new WeakMap<MemberLog, number>()
+  /**
+   * A log of any epoch grew: its room may have a rotation to follow, but only if the log's
+   * moderation index grew (a rekey record, or a mod record that makes one count). Walking
+   * on every message cost a room of 100 members a full moderation scan per block.
+   */
+  private readonly onUpdate = (room: Room, log?: MemberLog): void => {
     const current = this.tt.rooms.currentOf(room.id)
-    if (current !== undefined) this.schedule(current)
+    if (current === undefined) return
+    if (log === undefined) return this.schedule(current)
+    void log.modRecords().then((mods) => {
+      if (mods.length === (this.modsSeen.get(log) ?? 0)) return
+      this.modsSeen.set(log, mods.length)
+      this.schedule(current)
+    }, () => this.schedule(current))
   }
 
   constructor (tt: Tamtam) {
@@ -37,6 +56,17 @@ export class EpochRunner extends EventEmitter {
     this.tt.on('update', this.onUpdate)
     this.tt.on('member', this.onUpdate)
     for (const room of this.tt.rooms.list()) await this.follow(room)
+    this.recheck = setInterval(() => { void this.recheckAll() }, RECHECK_MS)
+    this.recheck.unref()
+  }
+
+  private async recheckAll (): Promise<void> {
+    for (const room of this.tt.rooms.list()) {
+      if (this.stopped || this.tt.closed) return
+      for (const epoch of [...room.past, room]) {
+        for (const log of (await this.tt.logs(epoch).catch(() => null))?.list() ?? []) this.onUpdate(epoch, log)
+      }
+    }
   }
 
   /** Walk the room's chain soon (coalesced). */
@@ -83,6 +113,7 @@ export class EpochRunner extends EventEmitter {
   /** Stop following (in-flight walks finish). */
   async stop (): Promise<void> {
     this.stopped = true
+    if (this.recheck !== null) clearInterval(this.recheck)
     this.tt.off('update', this.onUpdate)
     this.tt.off('member', this.onUpdate)
     for (const t of this.timers.values()) clearTimeout(t)

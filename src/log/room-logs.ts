@@ -6,12 +6,12 @@
  */
 import { EventEmitter } from 'node:events'
 import type Corestore from 'corestore'
-import { requireCjs } from '../cjs.js'
 import type { Identity } from '../identity/index.js'
 import { confirmMember, forgetMember, markPending, pendingMembers, type Room } from '../room/registry.js'
 import { takeBelowMark } from './expired-mark.js'
 import { MemberLog } from './member-log.js'
 import { MAX_RECORD_BYTES } from './records.js'
+import { flat, MerkleTree, type TreeCore, type TreeNode } from './tree-internals.js'
 import { readUserJson, writeUserJson } from './user-data.js'
 import { parseLimit, parseSeen, type LogLimit } from './stored-values.js'
 
@@ -47,18 +47,11 @@ const SEEN_KEY = 'tamtam/seen/v1'
 /** How long to wait for the tree nodes that prove a range's byte length. */
 const SEEK_TIMEOUT_MS = 10_000
 
-const flat = requireCjs('flat-tree') as { spans: (i: number) => [number, number], leftChild: (i: number) => number, rightChild: (i: number) => number }
-const { MerkleTree } = requireCjs('hypercore/lib/merkle-tree.js') as { MerkleTree: { get: (state: unknown, index: number) => Promise<TreeNode | null> } }
-
-interface TreeNode { index: number, size: number }
-/** The parts of a hypercore session the byte checks read (not in our hand-written types). */
-interface TreeCore { state: { roots: TreeNode[] }, padding: number, seek: (bytes: number, opts: { wait: boolean, timeout: number }) => Promise<unknown>, clear: (start: number, end: number) => Promise<unknown> }
 export type { LogLimit } from './stored-values.js'
 
 /** The open logs of one room. */
 export class RoomLogs extends EventEmitter {
-  /** The room (the epoch) of these logs; changed only by rebind. */
-  room: Room
+  room: Room // the epoch these logs are in; changed only by rebind
   readonly own: MemberLog
   private readonly store: Corestore
   private readonly logs = new Map<string, MemberLog>()
@@ -91,11 +84,7 @@ export class RoomLogs extends EventEmitter {
     return logs
   }
 
-  /**
-   * The room moved to a new epoch (Tamtam.switchEpoch): these logs now belong to `past`, the
-   * Room object of the epoch they were opened in (same secret and id as before). Nothing is
-   * closed or reopened, so replication of these cores goes on untouched.
-   */
+  /** After a key rotation (Tamtam.switchEpoch) these logs are `past`'s, the epoch they were opened in; nothing reopens. */
   rebind (past: Room): void {
     this.room = past
     for (const log of [...this.logs.values(), ...[...this.pending.values()].map((p) => p.log)]) log.room = past

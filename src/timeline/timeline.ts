@@ -14,6 +14,7 @@ import { shortFingerprint } from '../identity/index.js'
 import type { Entry, MemberLog } from '../log/member-log.js'
 import type { LogRecord } from '../log/records.js'
 import { claimedTs, Placement } from './placement.js'
+import { probeOf, removedNames, textOf, type ProbeText } from './record-text.js'
 
 /** Record types shown in the timeline; the rest (acks, unknown) are skipped. */
 const SHOWN = new Set(['binding', 'msg', 'nick', 'doc', 'drill-probe', 'rekey'])
@@ -70,7 +71,7 @@ export interface TimelineItem {
    * does not say), the drill's name, and the drill's id as written (a phone's page names it
    * in its acknowledgement, protocol §17).
    */
-  probe?: { number: number, total: number | null, name: string, drill: string }
+  probe?: ProbeText
   /**
    * Only on type `skipped`: the screen read this many blocks of this log without showing
    * them, and stopped reading the log here (older records of it may be missing from the screen).
@@ -384,35 +385,6 @@ export class Timeline {
   }
 }
 
-/** The names of the members a rotation removed, as the logs here know them (a fingerprint otherwise). */
-function removedNames (record: LogRecord, logs: MemberLog[], names: Map<string, string>): string {
-  const removed = (record as { removed?: string[] }).removed ?? []
-  return removed.map((identity) => {
-    const log = logs.find((l) => l.author?.identity === identity)
-    return log === undefined ? shortFingerprint(Buffer.from(identity, 'hex')) : names.get(log.key) ?? '?'
-  }).join(', ')
-}
-
-/** What a chat line says about a probe: "probe 1/5 (Coupure J1)" rather than its ids. */
-function probeOf (record: LogRecord): NonNullable<TimelineItem['probe']> {
-  const r = record as unknown as Record<string, unknown>
-  const total = typeof r.probes === 'number' && Number.isInteger(r.probes) && r.probes > 0 ? r.probes : null
-  const name = typeof r.name === 'string' ? sanitizeName(r.name) : ''
-  return { number: Number(r.seq) + 1, total, name: name === '' ? String(r.drill).slice(0, 12) : name, drill: String(r.drill) }
-}
-
 function cursorOf (e: Entry): Cursor {
   return { ts: e.record.ts, core: e.core, seq: e.seq }
-}
-
-/** The human text of a record, for the timeline. */
-function textOf (record: LogRecord): string {
-  const r = record as unknown as Record<string, unknown>
-  switch (record.type) {
-    case 'msg': return String(r.text)
-    case 'nick': return String(r.name)
-    case 'doc': return `${sanitizeName(String(r.name))} (${Number(r.size)} bytes)`
-    case 'drill-probe': return `drill ${String(r.drill)} probe ${Number(r.seq)}`
-    default: return ''
-  }
 }

@@ -72,8 +72,8 @@ t.test('/rekey: the moderator rotates, the attached app of a member shows "keys 
   t.match(a.last, /relay hubs and phones hold the old keys/, 'and what to hand out again')
   await sees(t, a, /Awa \([0-9a-f]{4}-[0-9a-f]{4}\): keys changed/, 'Awa\'s timeline shows the "keys changed" line')
   t.match(a.last, /\[atelier\]/, 'Awa\'s app still shows atelier')
-  // Known bug (library): switchEpoch closes the old epoch's sessions under the app's refresh
-  // that is reading them, which shows "Error internal: SESSION_CLOSED".
+  // switchEpoch once closed the old epoch's sessions under the app's refresh that was
+  // reading them ("Error internal: SESSION_CLOSED"); they now stay open as the past epoch's.
   t.notMatch(a.last, /Error internal/, 'no internal error on Awa\'s screen')
   await a.line('after the rotation')
 
