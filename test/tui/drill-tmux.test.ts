@@ -6,24 +6,10 @@
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { cli } from '../helpers/cli.js'
 import { createLan, skipUnlessLan } from '../helpers/lan.js'
 import { tempDir } from '../helpers/peers.js'
 import { appCommand, skipUnlessTmux, Tmux } from '../helpers/tmux.js'
-
-/** Run a one-shot command on a home; fails the test with stderr when it does not exit 0. */
-async function tamtam (t: any, home: string, ...args: string[]): Promise<string> {
-  const r = await cli(['--home', home, ...args])
-  t.equal(r.code, 0, `tamtam ${args.join(' ')} exits 0`, r.code === 0 ? {} : { stderr: r.stderr })
-  return r.stdout
-}
-
-/** Assert that the pane comes to match, within `ms`; on failure the screen goes into the report. */
-async function sees (t: any, s: Tmux, until: RegExp, message: string, ms = 10_000): Promise<boolean> {
-  const ok = (await s.waitFor(until, ms)) !== null
-  t.ok(ok, message, ok ? {} : { screen: s.last })
-  return ok
-}
+import { sees, tamtamOk as tamtam } from '../helpers/tmux-asserts.js'
 
 t.test('/drill in two apps on a LAN: panel on both, B acknowledges, A sees 1/1, report written', async (t) => {
   if (!skipUnlessTmux(t) || !skipUnlessLan(t)) return

@@ -8,28 +8,14 @@
  */
 import t from 'tap'
 import path from 'node:path'
-import { cli } from '../helpers/cli.js'
 import { createLan, skipUnlessLan } from '../helpers/lan.js'
 import { tempDir } from '../helpers/peers.js'
 import { appCommand, skipUnlessTmux, Tmux } from '../helpers/tmux.js'
+import { sees, tamtamOk as tamtam } from '../helpers/tmux-asserts.js'
 
 const FAST = ['--announce-interval', '200']
 /** How many times PageUp may be pressed looking for the first message (bounded). */
 const MAX_PAGE_UPS = 8
-
-/** Run a one-shot command on a home; fails the test with stderr when it does not exit 0. */
-async function tamtam (t: any, home: string, ...args: string[]): Promise<string> {
-  const r = await cli(['--home', home, ...args])
-  t.equal(r.code, 0, `tamtam ${args.slice(0, 3).join(' ')} exits 0`, r.code === 0 ? {} : { stderr: r.stderr })
-  return r.stdout
-}
-
-/** Assert that the pane comes to match, within `ms`; on failure the screen goes into the report. */
-async function sees (t: any, s: Tmux, until: RegExp | ((screen: string) => boolean), message: string, ms = 10_000): Promise<boolean> {
-  const ok = (await s.waitFor(until, ms)) !== null
-  t.ok(ok, message, ok ? {} : { screen: s.last })
-  return ok
-}
 
 t.test('/rekey: the moderator rotates, the attached app of a member shows "keys changed" and scrolls back to the old messages', async (t) => {
   if (!skipUnlessTmux(t) || !skipUnlessLan(t)) return
