@@ -26,6 +26,15 @@ export interface EpochStatus {
 
 /** Opened boxes, per record (core.seq): a rotation's parts are read and tried once. */
 const opened = new WeakMap<Tamtam, Map<string, Buffer | null>>()
+/** Our box keys per node, kept between walks: the shared key with each moderator costs 3.4 ms. */
+const boxKeys = new WeakMap<Tamtam, DmKeys>()
+
+async function keysOf (tt: Tamtam): Promise<DmKeys> {
+  const identity = await tt.identity()
+  let keys = boxKeys.get(tt)
+  if (keys?.me !== identity.publicKey.toString('hex')) boxKeys.set(tt, keys = new DmKeys(identity))
+  return keys
+}
 
 /** The rotations counted in `room`, with our secret where a box opened. */
 async function rotations (tt: Tamtam, room: Room): Promise<Rotation[]> {
@@ -33,7 +42,7 @@ async function rotations (tt: Tamtam, room: Room): Promise<Rotation[]> {
   if (state.rekeys.length === 0) return []
   const epochOf = new Map<string, { log: MemberLog, epoch: Room }>()
   for (const epoch of [...room.past, room]) for (const log of (await tt.logs(epoch)).list()) epochOf.set(log.key, { log, epoch })
-  const keys = new DmKeys(await tt.identity())
+  const keys = await keysOf(tt)
   let cache = opened.get(tt)
   if (cache === undefined) opened.set(tt, cache = new Map())
   // One rotation is its parts from one log with the same next epoch; part 0 places it.

@@ -8,7 +8,7 @@
  */
 import type { MemberLog } from '../log/member-log.js'
 import { modsPastPrefix } from '../log/tail-peek.js'
-import { isRoomCreator, type Room } from '../room/index.js'
+import { isRoomCreator, rootEpoch, type Room } from '../room/index.js'
 import { messageId } from '../timeline/index.js'
 import { chooseExpiry, EXPIRE_ACTION, REKEY_ACTION, type RoomExpiry } from './room-settings.js'
 
@@ -70,7 +70,7 @@ export class ModScan {
   private async entriesOf (log: MemberLog): Promise<ModEntry[]> {
     const author = await log.verifyBinding()
     if (author === null) return []
-    const root = [...this.room.past, this.room].reduce((a, b) => b.epoch < a.epoch ? b : a).secret
+    const root = rootEpoch(this.room).secret
     if (this.creator === null && isRoomCreator(root, Buffer.from(author.identity, 'hex'))) this.creator = author.identity
     // A late joiner's log has a hole where expired blocks were: its setting may lie past it (tail-peek.ts).
     const mods = [...await log.modRecords(), ...await modsPastPrefix(log)]

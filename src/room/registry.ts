@@ -40,6 +40,11 @@ export interface Room {
  * Most member logs a room may hold here. Member keys come from peers; without a cap one
  * hostile member could announce millions of keys and make everyone open millions of cores.
  */
+/** See RoomRegistry.rootOf; a function too, for code that holds a Room but no registry. */
+export function rootEpoch (room: Room): Room {
+  return [...room.past, room].reduce((a, b) => b.epoch < a.epoch ? b : a)
+}
+
 export const MAX_ROOM_MEMBERS = 2000
 
 /**
@@ -134,7 +139,7 @@ export class RoomRegistry {
    * rotation that lost is appended to `past` whenever it is found.
    */
   rootOf (room: Room): Room {
-    return [...room.past, room].reduce((a, b) => b.epoch < a.epoch ? b : a)
+    return rootEpoch(room)
   }
 
   /**

@@ -6,21 +6,13 @@
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
 import { appCommand, skipUnlessTmux, Tmux } from '../helpers/tmux.js'
-import { sees, tamtamOk as tamtam } from '../helpers/tmux-asserts.js'
+import { awaAndMoussa, sees } from '../helpers/tmux-asserts.js'
 
 t.test('/drill in two apps on a LAN: panel on both, B acknowledges, A sees 1/1, report written', async (t) => {
   if (!skipUnlessTmux(t) || !skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['a', 'b'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [homeA, homeB] = [path.join(dir, 'awa'), path.join(dir, 'moussa')]
-  await tamtam(t, homeA, 'init', '--name', 'Awa')
-  await tamtam(t, homeB, 'init', '--name', 'Moussa')
-  const { invite } = JSON.parse(await tamtam(t, homeA, 'room', 'create', 'atelier', '--json')) as { invite: string }
-  await tamtam(t, homeB, 'room', 'join', invite)
+  const { lan, dir, homeA, homeB } = await awaAndMoussa(t)
   const app = async (host: string, home: string): Promise<Tmux> => await Tmux.start(t, appCommand({ netns: lan.host(host).ns, args: ['--home', home, 'tui', '--lan-only', '--announce-interval', '200'] }))
   const [a, b] = [await app('a', homeA), await app('b', homeB)]
   if (!await sees(t, a, /LAN peers: 1/, 'A finds B', 15_000) || !await sees(t, b, /LAN peers: 1/, 'B finds A', 15_000)) return

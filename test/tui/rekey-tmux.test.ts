@@ -7,11 +7,9 @@
  * Runs the built app (dist/), as tmux.test.ts does.
  */
 import t from 'tap'
-import path from 'node:path'
-import { createLan, skipUnlessLan } from '../helpers/lan.js'
-import { tempDir } from '../helpers/peers.js'
+import { skipUnlessLan } from '../helpers/lan.js'
 import { appCommand, skipUnlessTmux, Tmux } from '../helpers/tmux.js'
-import { sees, tamtamOk as tamtam } from '../helpers/tmux-asserts.js'
+import { awaAndMoussa, sees, tamtamOk as tamtam } from '../helpers/tmux-asserts.js'
 
 const FAST = ['--announce-interval', '200']
 /** How many times PageUp may be pressed looking for the first message (bounded). */
@@ -19,15 +17,7 @@ const MAX_PAGE_UPS = 8
 
 t.test('/rekey: the moderator rotates, the attached app of a member shows "keys changed" and scrolls back to the old messages', async (t) => {
   if (!skipUnlessTmux(t) || !skipUnlessLan(t)) return
-  const lan = await createLan({ segments: { wifi: ['a', 'b'] } })
-  t.teardown(() => lan.destroy())
-  const dir = tempDir(t)
-  const [homeA, homeB] = [path.join(dir, 'awa'), path.join(dir, 'moussa')]
-  await tamtam(t, homeA, 'init', '--name', 'Awa')
-  await tamtam(t, homeB, 'init', '--name', 'Moussa')
-  await tamtam(t, homeB, 'room', 'create', 'autre')
-  const { invite } = JSON.parse(await tamtam(t, homeA, 'room', 'create', 'atelier', '--json')) as { invite: string }
-  await tamtam(t, homeB, 'room', 'join', invite)
+  const { lan, homeA, homeB } = await awaAndMoussa(t, async (homeB) => { await tamtam(t, homeB, 'room', 'create', 'autre') })
   // The first message, then one of 40 lines: the first is off screen unless scrolled back to.
   await tamtam(t, homeA, 'send', 'atelier', 'first words before the rotation')
   await tamtam(t, homeA, 'send', 'atelier', Array.from({ length: 40 }, (_, i) => `filler line ${i}`).join('\n'))
