@@ -8,6 +8,7 @@
 import { readIndexed } from '../log/indexed-read.js'
 import type { MemberLog } from '../log/member-log.js'
 import type { RoomLogs } from '../log/room-logs.js'
+import { rerunning } from '../rerun.js'
 import { messageId } from '../timeline/index.js'
 
 /** A probe as found in its author's log. */
@@ -31,17 +32,13 @@ export class DrillScan {
   readonly seen = new Map<string, Map<string, number>>()
   private readonly cursors = new Map<string, LogCursor>()
   private readonly logs: RoomLogs
-  private refreshing: Promise<void> | null = null
 
   constructor (logs: RoomLogs) {
     this.logs = logs
   }
 
-  /** Read the blocks that arrived since the last refresh (concurrent calls share one pass). */
-  async refresh (): Promise<void> {
-    this.refreshing ??= this.scanAll().finally(() => { this.refreshing = null })
-    await this.refreshing
-  }
+  /** Read the blocks that arrived since the last refresh (src/rerun.ts: never a stale pass). */
+  readonly refresh = rerunning(async () => await this.scanAll())
 
   private async scanAll (): Promise<void> {
     for (const log of this.logs.list()) await this.scanLog(log)

@@ -10,6 +10,7 @@ import { horizonOf } from '../moderation/room-settings.js'
 import type { MemberLog } from '../log/member-log.js'
 import type { Room } from '../room/index.js'
 import type { Tamtam } from '../tamtam.js'
+import { rerunning } from '../rerun.js'
 import { sweepLog } from './sweep.js'
 
 /** Sweep period of a node. */
@@ -28,7 +29,6 @@ export class ExpiryRunner extends EventEmitter {
   private readonly tt: Tamtam
   private readonly intervalMs: number
   private timer: NodeJS.Timeout | null = null
-  private running: Promise<number> | null = null
   private stopped = false
   private soon: NodeJS.Timeout | null = null
   /** A log grew with blocks held past its readable prefix: sweep soon, so its mark can pass the hole. */
@@ -56,11 +56,8 @@ export class ExpiryRunner extends EventEmitter {
     this.tt.on('update', this.onUpdate)
   }
 
-  /** One sweep of every room; returns the blocks cleared. Sweeps never overlap. */
-  async sweepAll (): Promise<number> {
-    this.running ??= this.sweepRooms().finally(() => { this.running = null })
-    return await this.running
-  }
+  /** One sweep of every room; returns the blocks cleared (src/rerun.ts: never a stale pass). */
+  readonly sweepAll = rerunning(async () => await this.sweepRooms())
 
   private async sweepRooms (): Promise<number> {
     let cleared = 0
@@ -115,6 +112,7 @@ export class ExpiryRunner extends EventEmitter {
     if (this.soon !== null) clearTimeout(this.soon)
     this.tt.off('update', this.onUpdate)
     this.timer = null
-    await this.running?.catch(() => {})
+    // Waits for a sweep in flight; the one queued after it ends at once (stopped).
+    await this.sweepAll().catch(() => {})
   }
 }

@@ -22,33 +22,54 @@ export interface PeekSource {
   nextHeld: (from: number) => number
 }
 
-/** The moderation records found past the readable prefix of one log. */
+/** A moderation record found past the prefix, before its place in the log gives it a ts. */
+type Found = Omit<IndexedMod, 'ts'>
+
+/**
+ * The moderation records found past the readable prefix of one log. Blocks arrive in any
+ * order, so it remembers which blocks it read, not how far: a setting fetched after the
+ * message behind it is still read (a high-water mark missed it under CI load, and the late
+ * joiner never passed the hole).
+ */
 export class TailPeek {
-  private readonly found = new Map<number, IndexedMod>()
-  /** Blocks below this were peeked (or are in the prefix). */
-  private upTo = 0
-  private lastTs = 0
+  private readonly found = new Map<number, Found>()
+  /** The ts field of every block read past the prefix (0 if unreadable), by seq. */
+  private readonly tsOf = new Map<number, number>()
 
   /** Read the held blocks past the prefix not read yet; returns the records found past it. */
   async mods (log: PeekSource): Promise<IndexedMod[]> {
     const prefix = log.readable
-    for (const seq of this.found.keys()) if (seq < prefix) this.found.delete(seq)
+    for (const seq of this.tsOf.keys()) if (seq < prefix) { this.tsOf.delete(seq); this.found.delete(seq) }
     let budget = PEEK_BUDGET
-    for (let seq = log.nextHeld(Math.max(prefix, this.upTo)); seq !== -1 && budget > 0; seq = log.nextHeld(seq + 1), budget--) {
-      this.upTo = seq + 1
+    for (let seq = log.nextHeld(prefix); seq !== -1 && budget > 0; seq = log.nextHeld(seq + 1)) {
+      if (this.tsOf.has(seq)) continue
+      budget--
       const entry = await log.readHere(seq)
-      if (entry === null) continue
-      const r = entry.record as unknown as Record<string, unknown>
-      this.lastTs = Math.max(this.lastTs, Number(r.ts) || 0)
-      if (r.type === 'room-setting') this.found.set(seq, { seq, ts: this.lastTs, action: 'expire', target: String(r.expire) })
-      if (r.type === 'rekey') this.found.set(seq, { seq, ts: this.lastTs, action: 'rekey', target: `${String(r.next)}/${Number(r.part)}/${Number(r.parts)}` })
-      if (r.type !== 'mod') continue
-      const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
-      const pinned = typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { cutoff: { core: cutoff.core, length: Number(cutoff.length) } } : {}
-      this.found.set(seq, { seq, ts: this.lastTs, action: String(r.action), target: String(r.target), ...pinned })
+      const r = (entry?.record ?? {}) as unknown as Record<string, unknown>
+      this.tsOf.set(seq, Number(r.ts) || 0)
+      const found = foundIn(seq, r)
+      if (found !== null) this.found.set(seq, found)
     }
-    return [...this.found.values()].filter((m) => m.seq >= prefix)
+    // The ts the index would give: the largest seen so far in log order (log-index.ts).
+    let ts = 0
+    const out: IndexedMod[] = []
+    for (const seq of [...this.tsOf.keys()].sort((a, b) => a - b)) {
+      ts = Math.max(ts, this.tsOf.get(seq) ?? 0)
+      const found = this.found.get(seq)
+      if (found !== undefined) out.push({ ...found, ts })
+    }
+    return out
   }
+}
+
+/** The moderation record block `seq` holds, as the index would keep it, or null. */
+function foundIn (seq: number, r: Record<string, unknown>): Found | null {
+  if (r.type === 'room-setting') return { seq, action: 'expire', target: String(r.expire) }
+  if (r.type === 'rekey') return { seq, action: 'rekey', target: `${String(r.next)}/${Number(r.part)}/${Number(r.parts)}` }
+  if (r.type !== 'mod') return null
+  const cutoff = r.cutoff as { core?: unknown, length?: unknown } | undefined
+  const pinned = typeof cutoff?.core === 'string' && Number.isSafeInteger(cutoff.length) ? { cutoff: { core: cutoff.core, length: Number(cutoff.length) } } : {}
+  return { seq, action: String(r.action), target: String(r.target), ...pinned }
 }
 
 const peeks = new WeakMap<PeekSource, TailPeek>()
