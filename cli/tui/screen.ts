@@ -120,12 +120,18 @@ export async function runScreen (model: BaseModel): Promise<void> {
   const read = (): void => {
     if (model.state.focus === 'input') input.readInput(() => {})
   }
+  let sending = Promise.resolve()
   input.on('submit', (value: string) => {
     input.clearValue()
     // Read again at once: a command that takes a while (a drill's first panel, a slow node)
     // would otherwise drop what is typed meanwhile, like the news sent right after /drill.
     read()
-    void model.submit(value ?? '').then(read, (err) => { model.error(err); read() })
+    const line = value ?? ''
+    const run = async (): Promise<void> => await model.submit(line).then(read, (err) => { model.error(err); read() })
+    // Messages go out one after another, in the order typed, and /quit waits for them; a
+    // slash command runs at once (a long /get must not hold the chat up).
+    if (line.trim().startsWith('/')) void run()
+    else sending = sending.then(run)
   })
   input.on('cancel', () => { qr?.destroy(); qr = null; read(); paint() })
 
@@ -167,6 +173,7 @@ export async function runScreen (model: BaseModel): Promise<void> {
   paint()
   read()
   await finished
+  await sending
   model.off('change', paint)
   model.off('bell', ring)
   guard.detach()

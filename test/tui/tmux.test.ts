@@ -232,6 +232,22 @@ t.test('a 1 MB paste is refused with a message and the app stays responsive', as
   t.notOk(texts.some((x) => x.includes('PASTED-TEXT')), 'nothing of the 1 MB paste was stored')
 })
 
+t.test('lines that reach the app in one read are all run: a busy machine, a fast typist, a pasted pair', async (t) => {
+  if (!canRun(t)) return
+  const lan = await lanOf(t, 'a')
+  const dir = tempDir(t)
+  const { home: homeDir } = await home(t, dir, 'Awa', 'atelier')
+  const s = await app(t, lan, 'a', homeDir, { width: 160 })
+  if (!await sees(t, s, /\[atelier\]/, 'the app shows the room')) return
+  // tmux pastes a buffer in one write, so the app reads "…\r…\r…\r" at once. CI lost a /quit
+  // typed right after /members: blessed listens again only on the next tick after Enter.
+  const pair = path.join(dir, 'pair.txt')
+  writeFileSync(pair, 'ONE-OF-THREE\nTWO-OF-THREE\n/quit\n')
+  await s.paste(pair)
+  t.equal(await s.exitCode(), 0, 'the /quit on the third line ran: the app exits with status 0')
+  t.same((await logTexts(t, homeDir, 'atelier')).sort(), ['ONE-OF-THREE', 'TWO-OF-THREE'], 'and both lines before it were sent')
+})
+
 t.test('with no LANG the first run asks for a language; the answer switches the UI', async (t) => {
   if (!canRun(t)) return
   const lan = await lanOf(t, 'a')
