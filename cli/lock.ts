@@ -54,7 +54,7 @@ function register ({ program, run, t, context }: Registrar): void {
 function format (command: string, result: unknown, t: Translate): string | null {
   const r = result as Result
   if (command === 'lock.status') return r.locked === true ? t('lock.status.on', { N: String(r.kdf.N), r: String(r.kdf.r), p: String(r.kdf.p) }) : t('lock.status.off')
-  if (command === 'lock.set' || command === 'lock.change') return [command === 'lock.set' ? t('lock.set') : t('lock.set'), r.duress === true ? t('lock.duress') : command === 'lock.change' ? t('lock.noDuress') : ''].filter((l) => l !== '').join('\n')
+  if (command === 'lock.set' || command === 'lock.change') return [command === 'lock.set' ? t('lock.set') : t('lock.changed'), r.duress === true ? t('lock.duress') : command === 'lock.change' ? t('lock.noDuress') : ''].filter((l) => l !== '').join('\n')
   if (command === 'lock.remove') return t('lock.removed')
   if (command === 'panic') {
     const lines = [t('panic.done', { ms: String(r.ms), files: (r.shredded as string[]).join(', ') || '-' })]

@@ -43,7 +43,9 @@ t.test('a locked home: commands need the passphrase, a wrong or missing one is a
   const changed = await json(home, ['lock', 'change'], [PASS, 'une autre'])
   t.same(changed.out, { locked: true, duress: false })
   t.equal((await json(home, ['log', 'atelier'], [PASS])).out.error?.code, 'PASSPHRASE_WRONG', 'the old passphrase no longer opens it')
-  t.equal((await json(home, ['lock', 'remove'], ['une autre'])).code, 0)
+  const again = await cli(['--home', home, 'lock', 'change'], passphrases('une autre', 'la troisième'))
+  t.match(again.stdout, /^Passphrase changed: the old one no longer opens this home\.\nNo duress passphrase/, 'in words: changed, not "set"', { stderr: again.stderr })
+  t.equal((await json(home, ['lock', 'remove'], ['la troisième'])).code, 0)
   t.match((await cli(['--home', home, 'log', 'atelier'])).stdout, /bonjour/, 'no passphrase asked once removed')
 })
 

@@ -107,6 +107,26 @@ export async function eventually (check: () => Promise<boolean> | boolean, ms = 
   return await check()
 }
 
+/**
+ * Wait for a count (blocks arrived, bytes written) to reach `target`, for as long as it keeps
+ * moving: false once it stood still for `stallMs`, or after `maxMs` in all. A big sync on a
+ * loaded CI machine may take minutes, and a fixed deadline failed it while it progressed;
+ * a stalled one still fails fast.
+ */
+export async function whileProgressing (count: () => number | Promise<number>, target: number, stallMs = 20_000, maxMs = 300_000, every = 50): Promise<boolean> {
+  const end = Date.now() + maxMs
+  let last = -1
+  let movedAt = Date.now()
+  for (let i = 0; i < 1_000_000 && Date.now() < end; i++) {
+    const now = await count()
+    if (now >= target) return true
+    if (now !== last) { last = now; movedAt = Date.now() }
+    if (Date.now() - movedAt > stallMs) return false
+    await new Promise((resolve) => setTimeout(resolve, every))
+  }
+  return await count() >= target
+}
+
 /** The timeline of a room on a peer, as (name, type, text) triples plus ids. */
 export async function lines (tt: Tamtam, roomName: string, limit = 1000): Promise<string[]> {
   const room = tt.rooms.resolve(roomName)

@@ -24,6 +24,7 @@ export const lock = {
   'lock.status.on': 'This home has a passphrase (scrypt N={N}, r={r}, p={p}).',
   'lock.status.off': 'This home has no passphrase: anyone holding the disk reads its rooms and identity.',
   'lock.set': 'Passphrase set: the identity, rooms and peers are sealed on disk.',
+  'lock.changed': 'Passphrase changed: the old one no longer opens this home.',
   'lock.duress': 'Duress passphrase set: typed at the prompt, it wipes this home and opens an empty one.',
   'lock.noDuress': 'No duress passphrase is set now (set it again with --duress).',
   'lock.removed': 'Passphrase removed: the files are in clear again.',

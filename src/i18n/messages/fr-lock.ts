@@ -24,6 +24,7 @@ export const lock = {
   'lock.status.on': 'Ce dossier a une phrase de passe (scrypt N={N}, r={r}, p={p}).',
   'lock.status.off': 'Ce dossier n\'a pas de phrase de passe : qui tient le disque lit ses salons et son identité.',
   'lock.set': 'Phrase de passe définie : l\'identité, les salons et les pairs sont scellés sur le disque.',
+  'lock.changed': 'Phrase de passe changée : l\'ancienne n\'ouvre plus ce dossier.',
   'lock.duress': 'Phrase de contrainte définie : tapée à l\'invite, elle efface ce dossier et en ouvre un vide.',
   'lock.noDuress': 'Aucune phrase de contrainte n\'est définie désormais (redéfinissez-la avec --duress).',
   'lock.removed': 'Phrase de passe retirée : les fichiers sont de nouveau lisibles.',
